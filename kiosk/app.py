@@ -1,0 +1,125 @@
+"""The Textual kiosk app: the visit from Welcome to Result, and saving."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from textual import on, work
+from textual.app import App
+
+from kiosk.checkin import Answers, Recommendation, new_record
+from kiosk.content import Content, load_content
+from kiosk.qr import aftercare_url
+from kiosk.rules import flags, needs_front_desk, recommend
+from kiosk.settings import Settings
+from kiosk.store import CheckInStore
+from screens import (
+    STYLESHEET,
+    QuestionnaireScreen,
+    ResultScreen,
+    SaveFailedScreen,
+    WalkthroughScreen,
+    WelcomeScreen,
+)
+
+Clock = Callable[[], datetime]
+"""Gives the current time; tests and snapshots pass a fixed one."""
+
+
+def utc_now() -> datetime:
+    """The real clock."""
+    return datetime.now(UTC)
+
+
+class KioskApp(App[None]):
+    """The client-facing kiosk."""
+
+    CSS_PATH = STYLESHEET
+    TITLE = "Check-in kiosk"
+    # Clients must never land in developer tools.
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(
+        self,
+        settings: Settings,
+        content: Content,
+        store: CheckInStore,
+        clock: Clock = utc_now,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        """The effective settings."""
+        self.content = content
+        """The walkthrough, questions and rules."""
+        self.store = store
+        """Where check-ins are saved."""
+        self.clock = clock
+
+    def on_mount(self) -> None:
+        self.push_screen(WelcomeScreen(self.settings))
+
+    @on(WelcomeScreen.StartPressed)
+    def _start_visit(self) -> None:
+        self.push_screen(WalkthroughScreen(self.settings, self.content.walkthrough))
+
+    @on(WalkthroughScreen.Finished)
+    def _start_checkin(self) -> None:
+        self.push_screen(QuestionnaireScreen(self.settings, self.content.questions))
+
+    @on(WalkthroughScreen.Left)
+    @on(QuestionnaireScreen.Left)
+    def _go_back(self) -> None:
+        self.pop_screen()
+
+    @on(QuestionnaireScreen.Submitted)
+    def _submitted(self, event: QuestionnaireScreen.Submitted) -> None:
+        self._save(event.answers)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _save(self, answers: Answers) -> None:
+        """Save off the UI thread; the result shows only once it is stored."""
+        rules = self.content.rules
+        recommendation = recommend(rules, answers)
+        found = flags(rules, answers)
+        record = new_record(answers, recommendation, found, now=self.clock())
+        try:
+            self.store.add(record)
+        except Exception:  # noqa: BLE001 - whatever went wrong, the client sees the desk
+            self.call_from_thread(self._save_failed, answers)
+        else:
+            notice = rules.health_notice if needs_front_desk(found) else None
+            self.call_from_thread(self._show_result, recommendation, notice)
+
+    def _save_failed(self, answers: Answers) -> None:
+        questionnaire = self.screen
+        assert isinstance(questionnaire, QuestionnaireScreen)
+
+        def retry(again: bool | None) -> None:
+            if again:
+                self._save(answers)
+            else:
+                questionnaire.saving = False
+
+        self.push_screen(SaveFailedScreen(), retry)
+
+    def _show_result(self, recommendation: Recommendation, notice: str | None) -> None:
+        url = aftercare_url(self.settings.aftercare_url, recommendation.type)
+        # Replacing the questionnaire drops the answers with it.
+        self.switch_screen(ResultScreen(self.settings, recommendation, url=url, notice=notice))
+
+    @on(ResultScreen.Done)
+    async def back_to_welcome(self) -> None:
+        """End the visit: every screen above Welcome goes, with what it held."""
+        while not isinstance(self.screen, WelcomeScreen):
+            await self.pop_screen()
+
+
+def make_app(settings: Settings, clock: Clock = utc_now) -> KioskApp:
+    """The kiosk for these settings; the command line and the tests use it.
+
+    Raises:
+        ContentError: if the content folder is missing or wrong.
+    """
+    content = load_content(settings.content_dir)
+    return KioskApp(settings, content, CheckInStore(settings.data_dir), clock)

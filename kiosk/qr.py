@@ -1,0 +1,48 @@
+"""Aftercare URL to QR matrix to half-block text: pure, no Textual."""
+
+from __future__ import annotations
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_L
+
+QUIET_ZONE = 4
+"""Modules of light border every side; scanners need all four."""
+
+# Dark modules are drawn in the foreground colour, light ones in the
+# background: the widget must paint dark on light for phones to read it.
+_HALF_BLOCKS = {
+    (False, False): " ",
+    (True, False): "▀",
+    (False, True): "▄",
+    (True, True): "█",
+}
+
+
+def aftercare_url(base_url: str, massage_type: str) -> str:
+    """The aftercare page for a massage type: `<base>/<type>`.
+
+    Only the type goes in: nothing about the client is ever in the URL.
+    """
+    return f"{base_url.rstrip('/')}/{massage_type}"
+
+
+def qr_matrix(data: str) -> list[list[bool]]:
+    """The QR modules for `data`, True for dark, with the quiet zone."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, border=QUIET_ZONE)
+    code.add_data(data)
+    code.make(fit=True)
+    return [list(row) for row in code.get_matrix()]
+
+
+def half_block_lines(matrix: list[list[bool]]) -> list[str]:
+    """Two module rows per text line, as ▀ ▄ █ and space."""
+    rows = [*matrix, [False] * len(matrix[0])] if len(matrix) % 2 else matrix
+    return [
+        "".join(_HALF_BLOCKS[top, bottom] for top, bottom in zip(upper, lower, strict=True))
+        for upper, lower in zip(rows[::2], rows[1::2], strict=True)
+    ]
+
+
+def qr_text(data: str) -> list[str]:
+    """`data` as a QR code in half-block lines, quiet zone included."""
+    return half_block_lines(qr_matrix(data))

@@ -1,0 +1,131 @@
+"""Config file, environment and flags into one frozen Settings object."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+
+from kiosk.content import default_content_dir
+
+APP_NAME = "clinic-kiosk"
+CONFIG_FILE = "kiosk.toml"
+ENV_CONFIG = "KIOSK_CONFIG"
+ENV_DATA_DIR = "KIOSK_DATA_DIR"
+
+
+class SettingsError(Exception):
+    """The config file is wrong; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the kiosk is configured with, after every source is read."""
+
+    clinic_name: str = "Riverside Massage Clinic"
+    """Shown on the welcome screen and at the top of every screen."""
+    aftercare_url: str = "https://www.example.com/aftercare"
+    """The aftercare pages; the QR code opens `<aftercare_url>/<type>`."""
+    result_seconds: int = 90
+    """How long the result screen stays before returning to Welcome."""
+    data_dir: Path = field(default_factory=lambda: default_data_dir())
+    """Where check-ins are saved."""
+    content_dir: Path = field(default_factory=default_content_dir)
+    """The folder of walkthrough, questionnaire and rules files."""
+    demo: bool = False
+    """A demo: shows the DEMO mark; data lives in a temporary folder."""
+    sources: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """Setting name to where its value came from, for `kiosk config`."""
+
+
+# What a config file may set, with its type and a check of the value.
+_FILE_KEYS: dict[str, tuple[type, str]] = {
+    "clinic_name": (str, "text"),
+    "aftercare_url": (str, "text"),
+    "result_seconds": (int, "a whole number"),
+    "data_dir": (str, "text"),
+    "content_dir": (str, "text"),
+}
+
+
+def default_data_dir() -> Path:
+    """The platform's user data folder for the kiosk."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    """The platform's user config file for the kiosk."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_FILE
+
+
+def _check_value(path: Path, key: str, value: Any) -> Any:
+    kind, noun = _FILE_KEYS[key]
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise SettingsError(f"{path}: '{key}' must be {noun}, not {value!r}")
+    if key == "aftercare_url":
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SettingsError(f"{path}: 'aftercare_url' must start with https:// or http://")
+    if key == "result_seconds" and not 5 <= value <= 3600:
+        raise SettingsError(f"{path}: 'result_seconds' must be between 5 and 3600")
+    if key == "clinic_name" and not value.strip():
+        raise SettingsError(f"{path}: 'clinic_name' is empty")
+    if key in ("data_dir", "content_dir"):
+        return (path.parent / Path(value).expanduser()).resolve()
+    return value
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The settings a config file sets, checked."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: the config file is missing") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"{path}: is not UTF-8 text") from None
+    except OSError as error:
+        raise SettingsError(f"{path}: cannot be read ({error.strerror})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: is not valid TOML ({error})") from None
+    unknown = sorted(set(data) - set(_FILE_KEYS))
+    if unknown:
+        raise SettingsError(f"{path}: unknown setting '{unknown[0]}'")
+    return {key: _check_value(path, key, value) for key, value in data.items()}
+
+
+def load_settings(
+    *,
+    config: Path | None = None,
+    data_dir: Path | None = None,
+    content_dir: Path | None = None,
+    demo: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Defaults, then the config file, then the environment, then flags."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    sources = {f.name: "default" for f in fields(Settings) if f.name != "sources"}
+
+    def take(new: Mapping[str, Any], source: str) -> None:
+        for key, value in new.items():
+            if value is not None:
+                values[key] = value
+                sources[key] = source
+
+    if config is not None:
+        take(read_config(config), str(config))
+    elif ENV_CONFIG in environ:
+        take(read_config(Path(environ[ENV_CONFIG])), f"{environ[ENV_CONFIG]} ({ENV_CONFIG})")
+    elif default_config_path().is_file():
+        take(read_config(default_config_path()), str(default_config_path()))
+    if environ.get(ENV_DATA_DIR):
+        take({"data_dir": Path(environ[ENV_DATA_DIR])}, ENV_DATA_DIR)
+    take({"data_dir": data_dir, "content_dir": content_dir}, "command line")
+    take({"demo": demo or None}, "command line")
+    return replace(Settings(), **values, sources=sources)

@@ -1,0 +1,136 @@
+"""Check-in questionnaire: one question a page, then the review page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, Input
+
+from kiosk.checkin import Answers, clean_answers, empty_answer, problem
+from kiosk.content import Question
+from kiosk.settings import Settings
+from screens.review import ReviewItem, ReviewView
+from screens.widgets import QuestionView, TopBar, question_view
+
+
+class QuestionnaireScreen(Screen[None]):
+    """Asks each question in turn; the last page reviews them all.
+
+    The answers live only here: when the screen goes, they go with it.
+    """
+
+    index: reactive[int] = reactive(0, init=False)
+    """The page shown: a question's index, or len(questions) for the review."""
+
+    saving: reactive[bool] = reactive(False)
+    """A save is under way: the controls wait for it."""
+
+    class Submitted(Message):
+        """The client checked in with these answers."""
+
+        def __init__(self, answers: Answers) -> None:
+            super().__init__()
+            self.answers = answers
+
+    class Left(Message):
+        """The client went back from the first question."""
+
+    def __init__(self, settings: Settings, questions: tuple[Question, ...]) -> None:
+        super().__init__(id="questionnaire")
+        self.settings = settings
+        self.questions = questions
+        self.answers: Answers = {q.id: empty_answer(q) for q in questions}
+        self.from_review = False
+        """The client came from the review page, and Next goes back there."""
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
+        yield VerticalScroll(id="page")
+        with Horizontal(classes="nav"):
+            yield Button("◀ Back", id="back")
+            yield Button("Next ▶", id="next", variant="primary")
+
+    def on_mount(self) -> None:
+        self._show(0)
+
+    @property
+    def on_review(self) -> bool:
+        return self.index == len(self.questions)
+
+    def watch_index(self, index: int) -> None:
+        self._show(index)
+
+    def watch_saving(self, saving: bool) -> None:
+        for button in self.query(Button):
+            button.disabled = saving
+        if self.on_review:
+            self.query_one("#next", Button).label = "Saving…" if saving else "Check me in ✓"
+
+    def _show(self, index: int) -> None:
+        page = self.query_one("#page", VerticalScroll)
+        page.remove_children()
+        next_button = self.query_one("#next", Button)
+        bar = self.query_one(TopBar)
+        if index == len(self.questions):
+            self.from_review = False
+            view: QuestionView | ReviewView = ReviewView(self.questions, self.answers)
+            next_button.label = "Check me in ✓"
+            bar.step = "Review"
+        else:
+            question = self.questions[index]
+            view = question_view(question, self.answers[question.id])
+            last = index == len(self.questions) - 1
+            next_button.label = (
+                "Back to review ▶" if self.from_review else "Review ▶" if last else "Next ▶"
+            )
+            bar.step = f"Question {index + 1} of {len(self.questions)}"
+        page.mount(view)
+        page.scroll_home(animate=False)
+        self.call_after_refresh(view.focus_first)
+
+    def _current_view(self) -> QuestionView:
+        return self.query_one("#page > QuestionView", QuestionView)
+
+    def _keep_answer(self) -> bool:
+        """Store the shown question's answer; False (and say why) if it's not right."""
+        view = self._current_view()
+        answer: Any = view.answer
+        self.answers[view.question.id] = answer
+        found = problem(view.question, answer)
+        view.show_problem(found)
+        return found is None
+
+    @on(Button.Pressed, "#next")
+    @on(Input.Submitted, "#last-initial")
+    def _next(self) -> None:
+        if self.saving:
+            return
+        if self.on_review:
+            self.saving = True
+            self.post_message(self.Submitted(clean_answers(self.questions, self.answers)))
+        elif self._keep_answer():
+            self.index = len(self.questions) if self.from_review else self.index + 1
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        if not self.on_review:
+            # Going back keeps what was entered, even if it is not finished.
+            view = self._current_view()
+            self.answers[view.question.id] = view.answer
+        if self.from_review:
+            self.index = len(self.questions)
+        elif self.index == 0:
+            self.post_message(self.Left())
+        else:
+            self.index -= 1
+
+    @on(ReviewItem.Chosen)
+    def _change(self, event: ReviewItem.Chosen) -> None:
+        self.from_review = True
+        self.index = event.index

@@ -1,0 +1,64 @@
+"""Result: the recommendation, any front-desk notice, and the aftercare QR."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Label, Static
+
+from kiosk.checkin import Recommendation
+from kiosk.settings import Settings
+from screens.widgets import QRCode, TopBar
+
+
+class ResultScreen(Screen[None]):
+    """What the kiosk recommends; returns to Welcome on Done or after a while."""
+
+    class Done(Message):
+        """The client finished, or walked away from the result."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        recommendation: Recommendation,
+        *,
+        url: str,
+        notice: str | None,
+    ) -> None:
+        super().__init__(id="result")
+        self.settings = settings
+        self.recommendation = recommendation
+        self.url = url
+        self.notice = notice
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
+        with Horizontal(id="result-body"):
+            with Vertical(id="result-text"):
+                yield Label("You're checked in. Thank you!", id="checked-in")
+                yield Label("We recommend", id="we-recommend")
+                yield Label(self.recommendation.name, id="recommendation", markup=False)
+                yield Static(self.recommendation.why, id="why", markup=False)
+                if self.notice:
+                    yield Static(f"ⓘ {self.notice}", id="notice", markup=False)
+                yield Static("Please take a seat: your therapist will come for you.",
+                             id="take-a-seat")
+                yield Button("Done", id="done", variant="primary")
+            with Vertical(id="aftercare"):
+                yield QRCode(self.url, id="qr")
+                yield Label(self.url, id="aftercare-url", markup=False)
+                yield Label("Scan for your aftercare guide", id="scan-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#done", Button).focus()
+        self.set_timer(self.settings.result_seconds, self._timed_out, name="result-timeout")
+
+    def _timed_out(self) -> None:
+        self.post_message(self.Done())
+
+    @on(Button.Pressed, "#done")
+    def _done(self) -> None:
+        self.post_message(self.Done())

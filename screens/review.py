@@ -1,0 +1,70 @@
+"""Review: every answer on one page, each a tap away from being changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Label
+
+from kiosk.checkin import describe
+from kiosk.content import Question
+
+
+class ReviewItem(Widget, can_focus=True):
+    """One question's short label and the answer given; tap to change it."""
+
+    BINDINGS = [
+        Binding("enter,space", "change", "Change", show=False, id="review.change",
+                tooltip="Change this answer"),
+    ]
+
+    class Chosen(Message):
+        """The client wants to change this answer."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, index: int, question: Question, answer: Any) -> None:
+        super().__init__(id=f"review-{question.id}", classes="review-item")
+        self.index = index
+        self.question = question
+        self.answer_text = describe(question, answer)
+
+    def render(self) -> Content:
+        # The answer may be a name the client typed: plain text, never markup.
+        return Content.assemble(
+            (self.question.short, "bold"), "  ✎ change\n", self.answer_text
+        )
+
+    def action_change(self) -> None:
+        self.post_message(self.Chosen(self.index))
+
+    def on_click(self) -> None:
+        self.action_change()
+
+
+class ReviewView(Vertical):
+    """The review page of the questionnaire."""
+
+    def __init__(self, questions: tuple[Question, ...], answers: dict[str, Any]) -> None:
+        super().__init__(id="review")
+        self.questions = questions
+        self.answers = answers
+
+    def compose(self) -> ComposeResult:
+        yield Label("Please check your answers", classes="prompt")
+        yield Label("Tap an answer to change it, then tap \"Check me in\".", classes="help")
+        with Grid(id="review-grid"):
+            for index, question in enumerate(self.questions):
+                yield ReviewItem(index, question, self.answers[question.id])
+
+    def focus_first(self) -> None:
+        """Put the keyboard focus on the first answer."""
+        self.query(ReviewItem).first().focus()

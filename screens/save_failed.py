@@ -1,0 +1,36 @@
+"""Save failed: ask the client to see the front desk; their answers stay."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+
+class SaveFailedScreen(ModalScreen[bool]):
+    """Dismissed with True to try the save again, False to go back."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="save-failed"):
+            yield Label("We couldn't save your check-in", id="save-failed-title")
+            yield Static(
+                "Please see the front desk: they will check you in. "
+                "Your answers are still here; nothing you entered is lost.",
+                id="save-failed-text",
+            )
+            with Horizontal(classes="nav"):
+                yield Button("Try again", id="retry", variant="primary")
+                yield Button("Back to my answers", id="keep")
+
+    def on_mount(self) -> None:
+        self.query_one("#retry", Button).focus()
+
+    @on(Button.Pressed, "#retry")
+    def _retry(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#keep")
+    def _keep(self) -> None:
+        self.dismiss(False)

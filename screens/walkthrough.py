@@ -1,0 +1,94 @@
+"""Walkthrough: how a spa massage differs from a medical massage."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, Label, Static
+
+from kiosk.content import Walkthrough
+from kiosk.settings import Settings
+from screens.widgets import TopBar
+
+
+class WalkthroughScreen(Screen[None]):
+    """One difference a page, spa and medical side by side."""
+
+    BINDINGS = [
+        Binding("right", "next", "Next", id="walkthrough.next", tooltip="The next difference"),
+        Binding("left", "back", "Back", id="walkthrough.back", tooltip="The previous page"),
+    ]
+
+    page: reactive[int] = reactive(0, init=False)
+    """The page shown, from 0."""
+
+    class Finished(Message):
+        """The client read to the end or skipped to the check-in."""
+
+    class Left(Message):
+        """The client went back from the first page."""
+
+    def __init__(self, settings: Settings, walkthrough: Walkthrough) -> None:
+        super().__init__(id="walkthrough")
+        self.settings = settings
+        self.walkthrough = walkthrough
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
+        with VerticalScroll(id="walkthrough-body"):
+            yield Label(self.walkthrough.title, id="walkthrough-title", markup=False)
+            yield Static(self.walkthrough.intro, id="walkthrough-intro", markup=False)
+            yield Label("", id="page-title", markup=False)
+            with Horizontal(id="sides"):
+                with Vertical(classes="side spa"):
+                    yield Label("Spa massage", classes="side-title")
+                    yield Static("", id="spa-text", markup=False)
+                with Vertical(classes="side medical"):
+                    yield Label("Medical massage", classes="side-title")
+                    yield Static("", id="medical-text", markup=False)
+        with Horizontal(classes="nav"):
+            yield Button("◀ Back", id="back")
+            yield Button("Skip to check-in", id="skip")
+            yield Button("Next ▶", id="next", variant="primary")
+
+    def on_mount(self) -> None:
+        self._show(0)
+        self.query_one("#next", Button).focus()
+
+    def watch_page(self, page: int) -> None:
+        self._show(page)
+
+    def _show(self, page: int) -> None:
+        pages = self.walkthrough.pages
+        shown = pages[page]
+        self.query_one(TopBar).step = f"Difference {page + 1} of {len(pages)}"
+        self.query_one("#walkthrough-intro").display = page == 0
+        self.query_one("#page-title", Label).update(shown.title)
+        self.query_one("#spa-text", Static).update(shown.spa)
+        self.query_one("#medical-text", Static).update(shown.medical)
+        last = page == len(pages) - 1
+        self.query_one("#next", Button).label = "Start check-in ▶" if last else "Next ▶"
+        self.query_one("#skip").display = not last
+
+    @on(Button.Pressed, "#next")
+    def action_next(self) -> None:
+        if self.page < len(self.walkthrough.pages) - 1:
+            self.page += 1
+        else:
+            self.post_message(self.Finished())
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        if self.page > 0:
+            self.page -= 1
+        else:
+            self.post_message(self.Left())
+
+    @on(Button.Pressed, "#skip")
+    def _skip(self) -> None:
+        self.post_message(self.Finished())

@@ -1,0 +1,43 @@
+"""Welcome: the attract screen a waiting client taps to begin."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Label
+
+from kiosk.settings import Settings
+from screens.widgets import TopBar
+
+
+class WelcomeScreen(Screen[None]):
+    """The clinic's name and one big control to start."""
+
+    class StartPressed(Message):
+        """A client tapped "Tap to start"."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(id="welcome")
+        self.settings = settings
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
+        with Vertical(id="welcome-body"):
+            yield Label("Welcome to", id="welcome-to")
+            yield Label(self.settings.clinic_name, id="welcome-clinic", markup=False)
+            yield Label(
+                "Here for a massage? Check in on this screen: it takes about two minutes.",
+                id="welcome-lead",
+            )
+            with Center():
+                yield Button("Tap to start", id="start", variant="primary")
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#start", Button).focus()
+
+    @on(Button.Pressed, "#start")
+    def _start(self) -> None:
+        self.post_message(self.StartPressed())

@@ -1,0 +1,167 @@
+"""One widget per kind of question; each gives back the client's answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label
+
+from kiosk.checkin import FIRST_NAME_MAX, name_problems
+from kiosk.content import Question
+from screens.widgets.choice import Choice, ChoiceGrid
+
+
+class QuestionView(Vertical):
+    """A question's prompt, its answer controls and a line for problems."""
+
+    def __init__(self, question: Question, answer: Any) -> None:
+        super().__init__(id=f"question-{question.id}", classes=f"question -{question.kind}")
+        self.question = question
+        self.initial = answer
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.question.prompt, classes="prompt", markup=False)
+        if self.question.help:
+            yield Label(self.question.help, classes="help", markup=False)
+        yield from self.compose_answer()
+        yield Label("", classes="problem", markup=False)
+
+    def compose_answer(self) -> ComposeResult:
+        raise NotImplementedError
+
+    @property
+    def answer(self) -> Any:
+        """The answer as the controls show it now."""
+        raise NotImplementedError
+
+    def show_problem(self, problem: str | None) -> None:
+        """Show why the answer can't be taken, or clear it."""
+        label = self.query_one(".problem", Label)
+        label.update(f"▲ {problem}" if problem else "")
+        label.set_class(bool(problem), "-shown")
+
+    def focus_first(self) -> None:
+        """Put the keyboard focus on the first control."""
+        for choice in self.query(Choice).results():
+            choice.focus()
+            return
+
+
+class ChoiceQuestion(QuestionView):
+    """single, multi and scale questions: a grid of choices."""
+
+    def compose_answer(self) -> ComposeResult:
+        question = self.question
+        multi = question.kind == "multi"
+        if question.kind == "scale":
+            values = range(question.minimum, question.maximum + 1)
+            choices = [
+                Choice(n, str(n), multi=False, id=f"choice-{question.id}-{n}") for n in values
+            ]
+            columns = (len(choices) + 1) // 2
+            picked = [] if self.initial is None else [self.initial]
+            if question.low or question.high:
+                with Horizontal(classes="scale-ends"):
+                    yield Label(question.low, classes="low", markup=False)
+                    yield Label(question.high, classes="high", markup=False)
+        else:
+            choices = [
+                Choice(o.id, o.label, multi=multi, id=f"choice-{question.id}-{o.id}")
+                for o in question.options
+            ]
+            columns = 2 if len(choices) in (2, 4) else 3
+            picked = self.initial if multi else [self.initial]
+        grid = ChoiceGrid(
+            choices, multi=multi, columns=columns, exclusive=question.exclusive,
+            id=f"choices-{question.id}",
+        )
+        grid.pick(picked)
+        yield grid
+
+    @property
+    def answer(self) -> Any:
+        picked = self.query_one(ChoiceGrid).picked
+        if self.question.kind == "multi":
+            return picked
+        return picked[0] if picked else None
+
+    @on(ChoiceGrid.Changed)
+    def _clear_problem(self) -> None:
+        self.show_problem(None)
+
+
+class ConsentQuestion(QuestionView):
+    """An explicit yes: a box the client must tap themselves."""
+
+    def compose_answer(self) -> ComposeResult:
+        grid = ChoiceGrid(
+            [Choice(True, self.question.agree, multi=True, id=f"choice-{self.question.id}-yes")],
+            multi=True, columns=1, id=f"choices-{self.question.id}",
+        )
+        grid.pick([self.initial])
+        yield grid
+
+    @property
+    def answer(self) -> bool:
+        return self.query_one(ChoiceGrid).picked == [True]
+
+    @on(ChoiceGrid.Changed)
+    def _clear_problem(self) -> None:
+        self.show_problem(None)
+
+
+class NameQuestion(QuestionView):
+    """First name and last initial, each with its own problem line."""
+
+    def compose_answer(self) -> ComposeResult:
+        with Horizontal(classes="name-fields"):
+            with Vertical(classes="field first"):
+                yield Label("First name", markup=False)
+                yield Input(
+                    self.initial.get("first", ""), id="first-name", max_length=FIRST_NAME_MAX,
+                    placeholder="e.g. Maria",
+                )
+            with Vertical(classes="field initial"):
+                yield Label("Last initial", markup=False)
+                yield Input(
+                    self.initial.get("last_initial", ""), id="last-initial", max_length=1,
+                    placeholder="e.g. K",
+                )
+
+    @property
+    def answer(self) -> dict[str, str]:
+        return {
+            "first": self.query_one("#first-name", Input).value,
+            "last_initial": self.query_one("#last-initial", Input).value,
+        }
+
+    def show_problem(self, problem: str | None) -> None:
+        # Say which field is wrong, not only that something is.
+        first, initial = name_problems(**self.answer) if problem else (None, None)
+        self.query_one("#first-name", Input).set_class(bool(first), "-invalid")
+        self.query_one("#last-initial", Input).set_class(bool(initial) and not first, "-invalid")
+        super().show_problem(problem)
+
+    def focus_first(self) -> None:
+        self.query_one("#first-name", Input).focus()
+
+    @on(Input.Changed)
+    def _clear_problem(self) -> None:
+        self.show_problem(None)
+
+    @on(Input.Submitted, "#first-name")
+    def _to_initial(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#last-initial", Input).focus()
+
+
+def question_view(question: Question, answer: Any) -> QuestionView:
+    """The widget that asks this kind of question."""
+    if question.kind == "name":
+        return NameQuestion(question, answer)
+    if question.kind == "consent":
+        return ConsentQuestion(question, answer)
+    return ChoiceQuestion(question, answer)

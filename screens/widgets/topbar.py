@@ -1,0 +1,29 @@
+"""The bar along the top of every kiosk screen."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.widgets import Label
+
+
+class TopBar(Horizontal):
+    """Clinic name on the left; where the client is, and DEMO, on the right."""
+
+    step: reactive[str] = reactive("")
+    """Where the client is, such as "Question 3 of 11"."""
+
+    def __init__(self, clinic_name: str, *, demo: bool = False) -> None:
+        super().__init__()
+        self.clinic_name = clinic_name
+        self.demo = demo
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.clinic_name, id="clinic-name", markup=False)
+        yield Label("", id="step", markup=False)
+        if self.demo:
+            yield Label("DEMO", id="demo-mark")
+
+    def watch_step(self, step: str) -> None:
+        self.query_one("#step", Label).update(step)
