@@ -51,20 +51,20 @@ class QuestionnaireScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
-        yield VerticalScroll(id="page")
+        yield VerticalScroll(id="page", can_focus=False)
         with Horizontal(classes="nav"):
             yield Button("◀ Back", id="back")
             yield Button("Next ▶", id="next", variant="primary")
 
-    def on_mount(self) -> None:
-        self._show(0)
+    async def on_mount(self) -> None:
+        await self._show(0)
 
     @property
     def on_review(self) -> bool:
         return self.index == len(self.questions)
 
-    def watch_index(self, index: int) -> None:
-        self._show(index)
+    async def watch_index(self, index: int) -> None:
+        await self._show(index)
 
     def watch_saving(self, saving: bool) -> None:
         for button in self.query(Button):
@@ -72,9 +72,9 @@ class QuestionnaireScreen(Screen[None]):
         if self.on_review:
             self.query_one("#next", Button).label = "Saving…" if saving else "Check me in ✓"
 
-    def _show(self, index: int) -> None:
+    async def _show(self, index: int) -> None:
         page = self.query_one("#page", VerticalScroll)
-        page.remove_children()
+        await page.remove_children()
         next_button = self.query_one("#next", Button)
         bar = self.query_one(TopBar)
         if index == len(self.questions):
@@ -90,9 +90,9 @@ class QuestionnaireScreen(Screen[None]):
                 "Back to review ▶" if self.from_review else "Review ▶" if last else "Next ▶"
             )
             bar.step = f"Question {index + 1} of {len(self.questions)}"
-        page.mount(view)
+        await page.mount(view)
         page.scroll_home(animate=False)
-        self.call_after_refresh(view.focus_first)
+        view.focus_first()
 
     def _current_view(self) -> QuestionView:
         return self.query_one("#page > QuestionView", QuestionView)

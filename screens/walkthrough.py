@@ -40,7 +40,7 @@ class WalkthroughScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
-        with VerticalScroll(id="walkthrough-body"):
+        with VerticalScroll(id="walkthrough-body", can_focus=False):
             yield Label(self.walkthrough.title, id="walkthrough-title", markup=False)
             yield Static(self.walkthrough.intro, id="walkthrough-intro", markup=False)
             yield Label("", id="page-title", markup=False)

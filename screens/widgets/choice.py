@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual import on
+from textual import events
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.content import Content
@@ -13,22 +13,17 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 
-class Choice(Widget, can_focus=True):
-    """One answer: tap, Enter or Space to pick it.
+class Choice(Widget):
+    """One answer. Tapping picks it; the keyboard reaches it through its grid.
 
     Picked or not shows in the mark (◉/○ or ☑/☐) as well as the colour, so
     meaning never rests on colour alone.
     """
 
-    BINDINGS = [
-        Binding("enter,space", "pick", "Choose", show=False, id="choice.pick",
-                tooltip="Choose this answer"),
-    ]
-
     selected: reactive[bool] = reactive(False)
 
-    class Picked(Message):
-        """The client tapped or pressed a choice."""
+    class Tapped(Message):
+        """The client tapped a choice."""
 
         def __init__(self, choice: Choice) -> None:
             super().__init__()
@@ -51,23 +46,25 @@ class Choice(Widget, can_focus=True):
     def watch_selected(self, selected: bool) -> None:
         self.set_class(selected, "-selected")
 
-    def action_pick(self) -> None:
-        self.post_message(self.Picked(self))
-
-    def on_click(self) -> None:
-        self.focus()
-        self.action_pick()
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.post_message(self.Tapped(self))
 
 
-class ChoiceGrid(Grid):
-    """Choices in columns; arrows move between them, Tab leaves the grid."""
+class ChoiceGrid(Grid, can_focus=True):
+    """Choices in columns: one Tab stop; arrows move, Enter or Space picks."""
 
     BINDINGS = [
+        Binding("enter,space", "pick", "Choose", show=False, id="choices.pick",
+                tooltip="Choose the highlighted answer"),
         Binding("up", "move(-1, 0)", "Up", show=False, id="choices.up"),
         Binding("down", "move(1, 0)", "Down", show=False, id="choices.down"),
         Binding("left", "move(0, -1)", "Left", show=False, id="choices.left"),
         Binding("right", "move(0, 1)", "Right", show=False, id="choices.right"),
     ]
+
+    cursor: reactive[int] = reactive(0)
+    """The highlighted choice, for the keyboard."""
 
     class Changed(Message):
         """The picked answers changed."""
@@ -81,8 +78,8 @@ class ChoiceGrid(Grid):
         exclusive: frozenset[object] = frozenset(),
         id: str | None = None,
     ) -> None:
-        self._choices = list(choices)
-        super().__init__(*self._choices, id=id)
+        self.choices = list(choices)
+        super().__init__(*self.choices, id=id)
         self.multi = multi
         self.exclusive = exclusive
         self.columns = columns
@@ -91,35 +88,51 @@ class ChoiceGrid(Grid):
     @property
     def picked(self) -> list[object]:
         """The values picked, in the order shown."""
-        return [choice.value for choice in self._choices if choice.selected]
+        return [choice.value for choice in self.choices if choice.selected]
 
     def pick(self, values: Iterable[object]) -> None:
-        """Show these values as picked."""
+        """Show these values as picked, and start the cursor on the first."""
         wanted = set(values)
-        for choice in self._choices:
+        for choice in self.choices:
             choice.selected = choice.value in wanted
+        self.cursor = next((i for i, c in enumerate(self.choices) if c.selected), 0)
 
-    @on(Choice.Picked)
-    def _toggle(self, event: Choice.Picked) -> None:
-        event.stop()
-        picked = event.choice
+    def toggle(self, picked: Choice) -> None:
+        """Pick a choice as a tap would; a picked multi choice is unpicked."""
         if not self.multi:
-            self.pick([picked.value])
+            for choice in self.choices:
+                choice.selected = choice is picked
         elif picked.selected:
             picked.selected = False
         else:
             picked.selected = True
-            for choice in self._choices:
+            for choice in self.choices:
                 if choice is not picked and (
                     picked.value in self.exclusive or choice.value in self.exclusive
                 ):
                     choice.selected = False
         self.post_message(self.Changed())
 
+    def on_choice_tapped(self, event: Choice.Tapped) -> None:
+        event.stop()
+        self.cursor = self.choices.index(event.choice)
+        self.focus()
+        self.toggle(event.choice)
+
+    def action_pick(self) -> None:
+        self.toggle(self.choices[self.cursor])
+
     def action_move(self, rows: int, columns: int) -> None:
-        focused = self.screen.focused
-        if focused not in self._choices:
-            return
-        index = self._choices.index(focused) + rows * self.columns + columns
-        if 0 <= index < len(self._choices):
-            self._choices[index].focus()
+        index = self.cursor + rows * self.columns + columns
+        if 0 <= index < len(self.choices):
+            self.cursor = index
+
+    def watch_cursor(self, cursor: int) -> None:
+        self._show_cursor()
+
+    def watch_has_focus(self, focused: bool) -> None:
+        self._show_cursor()
+
+    def _show_cursor(self) -> None:
+        for index, choice in enumerate(self.choices):
+            choice.set_class(self.has_focus and index == self.cursor, "-cursor")

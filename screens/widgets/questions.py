@@ -45,9 +45,7 @@ class QuestionView(Vertical):
 
     def focus_first(self) -> None:
         """Put the keyboard focus on the first control."""
-        for choice in self.query(Choice).results():
-            choice.focus()
-            return
+        self.query_one(ChoiceGrid).focus()
 
 
 class ChoiceQuestion(QuestionView):
@@ -141,8 +139,14 @@ class NameQuestion(QuestionView):
     def show_problem(self, problem: str | None) -> None:
         # Say which field is wrong, not only that something is.
         first, initial = name_problems(**self.answer) if problem else (None, None)
-        self.query_one("#first-name", Input).set_class(bool(first), "-invalid")
-        self.query_one("#last-initial", Input).set_class(bool(initial) and not first, "-invalid")
+        first_input = self.query_one("#first-name", Input)
+        initial_input = self.query_one("#last-initial", Input)
+        first_input.set_class(bool(first), "-invalid")
+        initial_input.set_class(bool(initial) and not first, "-invalid")
+        if first:
+            first_input.focus()
+        elif initial:
+            initial_input.focus()
         super().show_problem(problem)
 
     def focus_first(self) -> None:

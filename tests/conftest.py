@@ -1,0 +1,37 @@
+"""Shared fixtures: every test gets its own data and config folders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.settings import Settings, load_settings
+
+FIXED_NOW = datetime(2026, 11, 27, 14, 30, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    """The clock tests and snapshots run on."""
+    return FIXED_NOW
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the developer's own config and data out of every test."""
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "env-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Settings:
+    return load_settings(data_dir=data_dir, environ={})

@@ -1,0 +1,209 @@
+"""The whole visit through Pilot: by taps alone and by keyboard alone."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Label
+
+from kiosk.app import KioskApp, make_app
+from kiosk.settings import Settings
+from kiosk.store import CheckInStore
+from screens.review import ReviewItem
+from screens.widgets import ChoiceGrid
+from tests.conftest import FIXED_NOW, fixed_clock
+from tests.visit import (
+    MEDICAL_VISIT,
+    SPA_VISIT,
+    answer_by_taps,
+    tap,
+    type_text,
+    wait_for,
+    wait_for_screen,
+)
+
+
+def kiosk(settings: Settings) -> KioskApp:
+    return make_app(settings, clock=fixed_clock)
+
+
+async def tap_through_walkthrough(pilot) -> None:
+    await tap(pilot, "#start")
+    await wait_for_screen(pilot, "walkthrough")
+    for page in range(1, 7):
+        await wait_for(pilot, lambda p=page: pilot.app.screen.page == p - 1, f"page {page}")
+        await tap(pilot, "#next")
+    await wait_for_screen(pilot, "questionnaire")
+
+
+async def test_visit_by_taps_saves_exactly_the_answers(settings: Settings) -> None:
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap_through_walkthrough(pilot)
+        for question_id, answer in MEDICAL_VISIT.items():
+            await wait_for(
+                pilot,
+                lambda q=question_id: bool(pilot.app.screen.query(f"#question-{q}")),
+                f"question {question_id}",
+            )
+            await answer_by_taps(pilot, question_id, answer)
+        await wait_for(pilot, lambda: bool(pilot.app.screen.query("#review")), "review")
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "result")
+
+        assert app.screen.query_one("#recommendation", Label).content == "Medical massage"
+        assert app.screen.query("#notice"), "a health flag shows the front-desk notice"
+
+    [record] = CheckInStore(settings.data_dir).all()
+    expected_answers = dict(MEDICAL_VISIT)
+    # Saved in the questionnaire's order, whatever order they were tapped in.
+    expected_answers["reasons"] = ["tight_muscles", "chronic_pain"]
+    assert record["answers"] == expected_answers
+    assert record["recommendation"]["type"] == "medical"
+    assert [flag["id"] for flag in record["flags"]] == ["blood_thinners", "accident_claim"]
+    assert record["status"] == "waiting"
+    assert record["created_at"] == FIXED_NOW.isoformat(timespec="seconds")
+
+
+async def test_visit_by_keyboard_alone(settings: Settings) -> None:
+    """Tab, Enter, Space and arrows only: no clicks anywhere."""
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def enter_when_ready() -> None:
+            await wait_for(
+                pilot,
+                lambda: not pilot.app.focused.has_class("-active"),
+                "the focused control to be ready",
+            )
+            await pilot.press("enter")
+
+        await enter_when_ready()  # Tap to start has the focus
+        await wait_for_screen(pilot, "walkthrough")
+        for _ in range(6):
+            await enter_when_ready()  # Next, and finally "Start check-in"
+        await wait_for_screen(pilot, "questionnaire")
+
+        async def on_question(question_id: str) -> None:
+            await wait_for(
+                pilot,
+                lambda: bool(pilot.app.screen.query(f"#question-{question_id}"))
+                and pilot.app.focused is not None
+                and pilot.app.focused.id != "next",
+                question_id,
+            )
+
+        await on_question("name")
+        await type_text(pilot, "Bo")
+        await pilot.press("enter")  # to the initial
+        await type_text(pilot, "c")
+        await pilot.press("enter")  # and on
+
+        # (question, arrow presses to reach the answer, Space/Enter to pick)
+        moves = {
+            "reasons": ["space"],
+            "injury": ["enter"],  # "No" is first
+            "referral": ["right", "enter"],
+            "focus": ["right", "space"],
+            "avoid": ["enter"],
+            "pain": ["enter"],  # 0
+            "pressure": ["enter"],  # Light
+            "experience": ["enter"],
+            "health": ["down", "down", "right", "right", "enter"],  # None of these
+            "consent": ["space"],
+        }
+        for question_id, keys in moves.items():
+            await on_question(question_id)
+            assert isinstance(pilot.app.focused, ChoiceGrid)
+            await pilot.press(*keys, "tab", "tab")  # past Back to Next
+            assert pilot.app.focused.id == "next"
+            await enter_when_ready()
+        await wait_for(pilot, lambda: bool(pilot.app.screen.query("#review")), "review")
+        for _ in range(len(app.content.questions) + 1):  # the answers, Back
+            await pilot.press("tab")
+        assert pilot.app.focused.id == "next"
+        await enter_when_ready()
+        await wait_for_screen(pilot, "result")
+        assert app.screen.query_one("#recommendation", Label).content == "Spa massage"
+        assert not app.screen.query("#notice")
+        await enter_when_ready()  # Done has the focus
+        await wait_for_screen(pilot, "welcome")
+
+    [record] = CheckInStore(settings.data_dir).all()
+    assert record["answers"] == SPA_VISIT
+    assert record["flags"] == []
+
+
+async def test_required_answers_cannot_be_skipped(settings: Settings) -> None:
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#start")
+        await tap(pilot, "#skip")
+        await wait_for_screen(pilot, "questionnaire")
+        await tap(pilot, "#next")
+        problem = app.screen.query_one(".problem", Label)
+        assert "first name" in str(problem.content)
+        assert app.screen.query("#question-name")
+        await answer_by_taps(pilot, "name", {"first": "Ann", "last_initial": "B"})
+        await wait_for(pilot, lambda: bool(app.screen.query("#question-reasons")), "reasons")
+        await tap(pilot, "#next")
+        assert "at least one" in str(app.screen.query_one(".problem", Label).content)
+        assert app.screen.query("#question-reasons"), "still on the same question"
+
+
+async def test_consent_is_never_assumed(settings: Settings) -> None:
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#start")
+        await tap(pilot, "#skip")
+        for question_id, answer in SPA_VISIT.items():
+            await wait_for(pilot, lambda q=question_id: bool(app.screen.query(f"#question-{q}")), q := question_id)
+            if question_id == "consent":
+                break
+            await answer_by_taps(pilot, question_id, answer)
+        await tap(pilot, "#next")
+        assert "consent" in str(app.screen.query_one(".problem", Label).content)
+        assert app.screen.query("#question-consent")
+        # Tapping twice takes the consent back.
+        await tap(pilot, "#choice-consent-yes")
+        await tap(pilot, "#choice-consent-yes")
+        await tap(pilot, "#next")
+        assert app.screen.query("#question-consent")
+    assert q == "consent"
+    assert CheckInStore(settings.data_dir).all() == []
+
+
+async def test_review_changes_an_answer_and_returns(settings: Settings) -> None:
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#start")
+        await tap(pilot, "#skip")
+        for question_id, answer in SPA_VISIT.items():
+            await wait_for(pilot, lambda q=question_id: bool(app.screen.query(f"#question-{q}")), question_id)
+            await answer_by_taps(pilot, question_id, answer)
+        await wait_for(pilot, lambda: bool(app.screen.query("#review")), "review")
+        item = app.screen.query_one("#review-pressure", ReviewItem)
+        assert item.answer_text == "Light"
+        await tap(pilot, "#review-pressure")
+        await wait_for(pilot, lambda: bool(app.screen.query("#question-pressure")), "pressure")
+        assert "Back to review" in str(app.screen.query_one("#next").label)
+        await tap(pilot, "#choice-pressure-deep")
+        await tap(pilot, "#next")
+        await wait_for(pilot, lambda: bool(app.screen.query("#review")), "review again")
+        assert app.screen.query_one("#review-pressure", ReviewItem).answer_text == "Deep"
+        # Back from a question keeps what was typed.
+        await tap(pilot, "#review-name")
+        await wait_for(pilot, lambda: bool(app.screen.query("#first-name")), "name")
+        assert app.screen.query_one("#first-name", Input).value == "Bo"
+
+
+@pytest.mark.parametrize("screen_id", ["walkthrough", "questionnaire"])
+async def test_back_from_the_first_page_returns(settings: Settings, screen_id: str) -> None:
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#start")
+        if screen_id == "questionnaire":
+            await tap(pilot, "#skip")
+        await wait_for_screen(pilot, screen_id)
+        await tap(pilot, "#back")
+        expected = "welcome" if screen_id == "walkthrough" else "walkthrough"
+        await wait_for_screen(pilot, expected)

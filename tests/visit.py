@@ -1,0 +1,90 @@
+"""Helpers that drive the kiosk with Pilot as a client would."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widgets import Button
+
+# How long a condition may take before a test gives up: a safety net for a
+# hung app, not a pause; every wait returns as soon as its condition holds.
+WAIT_LIMIT_S = 10.0
+
+# A visit that flags and leads to medical massage, tapped in this order.
+MEDICAL_VISIT = {
+    "name": {"first": "Ann", "last_initial": "B"},
+    "reasons": ["tight_muscles", "chronic_pain"],
+    "injury": "car_accident",
+    "referral": "yes",
+    "focus": ["neck", "lower_back"],
+    "avoid": ["nothing"],
+    "pain": 7,
+    "pressure": "medium",
+    "experience": "before",
+    "health": ["blood_thinners"],
+    "consent": True,
+}
+
+# A relaxing visit with no flags: spa massage.
+SPA_VISIT = {
+    "name": {"first": "Bo", "last_initial": "C"},
+    "reasons": ["relaxation"],
+    "injury": "none",
+    "referral": "no",
+    "focus": ["shoulders"],
+    "avoid": ["nothing"],
+    "pain": 0,
+    "pressure": "light",
+    "experience": "first",
+    "health": ["none"],
+    "consent": True,
+}
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
+    """Let the app run until `condition` holds."""
+    deadline = time.monotonic() + WAIT_LIMIT_S
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.01)
+
+
+async def wait_for_screen(pilot: Pilot, screen_id: str) -> None:
+    await wait_for(pilot, lambda: pilot.app.screen.id == screen_id, f"screen {screen_id}")
+
+
+async def tap(pilot: Pilot, selector: str) -> None:
+    """Click a control once it is on screen and ready for another press."""
+
+    def ready() -> bool:
+        found = pilot.app.screen.query(selector)
+        if not found:
+            return False
+        widget = found.first()
+        return not (isinstance(widget, Button) and (widget.has_class("-active") or widget.disabled))
+
+    await wait_for(pilot, ready, f"{selector} to be ready")
+    assert await pilot.click(selector), f"{selector} was not clicked"
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    await pilot.press(*("space" if char == " " else char for char in text))
+
+
+async def answer_by_taps(pilot: Pilot, question_id: str, answer: object) -> None:
+    """Answer the question on screen by tapping (typing only for the name)."""
+    if question_id == "name":
+        await tap(pilot, "#first-name")
+        await type_text(pilot, answer["first"])
+        await tap(pilot, "#last-initial")
+        await type_text(pilot, answer["last_initial"])
+    elif question_id == "consent":
+        await tap(pilot, "#choice-consent-yes")
+    else:
+        for value in answer if isinstance(answer, list) else [answer]:
+            await tap(pilot, f"#choice-{question_id}-{value}")
+    await tap(pilot, "#next")
