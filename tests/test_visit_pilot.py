@@ -207,3 +207,95 @@ async def test_back_from_the_first_page_returns(settings: Settings, screen_id: s
         await tap(pilot, "#back")
         expected = "welcome" if screen_id == "walkthrough" else "walkthrough"
         await wait_for_screen(pilot, expected)
+
+
+async def answer_all(pilot, visit: dict) -> None:
+    await tap(pilot, "#start")
+    await tap(pilot, "#skip")
+    for question_id, answer in visit.items():
+        await wait_for(
+            pilot, lambda q=question_id: bool(pilot.app.screen.query(f"#question-{q}")), question_id
+        )
+        await answer_by_taps(pilot, question_id, answer)
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#review")), "review")
+
+
+async def test_failed_save_sends_client_to_desk_and_keeps_answers(
+    settings: Settings, data_dir
+) -> None:
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    data_dir.write_text("a file where the data folder should be")
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, SPA_VISIT)
+        await tap(pilot, "#next")
+        await wait_for(pilot, lambda: app.screen.id is None and bool(app.screen.query("#save-failed")), "failure")
+        text = str(app.screen.query_one("#save-failed-text").render())
+        assert "front desk" in text
+        assert "Traceback" not in text
+        await tap(pilot, "#keep")
+        await wait_for_screen(pilot, "questionnaire")
+        assert app.screen.query_one("#review-name", ReviewItem).answer_text == "Bo C."
+        assert not app.screen.query_one("#next").disabled
+        # The folder comes back; "Check me in" again now saves.
+        data_dir.unlink()
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "result")
+    [record] = CheckInStore(settings.data_dir).all()
+    assert record["answers"] == SPA_VISIT
+
+
+async def test_try_again_from_the_failure_dialog(settings: Settings, data_dir) -> None:
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    data_dir.write_text("in the way")
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, SPA_VISIT)
+        await tap(pilot, "#next")
+        await wait_for(pilot, lambda: bool(app.screen.query("#save-failed")), "failure")
+        data_dir.unlink()
+        await tap(pilot, "#retry")
+        await wait_for_screen(pilot, "result")
+    assert len(CheckInStore(settings.data_dir).all()) == 1
+
+
+async def test_done_and_timeout_return_to_welcome_with_nothing_left(settings: Settings) -> None:
+    from dataclasses import replace
+
+    app = kiosk(replace(settings, result_seconds=1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, MEDICAL_VISIT)
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "result")
+        # No button pressed: the result screen times out by itself.
+        await wait_for_screen(pilot, "welcome")
+        assert [type(s).__name__ for s in app.screen_stack] == ["Screen", "WelcomeScreen"]
+        await tap(pilot, "#start")
+        await tap(pilot, "#skip")
+        await wait_for(pilot, lambda: bool(app.screen.query("#first-name")), "name")
+        assert app.screen.query_one("#first-name", Input).value == ""
+
+
+async def test_typed_markup_is_shown_as_text(settings: Settings) -> None:
+    """A name is checked, but whatever reaches the screen is never markup."""
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#start")
+        await tap(pilot, "#skip")
+        await wait_for(pilot, lambda: bool(app.screen.query("#first-name")), "name")
+        await tap(pilot, "#first-name")
+        await type_text(pilot, "[@click=app.quit]x[/]")
+        await tap(pilot, "#next")
+        assert app.is_running
+        field = app.screen.query_one("#first-name", Input)
+        assert field.value == "[@click=app.quit]x[/]"
+        assert "letters only" in str(app.screen.query_one(".problem", Label).content)
+
+
+async def test_demo_mark_shows_only_in_demo(settings: Settings) -> None:
+    from dataclasses import replace
+
+    for demo in (False, True):
+        app = kiosk(replace(settings, demo=demo))
+        async with app.run_test(size=(80, 24)):
+            assert bool(app.screen.query("#demo-mark")) is demo
