@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_L
-
 QUIET_ZONE = 4
 """Modules of light border every side; scanners need all four."""
 
@@ -28,6 +25,10 @@ def aftercare_url(base_url: str, massage_type: str) -> str:
 
 def qr_matrix(data: str) -> list[list[bool]]:
     """The QR modules for `data`, True for dark, with the quiet zone."""
+    # qrcode pulls in Pillow: load it when a code is first drawn, not at start.
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_L
+
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, border=QUIET_ZONE)
     code.add_data(data)
     code.make(fit=True)

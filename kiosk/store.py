@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tinydb import Query, TinyDB
+if TYPE_CHECKING:
+    from tinydb import TinyDB
 
 CHECKINS_FILE = "checkins.json"
 
@@ -30,6 +31,9 @@ class CheckInStore:
         """The TinyDB file."""
 
     def _open(self, *, create: bool) -> TinyDB:
+        # Imported here so that start-up does not wait for it.
+        from tinydb import TinyDB
+
         if create:
             self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not self.path.exists():
@@ -59,6 +63,8 @@ class CheckInStore:
 
     def get(self, checkin_id: str) -> dict[str, Any] | None:
         """The check-in with this id, or None."""
+        from tinydb import Query
+
         found = self._run(
             "read", False, lambda table: table.get(Query().id == checkin_id)
         )

@@ -43,9 +43,10 @@ class ResultScreen(Screen[None]):
                 yield Label(self.recommendation.name, id="recommendation", markup=False)
                 yield Static(self.recommendation.why, id="why", markup=False)
                 if self.notice:
-                    yield Static(f"ⓘ {self.notice}", id="notice", markup=False)
-                yield Static("Please take a seat: your therapist will come for you.",
-                             id="take-a-seat")
+                    notice = Static(self.notice, id="notice", markup=False)
+                    notice.border_title = "Before your session"
+                    yield notice
+                yield Label("Please take a seat.", id="take-a-seat")
                 yield Button("Done", id="done", variant="primary")
             with Vertical(id="aftercare"):
                 yield QRCode(self.url, id="qr")

@@ -39,9 +39,7 @@ class ReviewItem(Widget, can_focus=True):
 
     def render(self) -> Content:
         # The answer may be a name the client typed: plain text, never markup.
-        return Content.assemble(
-            (self.question.short, "bold"), "  ✎ change\n", self.answer_text
-        )
+        return Content.assemble(("✎ " + self.question.short, "bold"), "\n", self.answer_text)
 
     def action_change(self) -> None:
         self.post_message(self.Chosen(self.index))

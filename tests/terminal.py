@@ -1,0 +1,97 @@
+"""A real terminal for end-to-end tests: tmux at a fixed size."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+WAIT_LIMIT_S = 20.0
+
+
+class Terminal:
+    """One program in its own tmux server; type, tap and read the screen."""
+
+    def __init__(self, socket: Path, width: int = 80, height: int = 24) -> None:
+        self.socket = socket
+        self.width = width
+        self.height = height
+
+    def _tmux(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-S", str(self.socket), *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout
+
+    def start(self, argv: list[str], env: Mapping[str, str]) -> None:
+        command = " ".join(shlex.quote(arg) for arg in argv)
+        env_args = [item for key, value in env.items() for item in ("-e", f"{key}={value}")]
+        self._tmux(
+            "new-session", "-d", "-s", "kiosk", "-x", str(self.width), "-y", str(self.height),
+            *env_args, command,
+        )
+
+    def stop(self) -> None:
+        subprocess.run(["tmux", "-S", str(self.socket), "kill-server"], capture_output=True, check=False)
+
+    def lines(self) -> list[str]:
+        return self._tmux("capture-pane", "-p", "-t", "kiosk").splitlines()
+
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
+    def wait_until(self, condition: Callable[[str], bool], what: str) -> str:
+        """Read the screen until `condition` holds for it."""
+        deadline = time.monotonic() + WAIT_LIMIT_S
+        while True:
+            screen = self.text()
+            if condition(screen):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; the screen:\n{screen}")
+            time.sleep(0.05)
+
+    def wait_for(self, text: str) -> str:
+        return self.wait_until(lambda screen: text in screen, repr(text))
+
+    def find(self, text: str) -> tuple[int, int]:
+        """1-based column and row of the middle of `text` on screen."""
+        for row, line in enumerate(self.lines()):
+            column = line.find(text)
+            if column >= 0:
+                return column + len(text) // 2 + 1, row + 1
+        raise AssertionError(f"{text!r} is not on screen:\n{self.text()}")
+
+    def tap(self, text: str) -> None:
+        """Touch the screen on `text`: an SGR mouse press and release."""
+        x, y = self.find(text)
+        self._tmux("send-keys", "-t", "kiosk", "-l", f"\x1b[<0;{x};{y}M")
+        self._tmux("send-keys", "-t", "kiosk", "-l", f"\x1b[<0;{x};{y}m")
+
+    def tap_until(self, text: str, condition: Callable[[str], bool], what: str) -> str:
+        """Tap `text` until the screen shows `condition`.
+
+        A button ignores a second press for a moment after the first (so a
+        double tap can't skip a page); like a person, tap again.
+        """
+        deadline = time.monotonic() + WAIT_LIMIT_S
+        while True:
+            self.tap(text)
+            retry = time.monotonic() + 0.5
+            while time.monotonic() < min(retry, deadline):
+                screen = self.text()
+                if condition(screen):
+                    return screen
+                time.sleep(0.05)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; the screen:\n{self.text()}")
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", "kiosk", "-l", text)
+
+
+def have_tmux() -> bool:
+    return shutil.which("tmux") is not None

@@ -1,0 +1,99 @@
+"""End to end: the real `kiosk` command in tmux at 80x24, driven by taps."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.store import CheckInStore
+from tests.qrimage import decode, text_to_image
+from tests.terminal import Terminal
+
+pytestmark = pytest.mark.e2e
+
+# The visible label to tap for each answer of a medical, flagged visit.
+TAPS = [
+    ("What brings you in today?", ["Chronic pain"]),
+    ("injury or an accident", ["Yes, a car accident"]),
+    ("Did a physician", ["Yes"]),
+    ("focus on?", ["Neck", "Lower back"]),
+    ("areas we should avoid", ["No areas to avoid"]),
+    ("How much pain", ["7"]),
+    ("What pressure", ["Medium"]),
+    ("professional massage before", ["Yes, I have"]),
+    ("Do any of these apply", ["Pregnancy"]),
+    ("agree to receive", ["Yes, I agree to treatment"]),
+]
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    term = Terminal(tmp_path / "tmux.sock")
+    yield term
+    term.stop()
+
+
+def env_for(tmp_path: Path) -> dict[str, str]:
+    return {
+        "TMPDIR": str(tmp_path),
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+        "PYTHONPATH": os.pathsep.join(sys.path),
+    }
+
+
+def test_demo_tapped_through_to_a_readable_qr_and_a_saved_check_in(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    terminal.start([sys.executable, "-m", "kiosk", "demo"], env_for(tmp_path))
+    terminal.wait_for("Tap to start")
+    assert "DEMO" in terminal.text()
+    terminal.tap_until("Tap to start", lambda s: "Difference 1 of 6" in s, "walkthrough")
+
+    # Read the whole walkthrough, page by page.
+    for page in range(2, 7):
+        terminal.tap_until("Next ▶", lambda s, p=page: f"Difference {p} of 6" in s, f"page {page}")
+    terminal.tap_until("Start check-in ▶", lambda s: "Question 1 of 11" in s, "questions")
+
+    terminal.tap("e.g. Maria")
+    terminal.type("Ann")
+    terminal.tap("e.g. K")
+    terminal.type("b")
+    terminal.wait_for("Ann")
+    label_next, on_page = "Next ▶", "Question 1 of 11"
+    for number, (prompt, labels) in enumerate(TAPS, start=2):
+        terminal.tap_until(
+            label_next, lambda s, n=number, p=prompt: f"Question {n} of 11" in s and p in s, prompt
+        )
+        for label in labels:
+            mark = "☐" if f"☐ {label}" in terminal.text() else "○"
+            terminal.tap(f"{mark} {label}")
+            picked = "☑" if mark == "☐" else "◉"
+            terminal.wait_for(f"{picked} {label}")
+        label_next = "Review ▶" if number == 11 else "Next ▶"
+
+    terminal.tap_until(label_next, lambda s: "Please check your answers" in s, "review")
+    assert "Ann B." in terminal.text()
+    screen = terminal.tap_until(
+        "Check me in ✓", lambda s: "Scan for your aftercare guide" in s, "result"
+    )
+    assert "Medical massage" in screen
+    assert "front desk" in screen
+
+    url = "https://www.example.com/aftercare/medical"
+    assert url in screen
+    # Read the code off the terminal itself, as a phone would off the glass.
+    assert decode(text_to_image(terminal.lines())) == url
+
+    [data_dir] = tmp_path.glob("kiosk-demo-*")
+    [record] = CheckInStore(data_dir).all()
+    assert record["answers"]["name"] == {"first": "Ann", "last_initial": "B"}
+    assert record["answers"]["health"] == ["pregnancy"]
+    assert record["recommendation"]["type"] == "medical"
+    assert [flag["id"] for flag in record["flags"]] == ["pregnancy", "accident_claim"]
+
+    terminal.tap_until("Done", lambda s: "Tap to start" in s, "welcome")
