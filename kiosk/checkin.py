@@ -81,6 +81,11 @@ def name_problems(first: str, last_initial: str) -> tuple[str | None, str | None
     return first_problem, initial_problem
 
 
+def _on_scale(question: Question, answer: Any) -> bool:
+    number = isinstance(answer, int) and not isinstance(answer, bool)
+    return number and question.minimum <= answer <= question.maximum
+
+
 def problem(question: Question, answer: Any) -> str | None:
     """Why this answer can't be accepted yet, in the client's words; or None."""
     kind = question.kind
@@ -89,12 +94,13 @@ def problem(question: Question, answer: Any) -> str | None:
         return first or initial
     if kind == "consent":
         if answer is not True:
-            return "We can only treat you with your consent. Tap the box to agree, or ask the front desk."
+            return (
+                "We can only treat you with your consent. "
+                "Tap the box to agree, or ask the front desk."
+            )
         return None
-    if not question.required:
-        empty = answer is None or answer == []
-        if empty:
-            return None
+    if not question.required and answer in (None, []):
+        return None
     if kind == "single":
         if answer not in {option.id for option in question.options}:
             return "Please choose one answer."
@@ -104,11 +110,8 @@ def problem(question: Question, answer: Any) -> str | None:
             return "Please choose at least one answer."
         if not set(answer) <= ids:
             return "Please choose from the answers shown."
-    elif kind == "scale":
-        if not isinstance(answer, int) or isinstance(answer, bool) or not (
-            question.minimum <= answer <= question.maximum
-        ):
-            return f"Please choose a number from {question.minimum} to {question.maximum}."
+    elif kind == "scale" and not _on_scale(question, answer):
+        return f"Please choose a number from {question.minimum} to {question.maximum}."
     return None
 
 

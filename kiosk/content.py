@@ -375,7 +375,8 @@ def _load_rules(path: Path, questions: tuple[Question, ...]) -> Rules:
         kind = flag.text("kind")
         if kind not in FLAG_KINDS:
             raise flag.fail(f"'kind' must be one of {', '.join(FLAG_KINDS)}, not {kind!r}")
-        flags.append(FlagRule(flag.text("id"), kind, _load_condition(flag, by_id), flag.text("staff")))
+        when = _load_condition(flag, by_id)
+        flags.append(FlagRule(flag.text("id"), kind, when, flag.text("staff")))
         flag.done()
     notice = table.table("notice")
     health_notice = notice.text("health")

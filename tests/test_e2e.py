@@ -64,7 +64,7 @@ def test_demo_tapped_through_to_a_readable_qr_and_a_saved_check_in(
     terminal.tap("e.g. K")
     terminal.type("b")
     terminal.wait_for("Ann")
-    label_next, on_page = "Next ▶", "Question 1 of 11"
+    label_next = "Next ▶"
     for number, (prompt, labels) in enumerate(TAPS, start=2):
         terminal.tap_until(
             label_next, lambda s, n=number, p=prompt: f"Question {n} of 11" in s and p in s, prompt

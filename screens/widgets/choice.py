@@ -37,11 +37,8 @@ class Choice(Widget):
         self.multi = multi
 
     def render(self) -> Content:
-        if self.multi:
-            mark = "☑" if self.selected else "☐"
-        else:
-            mark = "◉" if self.selected else "○"
-        return Content(f"{mark} {self.label}")
+        marks = ("☐", "☑") if self.multi else ("○", "◉")
+        return Content(f"{marks[self.selected]} {self.label}")
 
     def watch_selected(self, selected: bool) -> None:
         self.set_class(selected, "-selected")

@@ -31,10 +31,10 @@ class QRCode(Widget):
         self.lines = qr_text(data)
         """The code as rows of ▀ ▄ █ and spaces."""
 
-    def get_content_width(self, container, viewport) -> int:  # noqa: ANN001
+    def get_content_width(self, container, viewport) -> int:
         return len(self.lines[0])
 
-    def get_content_height(self, container, viewport, width) -> int:  # noqa: ANN001
+    def get_content_height(self, container, viewport, width) -> int:
         return len(self.lines)
 
     def render(self) -> Content:
