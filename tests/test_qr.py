@@ -11,7 +11,7 @@ from kiosk.settings import Settings
 from screens.widgets import QRCode
 from tests.conftest import fixed_clock
 from tests.qrimage import decode, strips_to_image, text_to_image
-from tests.visit import MEDICAL_VISIT, SPA_VISIT, answer_by_taps, tap, wait_for, wait_for_screen
+from tests.visit import MEDICAL_VISIT, SPA_VISIT, answer_all, tap, wait_for_screen
 
 
 def test_url_holds_only_the_type() -> None:
@@ -40,12 +40,7 @@ async def test_result_screen_qr_decodes_to_the_aftercare_url(
 ) -> None:
     app = make_app(settings, clock=fixed_clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await tap(pilot, "#start")
-        await tap(pilot, "#skip")
-        for question_id, answer in visit.items():
-            await wait_for(pilot, lambda q=question_id: bool(app.screen.query(f"#question-{q}")), question_id)
-            await answer_by_taps(pilot, question_id, answer)
-        await wait_for(pilot, lambda: bool(app.screen.query("#review")), "review")
+        await answer_all(pilot, visit)
         await tap(pilot, "#next")
         await wait_for_screen(pilot, "result")
         await pilot.pause()

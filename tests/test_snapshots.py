@@ -11,20 +11,13 @@ import pytest
 from kiosk.app import make_app
 from kiosk.settings import Settings
 from tests.conftest import fixed_clock
-from tests.visit import MEDICAL_VISIT, SPA_VISIT, answer_by_taps, tap, wait_for, wait_for_screen
+from tests.visit import MEDICAL_VISIT, SPA_VISIT, answer_all, tap, wait_for, wait_for_screen
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
 
 async def to_question(pilot, question_id: str, visit: dict = MEDICAL_VISIT) -> None:
-    await tap(pilot, "#start")
-    await tap(pilot, "#skip")
-    for qid, answer in visit.items():
-        await wait_for(pilot, lambda q=qid: bool(pilot.app.screen.query(f"#question-{q}")), qid)
-        if qid == question_id:
-            return
-        await answer_by_taps(pilot, qid, answer)
-    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#review")), "review")
+    await answer_all(pilot, visit, stop_at=question_id)
 
 
 async def to_result(pilot, visit: dict) -> None:

@@ -14,6 +14,7 @@ from tests.conftest import FIXED_NOW, fixed_clock
 from tests.visit import (
     MEDICAL_VISIT,
     SPA_VISIT,
+    answer_all,
     answer_by_taps,
     tap,
     type_text,
@@ -153,13 +154,7 @@ async def test_required_answers_cannot_be_skipped(settings: Settings) -> None:
 async def test_consent_is_never_assumed(settings: Settings) -> None:
     app = kiosk(settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await tap(pilot, "#start")
-        await tap(pilot, "#skip")
-        for question_id, answer in SPA_VISIT.items():
-            await wait_for(pilot, lambda q=question_id: bool(app.screen.query(f"#question-{q}")), q := question_id)
-            if question_id == "consent":
-                break
-            await answer_by_taps(pilot, question_id, answer)
+        await answer_all(pilot, SPA_VISIT, stop_at="consent")
         await tap(pilot, "#next")
         assert "consent" in str(app.screen.query_one(".problem", Label).content)
         assert app.screen.query("#question-consent")
@@ -168,19 +163,13 @@ async def test_consent_is_never_assumed(settings: Settings) -> None:
         await tap(pilot, "#choice-consent-yes")
         await tap(pilot, "#next")
         assert app.screen.query("#question-consent")
-    assert q == "consent"
     assert CheckInStore(settings.data_dir).all() == []
 
 
 async def test_review_changes_an_answer_and_returns(settings: Settings) -> None:
     app = kiosk(settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await tap(pilot, "#start")
-        await tap(pilot, "#skip")
-        for question_id, answer in SPA_VISIT.items():
-            await wait_for(pilot, lambda q=question_id: bool(app.screen.query(f"#question-{q}")), question_id)
-            await answer_by_taps(pilot, question_id, answer)
-        await wait_for(pilot, lambda: bool(app.screen.query("#review")), "review")
+        await answer_all(pilot, SPA_VISIT)
         item = app.screen.query_one("#review-pressure", ReviewItem)
         assert item.answer_text == "Light"
         await tap(pilot, "#review-pressure")
@@ -207,17 +196,6 @@ async def test_back_from_the_first_page_returns(settings: Settings, screen_id: s
         await tap(pilot, "#back")
         expected = "welcome" if screen_id == "walkthrough" else "walkthrough"
         await wait_for_screen(pilot, expected)
-
-
-async def answer_all(pilot, visit: dict) -> None:
-    await tap(pilot, "#start")
-    await tap(pilot, "#skip")
-    for question_id, answer in visit.items():
-        await wait_for(
-            pilot, lambda q=question_id: bool(pilot.app.screen.query(f"#question-{q}")), question_id
-        )
-        await answer_by_taps(pilot, question_id, answer)
-    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#review")), "review")
 
 
 async def test_failed_save_sends_client_to_desk_and_keeps_answers(

@@ -88,3 +88,18 @@ async def answer_by_taps(pilot: Pilot, question_id: str, answer: object) -> None
         for value in answer if isinstance(answer, list) else [answer]:
             await tap(pilot, f"#choice-{question_id}-{value}")
     await tap(pilot, "#next")
+
+
+async def answer_all(pilot: Pilot, visit: dict, stop_at: str | None = None) -> None:
+    """From Welcome, skip the walkthrough and answer by taps up to the review
+    page, or until the question `stop_at` is on screen."""
+    await tap(pilot, "#start")
+    await tap(pilot, "#skip")
+    for question_id, answer in visit.items():
+        await wait_for(
+            pilot, lambda q=question_id: bool(pilot.app.screen.query(f"#question-{q}")), question_id
+        )
+        if question_id == stop_at:
+            return
+        await answer_by_taps(pilot, question_id, answer)
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#review")), "review")
