@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
@@ -14,14 +15,11 @@ from kiosk.qr import aftercare_url
 from kiosk.rules import flags, needs_front_desk, recommend
 from kiosk.settings import Settings
 from kiosk.store import CheckInStore
-from screens import (
-    STYLESHEET,
-    QuestionnaireScreen,
-    ResultScreen,
-    SaveFailedScreen,
-    WalkthroughScreen,
-    WelcomeScreen,
-)
+from screens import STYLESHEET
+from screens.welcome import WelcomeScreen
+
+if TYPE_CHECKING:
+    from screens.questionnaire import QuestionnaireScreen
 
 Clock = Callable[[], datetime]
 """Gives the current time; tests and snapshots pass a fixed one."""
@@ -59,21 +57,27 @@ class KioskApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(WelcomeScreen(self.settings))
 
+    # Handlers go by name, not @on(Class), so that the screens after Welcome
+    # are imported when first shown rather than at start-up.
+
     @on(WelcomeScreen.StartPressed)
     def _start_visit(self) -> None:
+        from screens.walkthrough import WalkthroughScreen
+
         self.push_screen(WalkthroughScreen(self.settings, self.content.walkthrough))
 
-    @on(WalkthroughScreen.Finished)
-    def _start_checkin(self) -> None:
+    def on_walkthrough_screen_finished(self) -> None:
+        from screens.questionnaire import QuestionnaireScreen
+
         self.push_screen(QuestionnaireScreen(self.settings, self.content.questions))
 
-    @on(WalkthroughScreen.Left)
-    @on(QuestionnaireScreen.Left)
-    def _go_back(self) -> None:
+    def on_walkthrough_screen_left(self) -> None:
         self.pop_screen()
 
-    @on(QuestionnaireScreen.Submitted)
-    def _submitted(self, event: QuestionnaireScreen.Submitted) -> None:
+    def on_questionnaire_screen_left(self) -> None:
+        self.pop_screen()
+
+    def on_questionnaire_screen_submitted(self, event: QuestionnaireScreen.Submitted) -> None:
         self._save(event.answers)
 
     @work(thread=True, exclusive=True, group="save")
@@ -92,6 +96,9 @@ class KioskApp(App[None]):
             self.call_from_thread(self._show_result, recommendation, notice)
 
     def _save_failed(self, answers: Answers) -> None:
+        from screens.questionnaire import QuestionnaireScreen
+        from screens.save_failed import SaveFailedScreen
+
         questionnaire = self.screen
         assert isinstance(questionnaire, QuestionnaireScreen)
 
@@ -104,11 +111,15 @@ class KioskApp(App[None]):
         self.push_screen(SaveFailedScreen(), retry)
 
     def _show_result(self, recommendation: Recommendation, notice: str | None) -> None:
+        from screens.result import ResultScreen
+
         url = aftercare_url(self.settings.aftercare_url, recommendation.type)
         # Replacing the questionnaire drops the answers with it.
         self.switch_screen(ResultScreen(self.settings, recommendation, url=url, notice=notice))
 
-    @on(ResultScreen.Done)
+    async def on_result_screen_done(self) -> None:
+        await self.back_to_welcome()
+
     async def back_to_welcome(self) -> None:
         """End the visit: every screen above Welcome goes, with what it held."""
         while not isinstance(self.screen, WelcomeScreen):

@@ -1,21 +1,30 @@
-"""The kiosk's Textual screens, one module each."""
+"""The kiosk's Textual screens, one module each.
 
+Each screen's module loads when it is first asked for, so the kiosk's first
+screen does not wait for the imports of the ones after it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
 from pathlib import Path
-
-from screens.questionnaire import QuestionnaireScreen
-from screens.result import ResultScreen
-from screens.save_failed import SaveFailedScreen
-from screens.walkthrough import WalkthroughScreen
-from screens.welcome import WelcomeScreen
+from typing import Any
 
 STYLESHEET = Path(__file__).parent / "kiosk.tcss"
 """The one stylesheet every screen shares."""
 
-__all__ = [
-    "STYLESHEET",
-    "QuestionnaireScreen",
-    "ResultScreen",
-    "SaveFailedScreen",
-    "WalkthroughScreen",
-    "WelcomeScreen",
-]
+_MODULES = {
+    "QuestionnaireScreen": "screens.questionnaire",
+    "ResultScreen": "screens.result",
+    "SaveFailedScreen": "screens.save_failed",
+    "WalkthroughScreen": "screens.walkthrough",
+    "WelcomeScreen": "screens.welcome",
+}
+
+__all__ = ["STYLESHEET", *_MODULES]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return getattr(import_module(_MODULES[name]), name)
+    raise AttributeError(f"module 'screens' has no attribute {name!r}")
