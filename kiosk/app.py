@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import work
 from textual.app import App
 
 from kiosk.checkin import Answers, Recommendation, new_record
@@ -60,8 +60,7 @@ class KioskApp(App[None]):
     # Handlers go by name, not @on(Class), so that the screens after Welcome
     # are imported when first shown rather than at start-up.
 
-    @on(WelcomeScreen.StartPressed)
-    def _start_visit(self) -> None:
+    def on_welcome_screen_start_pressed(self) -> None:
         from screens.walkthrough import WalkthroughScreen
 
         self.push_screen(WalkthroughScreen(self.settings, self.content.walkthrough))

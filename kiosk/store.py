@@ -39,7 +39,8 @@ class CheckInStore:
             if not self.path.exists():
                 # Check-ins are health data: readable by this user only.
                 os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        return TinyDB(self.path, create_dirs=False, ensure_ascii=False)
+        # UTF-8 whatever the locale: names like "Zoë" must survive a C locale.
+        return TinyDB(self.path, create_dirs=False, ensure_ascii=False, encoding="utf-8")
 
     def _run(self, action: str, create: bool, work: Any) -> Any:
         if not create and not self.path.exists():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import subprocess
 import sys
@@ -125,6 +126,23 @@ def test_store_round_trip_and_privacy(tmp_path: Path) -> None:
     assert "Zoë" in store.path.read_text(encoding="utf-8")
     assert stat.S_IMODE(store.data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+
+
+def test_store_keeps_non_ascii_names_under_a_c_locale(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from kiosk.store import CheckInStore\n"
+        "store = CheckInStore(sys.argv[1])\n"
+        "store.add({'id': 'x', 'created_at': '2026', 'answers': {'first': 'Zo\\u00eb'}})\n"
+        "print(ascii(store.get('x')['answers']['first']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-X", "utf8=0", "-c", code, str(tmp_path / "data")],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "'Zo\\xeb'"
 
 
 def test_store_error_when_the_folder_is_a_file(tmp_path: Path) -> None:

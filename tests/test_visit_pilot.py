@@ -198,16 +198,26 @@ async def test_back_from_the_first_page_returns(settings: Settings, screen_id: s
         await wait_for_screen(pilot, expected)
 
 
-async def test_failed_save_sends_client_to_desk_and_keeps_answers(
-    settings: Settings, data_dir
-) -> None:
+@pytest.fixture
+def blocked_data_dir(data_dir):
+    """A file where the data folder should be: every save fails until it goes."""
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     data_dir.write_text("a file where the data folder should be")
+    return data_dir
+
+
+async def submit_into_failure(pilot) -> None:
+    await answer_all(pilot, SPA_VISIT)
+    await tap(pilot, "#next")
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#save-failed")), "the failure dialog")
+
+
+async def test_failed_save_sends_client_to_desk_and_keeps_answers(
+    settings: Settings, blocked_data_dir
+) -> None:
     app = kiosk(settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await answer_all(pilot, SPA_VISIT)
-        await tap(pilot, "#next")
-        await wait_for(pilot, lambda: app.screen.id is None and bool(app.screen.query("#save-failed")), "failure")
+        await submit_into_failure(pilot)
         text = str(app.screen.query_one("#save-failed-text").render())
         assert "front desk" in text
         assert "Traceback" not in text
@@ -216,22 +226,18 @@ async def test_failed_save_sends_client_to_desk_and_keeps_answers(
         assert app.screen.query_one("#review-name", ReviewItem).answer_text == "Bo C."
         assert not app.screen.query_one("#next").disabled
         # The folder comes back; "Check me in" again now saves.
-        data_dir.unlink()
+        blocked_data_dir.unlink()
         await tap(pilot, "#next")
         await wait_for_screen(pilot, "result")
     [record] = CheckInStore(settings.data_dir).all()
     assert record["answers"] == SPA_VISIT
 
 
-async def test_try_again_from_the_failure_dialog(settings: Settings, data_dir) -> None:
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
-    data_dir.write_text("in the way")
+async def test_try_again_from_the_failure_dialog(settings: Settings, blocked_data_dir) -> None:
     app = kiosk(settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await answer_all(pilot, SPA_VISIT)
-        await tap(pilot, "#next")
-        await wait_for(pilot, lambda: bool(app.screen.query("#save-failed")), "failure")
-        data_dir.unlink()
+        await submit_into_failure(pilot)
+        blocked_data_dir.unlink()
         await tap(pilot, "#retry")
         await wait_for_screen(pilot, "result")
     assert len(CheckInStore(settings.data_dir).all()) == 1
