@@ -9,16 +9,14 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 
-from kiosk.checkin import Answers, Recommendation, new_record
 from kiosk.content import Content, load_content
-from kiosk.qr import aftercare_url
-from kiosk.rules import flags, needs_front_desk, recommend
 from kiosk.settings import Settings
 from kiosk.store import CheckInStore
 from screens import STYLESHEET
 from screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
+    from kiosk.checkin import Answers, Recommendation
     from screens.questionnaire import QuestionnaireScreen
 
 Clock = Callable[[], datetime]
@@ -54,11 +52,13 @@ class KioskApp(App[None]):
         """Where check-ins are saved."""
         self.clock = clock
 
-    def on_mount(self) -> None:
-        self.push_screen(WelcomeScreen(self.settings))
+    def get_default_screen(self) -> WelcomeScreen:
+        # Welcome is the bottom of the stack: every visit is pushed on it.
+        return WelcomeScreen(self.settings)
 
-    # Handlers go by name, not @on(Class), so that the screens after Welcome
-    # are imported when first shown rather than at start-up.
+    # What the welcome screen doesn't need (the later screens, rules, QR) is
+    # imported when first used, so the first screen comes up sooner. Handlers
+    # go by name, not @on(Class), for the same reason.
 
     def on_welcome_screen_start_pressed(self) -> None:
         from screens.walkthrough import WalkthroughScreen
@@ -82,6 +82,9 @@ class KioskApp(App[None]):
     @work(thread=True, exclusive=True, group="save")
     def _save(self, answers: Answers) -> None:
         """Save off the UI thread; the result shows only once it is stored."""
+        from kiosk.checkin import new_record
+        from kiosk.rules import flags, needs_front_desk, recommend
+
         rules = self.content.rules
         recommendation = recommend(rules, answers)
         found = flags(rules, answers)
@@ -110,6 +113,7 @@ class KioskApp(App[None]):
         self.push_screen(SaveFailedScreen(), retry)
 
     def _show_result(self, recommendation: Recommendation, notice: str | None) -> None:
+        from kiosk.qr import aftercare_url
         from screens.result import ResultScreen
 
         url = aftercare_url(self.settings.aftercare_url, recommendation.type)

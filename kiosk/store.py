@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,6 +55,8 @@ class CheckInStore:
         """Save a check-in and return its id."""
         if not record.get("id"):
             raise ValueError("a check-in needs an id")
+        import json
+
         # A round trip through JSON proves the record is storable before
         # anything is written, so a bad record never leaves half a file.
         document = json.loads(json.dumps(record, ensure_ascii=False))

@@ -253,7 +253,7 @@ async def test_done_and_timeout_return_to_welcome_with_nothing_left(settings: Se
         await wait_for_screen(pilot, "result")
         # No button pressed: the result screen times out by itself.
         await wait_for_screen(pilot, "welcome")
-        assert [type(s).__name__ for s in app.screen_stack] == ["Screen", "WelcomeScreen"]
+        assert [type(s).__name__ for s in app.screen_stack] == ["WelcomeScreen"]
         await tap(pilot, "#start")
         await tap(pilot, "#skip")
         await wait_for(pilot, lambda: bool(app.screen.query("#first-name")), "name")
