@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -11,12 +12,12 @@ from textual.app import App
 
 from kiosk.content import Content, load_content
 from kiosk.settings import Settings
-from kiosk.store import CheckInStore
 from screens import STYLESHEET
 from screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
     from kiosk.checkin import Answers, Recommendation
+    from kiosk.store import CheckInStore
     from screens.questionnaire import QuestionnaireScreen
 
 Clock = Callable[[], datetime]
@@ -40,7 +41,6 @@ class KioskApp(App[None]):
         self,
         settings: Settings,
         content: Content,
-        store: CheckInStore,
         clock: Clock = utc_now,
     ) -> None:
         super().__init__()
@@ -48,9 +48,25 @@ class KioskApp(App[None]):
         """The effective settings."""
         self.content = content
         """The walkthrough, questions and rules."""
-        self.store = store
-        """Where check-ins are saved."""
         self.clock = clock
+
+    @cached_property
+    def store(self) -> CheckInStore:
+        """Where check-ins are saved (TinyDB loads when first needed)."""
+        from kiosk.store import CheckInStore
+
+        return CheckInStore(self.settings.data_dir, clock=self.clock)
+
+    def on_ready(self) -> None:
+        # After the first screen is up, so disk work never delays it.
+        self._prepare_store()
+
+    @work(thread=True, group="store")
+    def _prepare_store(self) -> None:
+        """Store check-ins kept from earlier failed saves; apply retention."""
+        from kiosk.maintenance import prepare_store
+
+        prepare_store(self.store, self.settings)
 
     def get_default_screen(self) -> WelcomeScreen:
         # Welcome is the bottom of the stack: every visit is pushed on it.
@@ -77,27 +93,29 @@ class KioskApp(App[None]):
         self.pop_screen()
 
     def on_questionnaire_screen_submitted(self, event: QuestionnaireScreen.Submitted) -> None:
-        self._save(event.answers)
+        self._save(event.answers, event.checkin_id)
 
     @work(thread=True, exclusive=True, group="save")
-    def _save(self, answers: Answers) -> None:
+    def _save(self, answers: Answers, checkin_id: str) -> None:
         """Save off the UI thread; the result shows only once it is stored."""
         from kiosk.checkin import new_record
         from kiosk.rules import flags, needs_front_desk, recommend
+        from kiosk.store import StoreError
 
         rules = self.content.rules
         recommendation = recommend(rules, answers)
         found = flags(rules, answers)
-        record = new_record(answers, recommendation, found, now=self.clock())
+        record = new_record(answers, recommendation, found, self.clock(), checkin_id)
         try:
             self.store.add(record)
-        except Exception:
-            self.call_from_thread(self._save_failed, answers)
+        except (StoreError, ValueError):
+            # The store keeps the check-in as pending; the client sees the desk.
+            self.call_from_thread(self._save_failed, answers, checkin_id)
         else:
             notice = rules.health_notice if needs_front_desk(found) else None
             self.call_from_thread(self._show_result, recommendation, notice)
 
-    def _save_failed(self, answers: Answers) -> None:
+    def _save_failed(self, answers: Answers, checkin_id: str) -> None:
         from screens.questionnaire import QuestionnaireScreen
         from screens.save_failed import SaveFailedScreen
 
@@ -106,7 +124,7 @@ class KioskApp(App[None]):
 
         def retry(again: bool | None) -> None:
             if again:
-                self._save(answers)
+                self._save(answers, checkin_id)
             else:
                 questionnaire.saving = False
 
@@ -136,4 +154,4 @@ def make_app(settings: Settings, clock: Clock = utc_now) -> KioskApp:
         ContentError: if the content folder is missing or wrong.
     """
     content = load_content(settings.content_dir)
-    return KioskApp(settings, content, CheckInStore(settings.data_dir), clock)
+    return KioskApp(settings, content, clock)

@@ -16,6 +16,13 @@ Answers = dict[str, Any]
 an int on a scale, or True for consent."""
 
 STATUS_WAITING = "waiting"
+STATUSES = {
+    STATUS_WAITING: "Waiting",
+    "with_therapist": "With therapist",
+    "done": "Done",
+    "no_show": "No-show",
+}
+"""Where a client is in their visit: saved value to what staff read."""
 FIRST_NAME_MAX = 30
 NOT_ANSWERED = "Not answered"
 
@@ -153,14 +160,25 @@ def new_record(
     recommendation: Recommendation,
     flags: tuple[Flag, ...],
     now: datetime | None = None,
+    checkin_id: str | None = None,
 ) -> dict[str, Any]:
     """A check-in as the store saves it."""
     created = (now or datetime.now(UTC)).astimezone(UTC)
     return {
-        "id": str(uuid.uuid4()),
+        "id": checkin_id or str(uuid.uuid4()),
         "created_at": created.isoformat(timespec="seconds"),
         "answers": answers,
         "recommendation": asdict(recommendation),
         "flags": [asdict(flag) for flag in flags],
         "status": STATUS_WAITING,
     }
+
+
+def client_name(record: Mapping[str, Any]) -> str:
+    """A saved check-in's name as staff read it: "Zoë K."; "" if it has none."""
+    for answer in record.get("answers", {}).values():
+        if isinstance(answer, Mapping) and "first" in answer:
+            first = str(answer.get("first", ""))
+            initial = str(answer.get("last_initial", ""))
+            return f"{first} {initial}." if initial else first
+    return ""

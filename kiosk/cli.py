@@ -1,4 +1,4 @@
-"""The `kiosk` command: run, demo, check-content and config."""
+"""The `kiosk` command: run, demo, check-content, config, doctor and purge."""
 
 from __future__ import annotations
 
@@ -46,7 +46,23 @@ def _parser() -> argparse.ArgumentParser:
                        help="the folder to check (default: the kiosk's own)")
     commands.add_parser("config", parents=[common, stored], help="show the effective settings",
                         description="Print each setting, its value and where it came from.")
+    commands.add_parser(
+        "doctor", parents=[common, stored], help="check the data folder",
+        description="Report the data folder's health: permissions, free space, check-ins "
+                    "waiting after a failed save, and files moved aside because they did "
+                    "not parse. Exit 0 when all is well, 1 when something needs attention.")
+    purge = commands.add_parser(
+        "purge", parents=[common, stored], help="erase old check-ins",
+        description="Erase every check-in made more than DAYS days ago and say how many.")
+    purge.add_argument("--older-than", type=_days, required=True, metavar="DAYS",
+                       help="a whole number of days (0 erases everything before now)")
     return parser
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days")
+    return int(text)
 
 
 def _check_content(folder: Path) -> int:
@@ -63,8 +79,53 @@ def _show_config(settings: Settings) -> int:
     for field in fields(Settings):
         if field.name != "sources":
             value = getattr(settings, field.name)
+            if value is None:
+                value = "off"
             print(f"{field.name} = {value!s}    ({settings.sources[field.name]})")
     return 0
+
+
+def _doctor(settings: Settings) -> int:
+    from kiosk.audit import AuditLog
+    from kiosk.maintenance import plural
+    from kiosk.store import CheckInStore
+
+    health = CheckInStore(settings.data_dir).doctor()
+    created = "" if health.exists else " (not made yet: the first save makes it)"
+    print(f"data folder: {health.data_dir}{created}")
+    print(f"stored: {plural(health.checkins)} in {plural(health.partitions, 'day file')}")
+    print(f"pending after a failed save: {health.pending}")
+    print(f"moved aside (did not parse): {len(health.quarantined)}")
+    if health.free_bytes is not None:
+        print(f"free disk space: {health.free_bytes // (1024 * 1024)} MB")
+    upkeep = [entry for entry in AuditLog(settings.data_dir).entries()
+              if entry.get("action") in ("retention", "purge", "pending-saved")]
+    for entry in upkeep[-3:]:
+        print(f"last {entry['action']}: {entry['at']}, {plural(entry.get('count', 0))}")
+    for problem in health.problems:
+        print(f"problem: {problem}")
+    print("OK" if health.ok else f"{plural(len(health.problems), 'problem')} found")
+    return 0 if health.ok else 1
+
+
+def _purge(settings: Settings, days: int) -> int:
+    from kiosk.maintenance import purge
+    from kiosk.store import CheckInStore
+
+    print(purge(CheckInStore(settings.data_dir), days).capitalize() + ".")
+    return 0
+
+
+def _store_command(command: str, settings: Settings, args: dict) -> int:
+    from kiosk.store import StoreError  # Only the commands that use it load it.
+
+    try:
+        if command == "doctor":
+            return _doctor(settings)
+        return _purge(settings, args["older_than"])
+    except (StoreError, OSError) as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 1
 
 
 def _run(settings: Settings) -> int:
@@ -88,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check_content(args.get("folder") or settings.content_dir)
         if command == "config":
             return _show_config(settings)
+        if command in ("doctor", "purge"):
+            return _store_command(command, settings, args)
         return _run(settings)
     except (ContentError, SettingsError) as error:
         print(f"kiosk: {error}", file=sys.stderr)

@@ -34,6 +34,8 @@ class Settings:
     """The aftercare pages; the QR code opens `<aftercare_url>/<type>`."""
     result_seconds: int = 90
     """How long the result screen stays before returning to Welcome."""
+    retention_days: int | None = None
+    """Check-ins older than this many days are erased at start; None keeps all."""
     data_dir: Path = field(default_factory=lambda: default_data_dir())
     """Where check-ins are saved."""
     content_dir: Path = field(default_factory=default_content_dir)
@@ -49,6 +51,7 @@ _FILE_KEYS: dict[str, tuple[type, str]] = {
     "clinic_name": (str, "text"),
     "aftercare_url": (str, "text"),
     "result_seconds": (int, "a whole number"),
+    "retention_days": (int, "a whole number of days"),
     "data_dir": (str, "text"),
     "content_dir": (str, "text"),
 }
@@ -74,6 +77,8 @@ def _check_value(path: Path, key: str, value: Any) -> Any:
             raise SettingsError(f"{path}: 'aftercare_url' must start with https:// or http://")
     if key == "result_seconds" and not 5 <= value <= 3600:
         raise SettingsError(f"{path}: 'result_seconds' must be between 5 and 3600")
+    if key == "retention_days" and not 1 <= value <= 36500:
+        raise SettingsError(f"{path}: 'retention_days' must be between 1 and 36500")
     if key == "clinic_name" and not value.strip():
         raise SettingsError(f"{path}: 'clinic_name' is empty")
     if key in ("data_dir", "content_dir"):

@@ -1,78 +1,593 @@
-"""The check-in store: every saved check-in, in TinyDB in the data folder."""
+"""The check-in store: TinyDB files, one per day, safe against crashes and rivals.
+
+The data folder holds:
+
+    checkins/YYYY-MM-DD.json   one TinyDB file per UTC day of `created_at`
+    checkins/*.corrupt-<UTC>   a day file that did not parse, moved aside intact
+    pending.json               check-ins whose save failed, retried on the next
+    .lock                      taken (fcntl.flock) around every change
+
+Every change takes the lock, opens the day file afresh (so it sees every other
+process's writes, and TinyDB's in-memory id counter is never shared), and
+writes through `AtomicJSONStorage`: a temporary file, fsync, `os.replace`, and
+an fsync of the folder. A kill at any moment leaves the old or the new file.
+Readers need no lock: they only ever see a whole file.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from tinydb import TinyDB
+from kiosk.checkin import STATUSES, client_name
 
-CHECKINS_FILE = "checkins.json"
+if TYPE_CHECKING:
+    from tinydb.table import Table
+
+PARTITIONS = "checkins"
+PENDING_FILE = "pending.json"
+LOCK_FILE = ".lock"
+LEGACY_FILE = "checkins.json"
+TABLE = "checkins"
+_DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json"
+_CORRUPT = ".corrupt-"
+
+Clock = Callable[[], datetime]
 
 
 class StoreError(Exception):
     """The store could not read or write; the message holds no answers."""
 
 
+class DamagedFile(StoreError):
+    """A data file that does not parse as a TinyDB file."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path.name} does not parse")
+        self.path = path
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves the old or the new file."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:  # mkstemp makes it 0600.
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_dir(path.parent)
+
+
+def parse_tinydb(path: Path, data: bytes) -> dict[str, dict[str, Any]] | None:
+    if not data.strip():
+        return None  # Never written: nothing to lose.
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        raise DamagedFile(path) from None
+    if not isinstance(parsed, dict) or not all(
+        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+        for table in parsed.values()
+    ):
+        raise DamagedFile(path)
+    return parsed
+
+
+def read_tinydb(path: Path) -> dict[str, dict[str, Any]] | None:
+    """A TinyDB file's contents; None if it is missing or empty."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return parse_tinydb(path, data)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def created(record: dict[str, Any]) -> datetime:
+    """When a check-in was made, in UTC."""
+    return _utc(datetime.fromisoformat(record["created_at"]))
+
+
+def _local_start(day: date) -> datetime:
+    """The start of a calendar day in the machine's time zone, in UTC."""
+    return _utc(datetime.combine(day, time()).astimezone())
+
+
+def _bound(value: date | datetime | None, *, end: bool) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return _utc(value)
+    # A date means the whole local day: `until` includes it.
+    return _local_start(value + timedelta(days=1) if end else value)
+
+
+@dataclass
+class Recovery:
+    """What `CheckInStore.recover` did at start."""
+
+    saved_pending: int = 0
+    """Check-ins from earlier failed saves that are now stored."""
+    imported_legacy: int = 0
+    """Check-ins moved from the single-file store of earlier versions."""
+    removed_temporary: int = 0
+    """Temporary files left by a crash mid-write, deleted."""
+
+
+@dataclass
+class Health:
+    """The data folder's state, for `kiosk doctor` and the staff view."""
+
+    data_dir: Path
+    exists: bool = False
+    partitions: int = 0
+    checkins: int = 0
+    pending: int = 0
+    quarantined: list[Path] = field(default_factory=list)
+    free_bytes: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
 class CheckInStore:
     """Check-ins saved as TinyDB documents, keyed by their uuid `id`.
 
-    Each call opens the file afresh, so a kiosk and a staff process on the
-    same folder see each other's writes.
+    Every method opens the files afresh, so kiosk and staff processes on the
+    same folder see each other's writes. Methods raise `StoreError` (never an
+    error naming an answer) when the folder can't be read or written.
     """
 
-    def __init__(self, data_dir: Path | str) -> None:
+    def __init__(self, data_dir: Path | str, clock: Clock | None = None) -> None:
         self.data_dir = Path(data_dir)
         """The folder the check-ins live in (made on the first save)."""
-        self.path = self.data_dir / CHECKINS_FILE
-        """The TinyDB file."""
+        self.partitions_dir = self.data_dir / PARTITIONS
+        """One TinyDB file per day."""
+        self.pending_path = self.data_dir / PENDING_FILE
+        """Check-ins whose save failed, waiting to be stored."""
+        self.clock: Clock = clock or (lambda: datetime.now(UTC))
+        self._pending: dict[str, dict[str, Any]] = {}
+        # Check-ins that could not even go to the pending file: kept in
+        # memory until a save works.
 
-    def _open(self, *, create: bool) -> TinyDB:
-        # Imported here so that start-up does not wait for it.
+    # -- Files ------------------------------------------------------------
+
+    def partition_path(self, day: date) -> Path:
+        """The file holding the check-ins made on this UTC day."""
+        return self.partitions_dir / f"{day.isoformat()}.json"
+
+    def _partitions(self, first: date | None = None, last: date | None = None) -> list[Path]:
+        """Day files, newest first, limited to the UTC days first..last."""
+        try:
+            paths = sorted(self.partitions_dir.glob(_DAY_GLOB), reverse=True)
+        except OSError as error:
+            raise self._error("read", error) from None
+        return [
+            path for path in paths
+            if (first is None or path.stem >= first.isoformat())
+            and (last is None or path.stem <= last.isoformat())
+        ]
+
+    def _error(self, action: str, error: OSError) -> StoreError:
+        reason = error.strerror or type(error).__name__
+        return StoreError(f"could not {action} check-ins in {self.data_dir}: {reason}")
+
+    def _make_folders(self) -> None:
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.partitions_dir.mkdir(mode=0o700, exist_ok=True)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the store's exclusive lock (other processes and threads wait)."""
+        self._make_folders()
+        fd = os.open(self.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # Closing releases the lock.
+
+    @contextmanager
+    def _table(self, path: Path) -> Iterator[Table]:
+        """A day file's table, opened afresh; call only inside `_locked`.
+
+        A file that doesn't parse is moved aside first, so the new data never
+        overwrites what couldn't be read.
+        """
+        # Imported here so that the kiosk's start-up doesn't wait for TinyDB.
         from tinydb import TinyDB
 
-        if create:
-            self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if not self.path.exists():
-                # Check-ins are health data: readable by this user only.
-                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        # UTF-8 whatever the locale: names like "Zoë" must survive a C locale.
-        return TinyDB(self.path, create_dirs=False, ensure_ascii=False, encoding="utf-8")
+        from kiosk.storage import AtomicJSONStorage
 
-    def _run(self, action: str, create: bool, work: Any) -> Any:
-        if not create and not self.path.exists():
-            return None
+        db = TinyDB(path, storage=AtomicJSONStorage)
         try:
-            with self._open(create=create) as db:
-                return work(db.table("checkins"))
-        except (OSError, ValueError) as error:
-            reason = error.strerror if isinstance(error, OSError) else "unreadable data"
-            raise StoreError(f"could not {action} check-ins in {self.data_dir}: {reason}") from None
+            db.storage.read()
+        except DamagedFile:
+            self._quarantine_locked(path)
+        try:
+            yield db.table(TABLE)
+        finally:
+            db.close()
 
-    def add(self, record: dict[str, Any]) -> str:
-        """Save a check-in and return its id."""
-        if not record.get("id"):
-            raise ValueError("a check-in needs an id")
-        import json
+    def _quarantine_locked(self, path: Path) -> Path | None:
+        try:
+            read_tinydb(path)
+            return None  # Another process replaced it with a good file.
+        except DamagedFile:
+            pass
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        target = path.with_name(f"{path.name}{_CORRUPT}{stamp}")
+        os.rename(path, target)  # Same bytes, new name: nothing is lost.
+        _fsync_dir(path.parent)
+        return target
 
+    def _read(self, path: Path) -> list[dict[str, Any]]:
+        """The check-ins in one day file; a damaged file is moved aside."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            raise self._error("read", error) from None
+        try:
+            parsed = parse_tinydb(path, data)
+        except DamagedFile:
+            try:
+                with self._locked():
+                    self._quarantine_locked(path)
+            except OSError as error:
+                raise self._error("read", error) from None
+            return []
+        return list((parsed or {}).get(TABLE, {}).values())
+
+    def _records(self, paths: Iterable[Path]) -> list[dict[str, Any]]:
+        return [record for path in paths for record in self._read(path)]
+
+    def _find(self, checkin_id: str) -> tuple[Path, dict[str, Any]] | None:
+        """The day file and record with this id, searching newest first."""
+        needle = json.dumps(checkin_id).encode("utf-8")
+        for path in self._partitions():
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                raise self._error("read", error) from None
+            if needle not in data:
+                continue  # A quick look at the bytes saves parsing every day.
+            for record in self._read(path):
+                if record.get("id") == checkin_id:
+                    return path, record
+        return None
+
+    # -- Saving -------------------------------------------------------------
+
+    def _document(self, record: dict[str, Any]) -> dict[str, Any]:
+        document = dict(record)
+        document.setdefault("id", str(uuid.uuid4()))
+        try:
+            uuid.UUID(str(document["id"]))
+        except ValueError:
+            raise ValueError("a check-in id must be a uuid") from None
+        document.setdefault("created_at", self.clock().isoformat(timespec="seconds"))
+        created(document)  # A bad date fails here, before anything is written.
         # A round trip through JSON proves the record is storable before
         # anything is written, so a bad record never leaves half a file.
-        document = json.loads(json.dumps(record, ensure_ascii=False))
-        self._run("save", True, lambda table: table.insert(document))
-        return record["id"]
+        return json.loads(json.dumps(document, ensure_ascii=False))
+
+    def _insert_locked(self, documents: Iterable[dict[str, Any]]) -> int:
+        from tinydb import Query
+
+        by_day: dict[Path, list[dict[str, Any]]] = {}
+        for document in documents:
+            by_day.setdefault(self.partition_path(created(document).date()), []).append(document)
+        added = 0
+        for path, group in by_day.items():
+            with self._table(path) as table:
+                new = {doc["id"]: doc for doc in group}
+                # A save tried again (after a failure, or one that in fact
+                # worked) replaces its first attempt: one visit, one check-in.
+                for stored in table.search(Query().id.one_of(list(new))):
+                    table.update(new.pop(stored["id"]), doc_ids=[stored.doc_id])
+                if new:
+                    table.insert_multiple(new.values())
+                    added += len(new)
+        return added
+
+    def _load_pending(self) -> dict[str, dict[str, Any]]:
+        pending = dict(self._pending)
+        try:
+            data = self.pending_path.read_bytes()
+        except FileNotFoundError:
+            return pending
+        try:
+            saved = json.loads(data)
+        except ValueError:
+            raise DamagedFile(self.pending_path) from None
+        for document in saved:
+            pending.setdefault(document["id"], document)
+        return pending
+
+    def _flush_pending_locked(self) -> int:
+        try:
+            pending = self._load_pending()
+        except DamagedFile:
+            self._quarantine_pending_locked()
+            pending = dict(self._pending)
+        if not pending:
+            return 0
+        added = self._insert_locked(pending.values())
+        with suppress(FileNotFoundError):
+            self.pending_path.unlink()
+            _fsync_dir(self.data_dir)
+        self._pending.clear()
+        return added
+
+    def _quarantine_pending_locked(self) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        os.rename(self.pending_path, self.pending_path.with_name(
+            f"{PENDING_FILE}{_CORRUPT}{stamp}"))
+
+    def _keep_pending(self, document: dict[str, Any]) -> None:
+        """Keep a check-in whose save failed: on disk if possible, else in memory."""
+        self._pending[document["id"]] = document
+        try:
+            with self._locked():
+                pending = self._load_pending()
+                write_atomically(self.pending_path, json.dumps(
+                    list(pending.values()), ensure_ascii=False).encode("utf-8"))
+        except (OSError, StoreError):
+            return  # Stays in memory, retried by the next save.
+        self._pending.clear()
+
+    def add(self, record: dict[str, Any]) -> str:
+        """Save a check-in; returns its id once it is on disk.
+
+        A record without an id gets a uuid, one without `created_at` gets now.
+        Check-ins from earlier failed saves are stored first. If this save
+        fails, the check-in is kept as pending and `StoreError` is raised.
+        """
+        document = self._document(record)
+        try:
+            with self._locked():
+                self._flush_pending_locked()
+                self._insert_locked([document])
+        except OSError as error:
+            self._keep_pending(document)
+            raise self._error("save", error) from None
+        return document["id"]
+
+    def import_records(self, records: Iterable[dict[str, Any]]) -> int:
+        """Save many check-ins at once (each day file written once); returns how
+        many were new."""
+        documents = [self._document(record) for record in records]
+        try:
+            with self._locked():
+                return self._insert_locked(documents)
+        except OSError as error:
+            raise self._error("save", error) from None
+
+    def _change(self, checkin_id: str, work: Callable[[Table, Any], bool]) -> bool:
+        from tinydb import Query
+
+        found = self._find(checkin_id)
+        if found is None:
+            return False
+        path = found[0]
+        try:
+            with self._locked():
+                if not path.exists():
+                    return False
+                with self._table(path) as table:
+                    changed = work(table, Query().id == checkin_id)
+                    empty = len(table) == 0
+                if empty:
+                    path.unlink()  # No empty day files left behind.
+                    _fsync_dir(path.parent)
+        except OSError as error:
+            raise self._error("change", error) from None
+        return changed
+
+    def set_status(self, checkin_id: str, status: str) -> bool:
+        """Move a check-in along; False if there is no such check-in."""
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        stamp = self.clock().astimezone(UTC).isoformat(timespec="seconds")
+        return self._change(checkin_id, lambda table, query: bool(
+            table.update({"status": status, "status_at": stamp}, query)))
+
+    def delete(self, checkin_id: str) -> bool:
+        """Erase a check-in; False if there is no such check-in."""
+        return self._change(checkin_id, lambda table, query: bool(table.remove(query)))
+
+    def purge(self, older_than_days: int) -> int:
+        """Erase check-ins made more than this many days ago; returns how many."""
+        if older_than_days < 0:
+            raise ValueError("older_than_days must not be negative")
+        from tinydb import Query
+
+        cutoff = _utc(self.clock()) - timedelta(days=older_than_days)
+        removed = 0
+        if not self.partitions_dir.exists():
+            return 0
+        try:
+            with self._locked():
+                for path in self._partitions(last=cutoff.date()):
+                    with self._table(path) as table:
+                        removed += len(table.remove(Query().created_at.test(
+                            lambda value: created({"created_at": value}) < cutoff)))
+                        empty = len(table) == 0
+                    if empty and path.exists():
+                        path.unlink()
+                _fsync_dir(self.partitions_dir)
+        except OSError as error:
+            raise self._error("purge", error) from None
+        return removed
+
+    # -- Reading ------------------------------------------------------------
 
     def get(self, checkin_id: str) -> dict[str, Any] | None:
         """The check-in with this id, or None."""
-        from tinydb import Query
-
-        found = self._run(
-            "read", False, lambda table: table.get(Query().id == checkin_id)
-        )
-        return dict(found) if found else None
+        found = self._find(checkin_id)
+        return dict(found[1]) if found else None
 
     def all(self) -> list[dict[str, Any]]:
         """Every check-in, oldest first."""
-        found = self._run("read", False, lambda table: table.all()) or []
-        return sorted((dict(doc) for doc in found), key=lambda doc: doc["created_at"])
+        return self.search()
+
+    def today(self) -> list[dict[str, Any]]:
+        """Today's check-ins (the machine's local day), oldest first."""
+        day = self.clock().astimezone().date()
+        return self.search(since=day, until=day)
+
+    def search(
+        self,
+        text: str | None = None,
+        since: date | datetime | None = None,
+        until: date | datetime | None = None,
+        status: str | None = None,
+        flagged: bool | None = None,
+    ) -> list[dict[str, Any]]:
+        """Check-ins matching every condition given, oldest first.
+
+        `text` is looked for in the client's name, ignoring case. `since` and
+        `until` are inclusive; a date means that whole local day.
+        """
+        start, end = _bound(since, end=False), _bound(until, end=True)
+        paths = self._partitions(
+            start.date() if start else None, end.date() if end else None)
+        needle = text.casefold().strip() if text else ""
+        found = []
+        for record in self._records(paths):
+            moment = created(record)
+            if (start and moment < start) or (end and moment >= end):
+                continue
+            if status is not None and record.get("status") != status:
+                continue
+            if flagged is not None and bool(record.get("flags")) != flagged:
+                continue
+            if needle and needle not in client_name(record).casefold():
+                continue
+            found.append((moment, record))
+        found.sort(key=lambda pair: pair[0])
+        return [dict(record) for _, record in found]
+
+    # -- Start-up and health ------------------------------------------------
+
+    def recover(self) -> Recovery:
+        """At start: store pending check-ins, import a legacy single-file store,
+        and clear temporary files left by a crash. Does nothing (and creates
+        nothing) for a folder that holds no data yet."""
+        report = Recovery()
+        legacy = self.data_dir / LEGACY_FILE
+        if not (self.partitions_dir.exists() or self.pending_path.exists()
+                or legacy.exists() or self._pending):
+            return report
+        try:
+            with self._locked():
+                for temporary in self.partitions_dir.glob(".*.tmp"):
+                    temporary.unlink()  # Only a crashed writer leaves these.
+                    report.removed_temporary += 1
+                report.saved_pending = self._flush_pending_locked()
+                if legacy.exists():
+                    report.imported_legacy = self._import_legacy_locked(legacy)
+        except OSError as error:
+            raise self._error("recover", error) from None
+        return report
+
+    def _import_legacy_locked(self, legacy: Path) -> int:
+        try:
+            parsed = parse_tinydb(legacy, legacy.read_bytes()) or {}
+        except DamagedFile:
+            self._quarantine_locked(legacy)
+            return 0
+        documents = [self._document(doc) for doc in parsed.get(TABLE, {}).values()]
+        added = self._insert_locked(documents)
+        legacy.unlink()  # Every record is now durable in the day files.
+        _fsync_dir(self.data_dir)
+        return added
+
+    def quarantined(self) -> list[Path]:
+        """Files moved aside because they did not parse."""
+        found = [*self.partitions_dir.glob(f"*{_CORRUPT}*"),
+                 *self.data_dir.glob(f"*{_CORRUPT}*")]
+        return sorted(path for path in found if path.is_file())
+
+    def pending_count(self) -> int:
+        """Check-ins whose save failed and that are not stored yet."""
+        try:
+            return len(self._load_pending())
+        except (DamagedFile, OSError):
+            return len(self._pending)
+
+    def doctor(self) -> Health:
+        """Check the data folder; reading every day file also moves aside any
+        that doesn't parse."""
+        health = Health(self.data_dir, exists=self.data_dir.exists())
+        problems = health.problems
+        if not self.data_dir.exists():
+            return health  # Nothing saved yet; the first save makes it.
+        mode = self.data_dir.stat().st_mode & 0o777
+        if mode & 0o077:
+            problems.append(f"{self.data_dir} is readable by others (mode {mode:04o}, "
+                            "should be 0700): chmod 700 it")
+        probe_dir = self.partitions_dir if self.partitions_dir.exists() else self.data_dir
+        if not os.access(probe_dir, os.W_OK | os.X_OK):
+            problems.append(f"{probe_dir} is not writable: check-ins can't be saved")
+        with suppress(OSError):
+            health.free_bytes = shutil.disk_usage(self.data_dir).free
+            if health.free_bytes < 50 * 1024 * 1024:
+                problems.append(f"only {health.free_bytes // 1024 // 1024} MB free on the disk")
+        paths = self._partitions() if self.partitions_dir.exists() else []
+        for path in [*paths, self.pending_path, self.data_dir / LOCK_FILE]:
+            with suppress(FileNotFoundError):
+                file_mode = path.stat().st_mode & 0o777
+                if file_mode & 0o077:
+                    problems.append(f"{path} is readable by others (mode {file_mode:04o}, "
+                                    "should be 0600)")
+        for path in paths:
+            try:
+                health.checkins += len(self._read(path))
+            except StoreError as error:
+                problems.append(str(error))
+        health.partitions = len(self._partitions()) if paths else 0
+        health.pending = self.pending_count()
+        if health.pending:
+            problems.append(f"{health.pending} check-in(s) failed to save and are pending: "
+                            "they are stored on the next save or start")
+        health.quarantined = self.quarantined()
+        for path in health.quarantined:
+            problems.append(f"{path} did not parse and was moved aside (bytes kept as they were)")
+        if (self.data_dir / LEGACY_FILE).exists():
+            problems.append(f"{self.data_dir / LEGACY_FILE} is from an earlier version: "
+                            "start the kiosk once to move it into the day files")
+        return health
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from textual import on
@@ -34,9 +35,12 @@ class QuestionnaireScreen(Screen[None]):
     class Submitted(Message):
         """The client checked in with these answers."""
 
-        def __init__(self, answers: Answers) -> None:
+        def __init__(self, answers: Answers, checkin_id: str) -> None:
             super().__init__()
             self.answers = answers
+            self.checkin_id = checkin_id
+            """The same on every submit of one visit: a save tried again after
+            a failure replaces the first attempt instead of adding a second."""
 
     class Left(Message):
         """The client went back from the first question."""
@@ -48,6 +52,8 @@ class QuestionnaireScreen(Screen[None]):
         self.answers: Answers = {q.id: empty_answer(q) for q in questions}
         self.from_review = False
         """The client came from the review page, and Next goes back there."""
+        self.checkin_id = str(uuid.uuid4())
+        """This visit's check-in, however many times it is submitted."""
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
@@ -113,7 +119,8 @@ class QuestionnaireScreen(Screen[None]):
             return
         if self.on_review:
             self.saving = True
-            self.post_message(self.Submitted(clean_answers(self.questions, self.answers)))
+            self.post_message(
+                self.Submitted(clean_answers(self.questions, self.answers), self.checkin_id))
         elif self._keep_answer():
             self.index = len(self.questions) if self.from_review else self.index + 1
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +12,6 @@ from kiosk.checkin import clean_answers, describe, name_problems, new_record, pr
 from kiosk.content import load_content
 from kiosk.rules import flags, needs_front_desk, recommend
 from kiosk.settings import SettingsError, load_settings
-from kiosk.store import CheckInStore, StoreError
 from tests.conftest import FIXED_NOW
 from tests.visit import MEDICAL_VISIT, SPA_VISIT
 
@@ -24,8 +21,8 @@ CONTENT = load_content()
 def test_domain_loads_without_textual() -> None:
     code = (
         "import sys; sys.modules['textual'] = None\n"
-        "import kiosk.content, kiosk.checkin, kiosk.rules, kiosk.store, kiosk.qr,"
-        " kiosk.settings, kiosk.cli\n"
+        "import kiosk.content, kiosk.checkin, kiosk.rules, kiosk.store, kiosk.storage,"
+        " kiosk.audit, kiosk.maintenance, kiosk.qr, kiosk.settings, kiosk.cli\n"
         "assert 'screens' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -113,51 +110,6 @@ def test_record_shape() -> None:
     assert record["created_at"] == "2026-11-27T14:30:00+00:00"
     assert record["status"] == "waiting"
     assert len(record["id"]) == 36
-
-
-def test_store_round_trip_and_privacy(tmp_path: Path) -> None:
-    store = CheckInStore(tmp_path / "data")
-    assert store.all() == [] and store.get("nope") is None
-    answers = clean_answers(CONTENT.questions, {**SPA_VISIT, "name": {"first": "Zoë", "last_initial": "Ø"}})
-    records = [new_record(answers, recommend(CONTENT.rules, answers), (), now=FIXED_NOW) for _ in range(3)]
-    ids = [store.add(record) for record in records]
-    assert [r["id"] for r in store.all()] == ids
-    assert store.get(ids[1]) == records[1]
-    assert "Zoë" in store.path.read_text(encoding="utf-8")
-    assert stat.S_IMODE(store.data_dir.stat().st_mode) == 0o700
-    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
-
-
-def test_store_keeps_non_ascii_names_under_a_c_locale(tmp_path: Path) -> None:
-    code = (
-        "import sys\n"
-        "from kiosk.store import CheckInStore\n"
-        "store = CheckInStore(sys.argv[1])\n"
-        "store.add({'id': 'x', 'created_at': '2026', 'answers': {'first': 'Zo\\u00eb'}})\n"
-        "print(ascii(store.get('x')['answers']['first']))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-X", "utf8=0", "-c", code, str(tmp_path / "data")],
-        capture_output=True, text=True, check=False,
-        env={**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii"},
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "'Zo\\xeb'"
-
-
-def test_store_error_when_the_folder_is_a_file(tmp_path: Path) -> None:
-    blocker = tmp_path / "data"
-    blocker.write_text("not a folder")
-    with pytest.raises(StoreError) as caught:
-        CheckInStore(blocker).add({"id": "x", "created_at": "2026", "answers": {"name": "Ann"}})
-    assert "Ann" not in str(caught.value)
-
-
-def test_store_error_on_unreadable_data(tmp_path: Path) -> None:
-    store = CheckInStore(tmp_path)
-    store.path.write_text("{broken")
-    with pytest.raises(StoreError, match="unreadable data"):
-        store.all()
 
 
 def test_settings_sources(tmp_path: Path) -> None:

@@ -283,3 +283,49 @@ async def test_demo_mark_shows_only_in_demo(settings: Settings) -> None:
         app = kiosk(replace(settings, demo=demo))
         async with app.run_test(size=(80, 24)):
             assert bool(app.screen.query("#demo-mark")) is demo
+
+
+async def test_a_full_disk_keeps_the_checkin_pending_and_one_visit_is_one_checkin(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from kiosk import storage
+
+    def disk_full(path, data) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    app = kiosk(settings)
+    store = CheckInStore(settings.data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        with monkeypatch.context() as patch:
+            patch.setattr(storage, "write_atomically", disk_full)
+            await submit_into_failure(pilot)
+            # Nothing is dropped: the check-in waits in the pending file.
+            assert store.pending_count() == 1 and store.all() == []
+            await tap(pilot, "#keep")
+            await wait_for_screen(pilot, "questionnaire")
+            await tap(pilot, "#review-pressure")
+            await tap(pilot, "#choice-pressure-deep")
+            await tap(pilot, "#next")
+            await wait_for(pilot, lambda: bool(app.screen.query("#review")), "review again")
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "result")
+    [record] = store.all()
+    assert record["answers"]["pressure"] == "deep", "the answers sent last are the ones kept"
+    assert store.pending_count() == 0
+
+
+async def test_start_stores_checkins_kept_from_failed_saves(settings: Settings) -> None:
+    import json
+
+    from tests.test_store import checkin
+
+    kept = checkin("Earlier")
+    settings.data_dir.mkdir(parents=True)
+    (settings.data_dir / "pending.json").write_text(json.dumps([kept]))
+    app = kiosk(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.store.get(kept["id"]) is not None, "pending stored")
+        assert app.screen.id == "welcome"
+    assert app.store.pending_count() == 0

@@ -1,0 +1,60 @@
+"""The audit log: who did what to which check-in, never what a client answered."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+AUDIT_FILE = "audit.jsonl"
+
+
+class AuditLog:
+    """An append-only JSON-lines file in the data folder, mode 0600.
+
+    Each entry is a time, an action, and at most a check-in id and a count.
+    """
+
+    def __init__(self, data_dir: Path | str, clock: Callable[[], datetime] | None = None) -> None:
+        self.path = Path(data_dir) / AUDIT_FILE
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    def record(self, action: str, *, checkin_id: str | None = None,
+               count: int | None = None) -> None:
+        """Append one entry and fsync it; raises OSError if it can't."""
+        entry: dict[str, Any] = {
+            "at": self.clock().astimezone(UTC).isoformat(timespec="seconds"),
+            "action": action,
+        }
+        if checkin_id is not None:
+            entry["id"] = checkin_id
+        if count is not None:
+            entry["count"] = count
+        line = (json.dumps(entry) + "\n").encode("utf-8")
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # O_APPEND: lines from several processes never interleave.
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every entry, oldest first; a line torn by a crash is skipped."""
+        try:
+            lines = self.path.read_bytes().splitlines()
+        except FileNotFoundError:
+            return []
+        found = []
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                found.append(entry)
+        return found

@@ -1,0 +1,424 @@
+"""The check-in store: day files, crashes, rival processes, damage, failed writes."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+import kiosk.storage
+import kiosk.store
+from kiosk.audit import AuditLog
+from kiosk.checkin import clean_answers, new_record
+from kiosk.cli import main
+from kiosk.content import load_content
+from kiosk.maintenance import prepare_store
+from kiosk.rules import recommend
+from kiosk.settings import load_settings
+from kiosk.store import CheckInStore, StoreError
+from tests.conftest import FIXED_NOW, fixed_clock
+from tests.store_worker import WORKERS, shared_id, status_for
+from tests.visit import SPA_VISIT
+
+CONTENT = load_content()
+WORKER = Path(__file__).with_name("store_worker.py")
+
+
+def checkin(first: str = "Ann", when: datetime = FIXED_NOW, **extra: object) -> dict:
+    """A check-in as the kiosk would save it, made at `when`."""
+    answers = clean_answers(CONTENT.questions,
+                            {**SPA_VISIT, "name": {"first": first, "last_initial": "K"}})
+    record = new_record(answers, recommend(CONTENT.rules, answers), (), now=when)
+    record.update(extra)
+    return record
+
+
+@pytest.fixture
+def store(data_dir: Path) -> CheckInStore:
+    return CheckInStore(data_dir, clock=fixed_clock)
+
+
+def day_files(store: CheckInStore) -> list[Path]:
+    return sorted(store.partitions_dir.glob("*.json"))
+
+
+def test_round_trip_in_day_files_private_at_rest(store: CheckInStore) -> None:
+    assert store.all() == [] and store.today() == [] and store.get(str(uuid.uuid4())) is None
+    assert not store.data_dir.exists(), "reading must not create the folder"
+    records = [checkin("Zoë"), checkin("Bo"), checkin("Cy", FIXED_NOW - timedelta(days=40))]
+    ids = [store.add(record) for record in records]
+    assert [r["id"] for r in store.all()] == [ids[2], ids[0], ids[1]]
+    assert store.get(ids[1]) == records[1]
+    assert [path.name for path in day_files(store)] == ["2026-10-18.json", "2026-11-27.json"]
+    assert "Zoë" in store.partition_path(FIXED_NOW.date()).read_text(encoding="utf-8")
+    for folder in (store.data_dir, store.partitions_dir):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for path in [*day_files(store), store.data_dir / ".lock"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_ids_are_uuids_and_a_repeated_save_is_stored_once(store: CheckInStore) -> None:
+    given = store.add({"answers": {}, "status": "waiting"})
+    assert uuid.UUID(given) and store.get(given)["created_at"] == "2026-11-27T14:30:00+00:00"
+    record = checkin()
+    assert store.add(record) == store.add(record) == record["id"]
+    assert [r["id"] for r in store.all()].count(record["id"]) == 1
+    with pytest.raises(ValueError, match="uuid"):
+        store.add(checkin(id="7"))
+
+
+def test_non_ascii_names_survive_a_c_locale(data_dir: Path) -> None:
+    code = (
+        "import sys\n"
+        "from kiosk.store import CheckInStore\n"
+        "store = CheckInStore(sys.argv[1])\n"
+        "i = store.add({'answers': {'name': {'first': 'Zo\\u00eb', 'last_initial': 'K'}}})\n"
+        "print(ascii(store.get(i)['answers']['name']['first']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-X", "utf8=0", "-c", code, str(data_dir)],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": "ascii"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "'Zo\\xeb'"
+
+
+def test_a_save_reads_and_writes_only_its_own_day(store: CheckInStore) -> None:
+    # A damaged file for an old day: any read of it would move it aside.
+    old = store.add(checkin(when=FIXED_NOW - timedelta(days=100)))
+    old_day = day_files(store)[0]
+    old_day.write_bytes(b"{ damaged")
+    store.add(checkin("Today"))
+    assert [client["answers"]["name"]["first"] for client in store.today()] == ["Today"]
+    assert old_day.read_bytes() == b"{ damaged", "add() or today() touched another day"
+    assert old not in [r["id"] for r in store.all()]  # Reading all history finds it.
+    assert not old_day.exists() and store.quarantined()[0].read_bytes() == b"{ damaged"
+
+
+@pytest.fixture
+def pacific(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_today_is_the_clinics_local_day(data_dir: Path, pacific: None) -> None:
+    now = datetime(2026, 11, 28, 5, 0, tzinfo=UTC)  # 21:00 on 27 Nov in California.
+    store = CheckInStore(data_dir, clock=lambda: now)
+    times = {
+        "Before": datetime(2026, 11, 27, 7, 59, tzinfo=UTC),  # 23:59 on the 26th
+        "Early": datetime(2026, 11, 27, 8, 0, tzinfo=UTC),  # midnight
+        "Late": datetime(2026, 11, 28, 4, 59, tzinfo=UTC),  # 20:59, a UTC day later
+    }
+    for name, when in times.items():
+        store.add(checkin(name, when))
+    names = [record["answers"]["name"]["first"] for record in store.today()]
+    assert names == ["Early", "Late"]
+    on_26th = store.search(since=date(2026, 11, 26), until=date(2026, 11, 26))
+    assert [r["answers"]["name"]["first"] for r in on_26th] == ["Before"]
+
+
+def test_search_by_name_dates_status_and_flags(store: CheckInStore) -> None:
+    flag = {"id": "pregnancy", "kind": "health", "question": "health", "staff": "Pregnant"}
+    a = store.add(checkin("Anna-Lise", FIXED_NOW - timedelta(days=300)))
+    b = store.add(checkin("Zoë", FIXED_NOW - timedelta(days=2), flags=[flag]))
+    c = store.add(checkin("ANNABEL", FIXED_NOW))
+    store.set_status(c, "done")
+
+    def ids(**query: object) -> list[str]:
+        return [record["id"] for record in store.search(**query)]
+
+    assert ids(text="anna") == [a, c]
+    assert ids(text="ZOË") == [b]
+    assert ids(text="  ") == [a, b, c]
+    assert ids(since=date(2026, 11, 25)) == [b, c]
+    assert ids(until=date(2026, 11, 25)) == [a, b]
+    assert ids(since=FIXED_NOW) == [c]
+    assert ids(status="waiting") == [a, b]
+    assert ids(flagged=True) == [b] and ids(flagged=False) == [a, c]
+    assert ids(text="ann", status="done", since=date(2026, 11, 1)) == [c]
+
+
+def test_status_changes_and_erasing(store: CheckInStore) -> None:
+    old = store.add(checkin("Old", FIXED_NOW - timedelta(days=5)))
+    new = store.add(checkin("New"))
+    assert store.set_status(old, "with_therapist")
+    changed = store.get(old)
+    assert changed["status"] == "with_therapist"
+    assert changed["status_at"] == "2026-11-27T14:30:00+00:00"
+    assert store.get(new)["status"] == "waiting"
+    assert not store.set_status(str(uuid.uuid4()), "done")
+    with pytest.raises(ValueError, match="status"):
+        store.set_status(new, "teleported")
+    assert store.delete(old) and store.get(old) is None
+    assert not store.delete(old)
+    assert day_files(store) == [store.partition_path(FIXED_NOW.date())], (
+        "an erased client's day file is not left behind empty")
+    assert [record["id"] for record in store.all()] == [new]
+
+
+def test_purge_and_retention_report_how_many(data_dir: Path, store: CheckInStore,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    # 30.2 and 29.9 days ago share a day file, either side of the cutoff.
+    for days in (400, 31, 30.2, 29.9, 29, 0):
+        store.add(checkin(f"D{days}", FIXED_NOW - timedelta(days=days)))
+    assert store.purge(30) == 3
+    assert [r["answers"]["name"]["first"] for r in store.all()] == ["D29.9", "D29", "D0"]
+    assert len(day_files(store)) == 3, "whole days older than the cutoff are deleted"
+    settings = load_settings(data_dir=data_dir, environ={})
+    settings = type(settings)(**{**settings.__dict__, "retention_days": 1})
+    assert prepare_store(store, settings) == ["removed 2 check-ins older than 1 day"]
+    assert [e["action"] for e in AuditLog(data_dir).entries()] == ["retention"]
+    assert AuditLog(data_dir).entries()[0]["count"] == 2
+    # `kiosk purge` runs on the real clock.
+    cli_dir = data_dir.parent / "cli"
+    real = CheckInStore(cli_dir)
+    now = datetime.now(UTC)
+    real.add(checkin("Recent", now - timedelta(hours=1)))
+    real.add(checkin("Older", now - timedelta(days=2)))
+    assert main(["purge", "--older-than", "1", "--data-dir", str(cli_dir)]) == 0
+    assert capsys.readouterr().out == "Removed 1 check-in older than 1 day.\n"
+    assert main(["purge", "--older-than", "3", "--data-dir", str(cli_dir)]) == 0
+    assert capsys.readouterr().out == "Removed 0 check-ins older than 3 days.\n"
+    assert [r["answers"]["name"]["first"] for r in real.all()] == ["Recent"]
+    assert [e.get("count") for e in AuditLog(cli_dir).entries()] == [1, 0]
+
+
+def test_retention_setting_is_checked(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text("retention_days = 365\n")
+    assert load_settings(config=config, environ={}).retention_days == 365
+    for bad in ("0", '"a year"', "1.5"):
+        config.write_text(f"retention_days = {bad}\n")
+        with pytest.raises(Exception, match="retention_days"):
+            load_settings(config=config, environ={})
+
+
+def test_a_damaged_day_file_is_moved_aside_and_saving_goes_on(
+    store: CheckInStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    today = store.partition_path(FIXED_NOW.date())
+    store.add(checkin("Lost"))
+    damaged = today.read_bytes()[:-7]  # Cut short, as a failing disk might.
+    today.write_bytes(damaged)
+    kept = store.add(checkin("Next"))
+    assert [r["id"] for r in store.all()] == [kept]
+    [aside] = store.quarantined()
+    assert aside.name.startswith("2026-11-27.json.corrupt-2")
+    assert aside.read_bytes() == damaged, "the damaged bytes are kept as they were"
+    health = store.doctor()
+    assert not health.ok and health.quarantined == [aside]
+    assert main(["doctor", "--data-dir", str(store.data_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "moved aside (did not parse): 1" in out and str(aside) in out
+    assert "Lost" not in out
+
+
+@pytest.mark.parametrize("content", [b"[1, 2]", b'{"checkins": [1]}', b"\xff\xfe{", b"null"])
+def test_any_file_that_is_not_a_tinydb_file_is_kept(store: CheckInStore, content: bytes) -> None:
+    store.partitions_dir.mkdir(parents=True)
+    store.partition_path(FIXED_NOW.date()).write_bytes(content)
+    store.add(checkin())
+    assert len(store.all()) == 1
+    assert [path.read_bytes() for path in store.quarantined()] == [content]
+
+
+def test_a_failed_write_keeps_the_checkin_pending(
+    store: CheckInStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    first, second = checkin("Pending"), checkin("After")
+    with monkeypatch.context() as patch:
+        patch.setattr(kiosk.storage, "write_atomically", disk_full)
+        with pytest.raises(StoreError) as caught:
+            store.add(first)
+    assert "No space left on device" in str(caught.value)
+    assert "Pending" not in str(caught.value)
+    assert store.get(first["id"]) is None
+    assert stat.S_IMODE(store.pending_path.stat().st_mode) == 0o600
+    assert store.doctor().pending == 1
+    store.add(second)  # The next save stores the pending one first.
+    assert [r["id"] for r in store.all()] == [first["id"], second["id"]]
+    assert not store.pending_path.exists() and store.doctor().ok
+
+
+def test_when_even_the_pending_file_fails_the_checkin_waits_in_memory(
+    store: CheckInStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    first = checkin("Memory")
+    with monkeypatch.context() as patch:
+        patch.setattr(kiosk.storage, "write_atomically", disk_full)
+        patch.setattr(kiosk.store, "write_atomically", disk_full)
+        with pytest.raises(StoreError):
+            store.add(first)
+        with pytest.raises(StoreError):
+            store.add(first)  # Tried again while the disk is still full.
+    assert not store.pending_path.exists() and store.pending_count() == 1
+    report = store.recover()  # At start, or on the next save.
+    assert report.saved_pending == 1
+    assert [r["id"] for r in store.all()] == [first["id"]]
+
+
+def test_pending_checkins_are_stored_at_start(data_dir: Path) -> None:
+    data_dir.mkdir()
+    kept = checkin("Waiting")
+    (data_dir / "pending.json").write_text(json.dumps([kept]))
+    store = CheckInStore(data_dir, clock=fixed_clock)
+    assert prepare_store(store, load_settings(data_dir=data_dir, environ={})) == [
+        "stored 1 check-in kept from failed saves"]
+    assert store.get(kept["id"]) == kept and store.pending_count() == 0
+
+
+@pytest.fixture
+def open_dir() -> Iterator[Path]:
+    """A folder another user can reach (pytest's own folder is root's only)."""
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-test-"))
+    folder.chmod(0o711)
+    yield folder
+    for path in [folder, *folder.rglob("*")]:
+        if path.is_dir():
+            path.chmod(0o700)
+    shutil.rmtree(folder)
+
+
+def test_a_read_only_folder(open_dir: Path) -> None:
+    """Really read-only: a child process that is not root (root ignores modes)."""
+    store = CheckInStore(open_dir / "data", clock=fixed_clock)
+    kept = store.add(checkin("Kept"))
+    store.data_dir.chmod(0o500)
+    store.partitions_dir.chmod(0o500)
+    if os.geteuid() == 0:
+        for path in [store.data_dir, *store.data_dir.rglob("*")]:
+            os.chown(path, 65534, 65534)
+    code = (
+        "import os, sys, tinydb, kiosk.storage\n"
+        "from kiosk.store import CheckInStore, StoreError\n"
+        "if os.geteuid() == 0:  # Python itself lives where nobody can't read.\n"
+        "    os.setgid(65534); os.setuid(65534)\n"
+        "store = CheckInStore(sys.argv[1])\n"
+        "print(len(store.all()))\n"
+        "try:\n"
+        "    store.add({'answers': {'name': {'first': 'Secret', 'last_initial': 'S'}}})\n"
+        "except StoreError as error:\n"
+        "    print(error)\n"
+        "print(store.pending_count())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(store.data_dir)], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    count, error, pending = done.stdout.splitlines()
+    assert count == "1", "a read-only store can still be read"
+    assert error.startswith("could not save check-ins in") and "Permission denied" in error
+    assert "Secret" not in error and pending == "1"
+    assert [r["id"] for r in store.all()] == [kept]
+
+
+def test_doctor_reports_loose_permissions(store: CheckInStore,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["doctor", "--data-dir", str(store.data_dir)]) == 0
+    assert "not made yet" in capsys.readouterr().out
+    store.add(checkin())
+    assert main(["doctor", "--data-dir", str(store.data_dir)]) == 0
+    assert "stored: 1 check-in in 1 day file" in capsys.readouterr().out
+    store.data_dir.chmod(0o755)
+    day_files(store)[0].chmod(0o644)
+    assert main(["doctor", "--data-dir", str(store.data_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "mode 0755, should be 0700" in out and "mode 0644, should be 0600" in out
+
+
+def test_an_earlier_versions_single_file_is_moved_into_day_files(data_dir: Path) -> None:
+    data_dir.mkdir()
+    old = [checkin("Legacy"), checkin("Older", FIXED_NOW - timedelta(days=3))]
+    legacy = {"checkins": {str(n): record for n, record in enumerate(old, 1)}}
+    (data_dir / "checkins.json").write_text(json.dumps(legacy))
+    store = CheckInStore(data_dir)
+    assert store.recover().imported_legacy == 2
+    assert [r["id"] for r in store.all()] == [old[1]["id"], old[0]["id"]]
+    assert not (data_dir / "checkins.json").exists()
+
+
+def test_temporary_files_from_a_crash_are_cleared_at_start(store: CheckInStore) -> None:
+    store.add(checkin())
+    leftover = store.partitions_dir / ".2026-11-27.json.abc123.tmp"
+    leftover.write_text('{"checkins": {')
+    assert store.recover().removed_temporary == 1 and not leftover.exists()
+    assert len(store.all()) == 1
+
+
+def _complete_lines(stream: bytes) -> list[str]:
+    return [line.decode() for line in stream.split(b"\n")[:-1]]
+
+
+def test_kill_9_at_random_moments_loses_nothing(data_dir: Path) -> None:
+    """A child adds check-ins in a loop and prints each id once add() returns;
+    it is killed with SIGKILL at random moments, 60 times. After every kill
+    each day file parses and every printed id is stored."""
+    chance = random.Random(20261127)
+    promised: set[str] = set()
+    store = CheckInStore(data_dir)
+    for _ in range(60):
+        child = subprocess.Popen([sys.executable, str(WORKER), "crash", str(data_dir)],
+                                 stdout=subprocess.PIPE)
+        assert child.stdout is not None
+        assert child.stdout.readline() == b"ready\n"
+        for _ in range(chance.randrange(0, 12)):
+            promised.add(child.stdout.readline().decode().strip())
+        # A random extra moment (0-5 ms) so kills land at every step of a save.
+        time.sleep(chance.uniform(0, 0.005))
+        child.send_signal(signal.SIGKILL)
+        rest = child.stdout.read()
+        child.wait()
+        child.stdout.close()
+        promised.update(_complete_lines(rest))
+        for path in store.partitions_dir.glob("*.json"):
+            json.loads(path.read_bytes())  # Every day file parses...
+        assert not store.quarantined()
+        stored = {record["id"] for record in store.all()}
+        assert promised <= stored, "an id printed after add() returned was lost"
+    assert len(promised) > 100
+    store.recover()
+    assert not list(store.partitions_dir.glob(".*.tmp"))
+
+
+def test_three_processes_share_one_store(data_dir: Path) -> None:
+    """3 processes x 200 adds, each setting the status of the next one's
+    check-ins as they appear: every check-in is stored once, every status
+    change is applied."""
+    count = 200
+    workers = [
+        subprocess.Popen([sys.executable, str(WORKER), "share", str(data_dir), str(n), str(count)],
+                         stdout=subprocess.PIPE, text=True)
+        for n in range(WORKERS)
+    ]
+    outputs = [worker.communicate(timeout=600)[0] for worker in workers]
+    assert outputs == ["done\n"] * WORKERS
+    records = CheckInStore(data_dir).all()
+    ids = [record["id"] for record in records]
+    assert len(ids) == len(set(ids)) == WORKERS * count
+    statuses = {record["id"]: record["status"] for record in records}
+    for worker in range(WORKERS):
+        for number in range(count):
+            assert statuses[shared_id(worker, number)] == status_for(number)
