@@ -1,6 +1,11 @@
 """Run an app in a pty and write the moment its first screen is ready.
 
 Usage: python bench/_probe.py OUT_FILE kiosk|bare
+       python bench/_probe.py OUT_FILE staff|staff-idle|bare-idle [DATA_DIR]
+
+"staff" writes the moment today's queue is on screen (signed in: the PIN is
+not what is measured). The "-idle" modes write it and keep running, for
+measuring idle CPU.
 """
 
 from __future__ import annotations
@@ -14,15 +19,18 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 OUT = Path(sys.argv[1])
+MODE = sys.argv[2]
 
 
 def _ready(self: App, event: events.Ready) -> None:
     # Ready is posted once the first screen has been drawn and takes input.
     OUT.write_text(repr(time.time()))
-    self.exit()
+    if not MODE.endswith("-idle"):
+        self.exit()
 
 
-App.on_ready = _ready  # every App subclass dispatches the base's handler too
+if not MODE.startswith("staff"):
+    App.on_ready = _ready  # every App subclass dispatches the base's handler too
 
 
 class Bare(App[None]):
@@ -32,8 +40,26 @@ class Bare(App[None]):
         yield Static("Hello")
 
 
-if sys.argv[2] == "bare":
+if MODE.startswith("bare"):
     Bare().run()
+elif MODE.startswith("staff"):
+    from kiosk.settings import load_settings
+    from kiosk.staff_app import StaffApp, load_content
+    from screens.staff import StaffScreen
+
+    shown = StaffScreen._show
+
+    def _queue_shown(self: StaffScreen, view: object, loaded: object) -> None:
+        shown(self, view, loaded)
+        if self.records and not OUT.exists():
+            # After this refresh the rows are drawn: measure when it lands.
+            self.call_after_refresh(lambda: OUT.write_text(repr(time.time())))
+            if MODE == "staff":
+                self.call_after_refresh(self.app.exit)
+
+    StaffScreen._show = _queue_shown
+    settings = load_settings(data_dir=Path(sys.argv[3]))
+    StaffApp(settings, load_content(settings.content_dir), signed_in=True).run()
 else:
     from kiosk.cli import main
 

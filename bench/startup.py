@@ -26,8 +26,9 @@ from pathlib import Path
 PROBE = Path(__file__).with_name("_probe.py")
 
 
-def time_once(which: str) -> float:
-    """Seconds from spawning the process to its first screen being ready."""
+def time_once(which: str, *extra: str) -> float:
+    """Seconds from spawning the process to its first screen being ready
+    (for "staff", to today's queue being on screen)."""
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "ready"
         master, slave = pty.openpty()
@@ -35,7 +36,7 @@ def time_once(which: str) -> float:
         env = {**os.environ, "TERM": "xterm-256color", "TMPDIR": folder}
         started = time.time()
         child = subprocess.Popen(
-            [sys.executable, str(PROBE), str(out), which],
+            [sys.executable, str(PROBE), str(out), which, *extra],
             stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
         )
         os.close(slave)

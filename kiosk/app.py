@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 
 from kiosk.content import Content, load_content
@@ -49,6 +50,26 @@ class KioskApp(App[None]):
         self.content = content
         """The walkthrough, questions and rules."""
         self.clock = clock
+        self.last_input = time.monotonic()
+        """When a key or a tap last came in (time.monotonic)."""
+        self.staff_open = False
+        """Staff signed in on the kiosk: their screens close when left idle."""
+
+    PIN_IDLE_SECONDS = 30.0
+    """The PIN pad on the kiosk gives up after this long without a tap."""
+    STAFF_IDLE_SECONDS = 120.0
+    """Staff screens on the kiosk go back to Welcome after this long: the
+    public screen must never be left showing clients' check-ins."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseUp | events.MouseScrollDown
+                      | events.MouseScrollUp):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def idle_seconds(self) -> float:
+        """How long since the last key or tap."""
+        return time.monotonic() - self.last_input
 
     @cached_property
     def store(self) -> CheckInStore:
@@ -60,6 +81,7 @@ class KioskApp(App[None]):
     def on_ready(self) -> None:
         # After the first screen is up, so disk work never delays it.
         self._prepare_store()
+        self.set_interval(1, self._close_idle_staff_screens)
 
     @work(thread=True, group="store")
     def _prepare_store(self) -> None:
@@ -138,11 +160,62 @@ class KioskApp(App[None]):
         # Replacing the questionnaire drops the answers with it.
         self.switch_screen(ResultScreen(self.settings, recommendation, url=url, notice=notice))
 
+    # -- Staff on the kiosk: five taps on the clinic name, then the PIN -------
+
+    def on_welcome_screen_staff_gesture(self) -> None:
+        from kiosk.pin import StaffPin
+        from screens.choice import ChoiceScreen
+        from screens.pin_pad import PinPadScreen
+
+        pin = StaffPin(self.settings.data_dir)
+        if not pin.is_set():
+            self.push_screen(ChoiceScreen(
+                "No staff PIN is set",
+                "Set one at this machine's terminal with: kiosk set-pin",
+                [("ok", "OK", "primary")]))
+            return
+
+        def signed_in(ok: bool | None) -> None:
+            if ok:
+                self.staff_open = True
+                self._open_staff_menu()
+
+        self.push_screen(PinPadScreen(pin, where="kiosk", strict=True,
+                                      idle_seconds=self.PIN_IDLE_SECONDS), signed_in)
+
+    def _open_staff_menu(self) -> None:
+        from screens.staff_menu import StaffMenuScreen
+
+        self.push_screen(StaffMenuScreen(), self._staff_menu_chosen)
+
+    def _staff_menu_chosen(self, choice: str | None) -> None:
+        from kiosk.audit import AuditLog
+        from screens.staff import StaffScreen
+
+        if choice == "review":
+            self.push_screen(StaffScreen(
+                self.store, self.content.questions, self.settings.clinic_name,
+                export_dir=self.settings.export_dir, closable=True, clock=self.clock))
+        elif choice == "exit":
+            AuditLog(self.settings.data_dir, self.clock).record("kiosk-exit")
+            self.exit()
+        else:
+            self.staff_open = False
+
+    async def on_staff_screen_closed(self) -> None:
+        await self.back_to_welcome()
+
+    async def _close_idle_staff_screens(self) -> None:
+        if self.staff_open and self.idle_seconds() > self.STAFF_IDLE_SECONDS:
+            await self.back_to_welcome()
+
     async def on_result_screen_done(self) -> None:
         await self.back_to_welcome()
 
     async def back_to_welcome(self) -> None:
-        """End the visit: every screen above Welcome goes, with what it held."""
+        """End the visit (or the staff's turn): every screen above Welcome
+        goes, with what it held."""
+        self.staff_open = False
         while not isinstance(self.screen, WelcomeScreen):
             await self.pop_screen()
 

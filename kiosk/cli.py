@@ -1,4 +1,4 @@
-"""The `kiosk` command: run, demo, check-content, config, doctor and purge."""
+"""The `kiosk` command: the kiosk, the staff app, and the tools around them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import fields
+from datetime import date
 from pathlib import Path
 
 from kiosk.content import ContentError, load_content
@@ -56,7 +57,41 @@ def _parser() -> argparse.ArgumentParser:
         description="Erase every check-in made more than DAYS days ago and say how many.")
     purge.add_argument("--older-than", type=_days, required=True, metavar="DAYS",
                        help="a whole number of days (0 erases everything before now)")
+    commands.add_parser(
+        "staff", parents=[common, stored], help="the front desk's live view of check-ins",
+        description="Run the staff app on the same data folder as the kiosk: today's "
+                    "queue live, flags, status, search, export, erase. Asks for the "
+                    "staff PIN (set it with `kiosk set-pin`).")
+    commands.add_parser(
+        "set-pin", parents=[common, stored], help="set the staff PIN",
+        description="Set the staff PIN (4 to 12 digits). On a terminal it asks twice; "
+                    "otherwise it reads one line from standard input.")
+    export = commands.add_parser(
+        "export", parents=[common, stored], help="export check-ins as CSV or JSON",
+        description="Write check-ins to standard output or a file. CSV opens cleanly in a "
+                    "spreadsheet (cells that look like formulas are defused); JSON is "
+                    "exactly what is stored.")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--since", type=_date, metavar="DATE",
+                        help="first day to include, YYYY-MM-DD (local time)")
+    export.add_argument("--until", type=_date, metavar="DATE",
+                        help="last day to include, YYYY-MM-DD (local time)")
+    export.add_argument("--output", type=Path, metavar="FILE",
+                        help="write to FILE (made readable by you only) instead of stdout")
+    erase = commands.add_parser(
+        "erase", parents=[common, stored], help="erase one client's check-in",
+        description="Erase one check-in for good, after a confirmation.")
+    erase.add_argument("checkin_id", metavar="ID", help="the check-in's id")
+    erase.add_argument("--yes", action="store_true",
+                       help="don't ask (needed when standard input is not a terminal)")
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-27") from None
 
 
 def _days(text: str) -> int:
@@ -122,10 +157,113 @@ def _store_command(command: str, settings: Settings, args: dict) -> int:
     try:
         if command == "doctor":
             return _doctor(settings)
+        if command == "set-pin":
+            return _set_pin(settings)
+        if command == "export":
+            return _export(settings, args)
+        if command == "erase":
+            return _erase(settings, args["checkin_id"], args["yes"])
         return _purge(settings, args["older_than"])
     except (StoreError, OSError) as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return 1
+
+
+def _set_pin(settings: Settings) -> int:
+    import getpass
+
+    from kiosk.pin import StaffPin, pin_problem
+
+    if sys.stdin.isatty():
+        pin = getpass.getpass("New staff PIN (4 to 12 digits): ")
+        if pin_problem(pin) is None and getpass.getpass("The same PIN again: ") != pin:
+            print("kiosk: the two PINs differ; nothing was changed", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    else:
+        pin = sys.stdin.readline().rstrip("\r\n")
+    problem = pin_problem(pin)
+    if problem:
+        print(f"kiosk: {problem} Nothing was changed.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    StaffPin(settings.data_dir).set(pin)
+    print(f"Staff PIN set for {settings.data_dir}.")
+    return 0
+
+
+def _export(settings: Settings, args: dict) -> int:
+    import contextlib
+    import io
+    import os
+
+    from kiosk.audit import AuditLog
+    from kiosk.frontdesk import write_csv, write_json
+    from kiosk.store import CheckInStore
+
+    records = CheckInStore(settings.data_dir).search(
+        since=args.get("since"), until=args.get("until"))
+    questions = load_content(settings.content_dir).questions
+    output = args.get("output")
+    if output is None:
+        # UTF-8 whatever the locale, and no newline translation inside cells.
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
+                               write_through=True)
+    else:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # A byte-order mark tells a spreadsheet the CSV is UTF-8.
+        out = open(fd, "w", encoding="utf-8-sig" if args["format"] == "csv" else "utf-8",  # noqa: SIM115
+                   newline="")
+    with out if output is not None else contextlib.nullcontext(out):
+        count = write_csv(records, questions, out) if args["format"] == "csv" else (
+            write_json(records, out))
+        out.flush()
+    if output is None:
+        out.detach()  # Leave sys.stdout open.
+    AuditLog(settings.data_dir).record("export", count=count)
+    if output is not None:
+        print(f"Exported {count} check-in{'s' if count != 1 else ''} to {output}.")
+    return 0
+
+
+def _erase(settings: Settings, checkin_id: str, yes: bool) -> int:
+    from kiosk.audit import AuditLog
+    from kiosk.checkin import client_name
+    from kiosk.frontdesk import arrival, printable
+    from kiosk.store import CheckInStore
+
+    store = CheckInStore(settings.data_dir)
+    record = store.get(checkin_id)
+    if record is None:
+        print(f"kiosk: no check-in has the id {printable(checkin_id, 60)}", file=sys.stderr)
+        return 1
+    who = printable(client_name(record), 40) or "(no name)"
+    when = arrival(record, date.today())
+    if not yes:
+        if not sys.stdin.isatty():
+            print("kiosk: erasing needs a yes: run it on a terminal, or add --yes",
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
+        answer = input(f"Erase the check-in of {who}, arrived {when}? It can't be undone. "
+                       "[y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing was erased.")
+            return 0
+    if store.delete(checkin_id):
+        AuditLog(settings.data_dir).record("erase", checkin_id=checkin_id)
+    print(f"Erased the check-in of {who}, arrived {when}.")
+    return 0
+
+
+def _staff(settings: Settings) -> int:
+    from kiosk.pin import StaffPin
+
+    if not StaffPin(settings.data_dir).is_set():
+        print(f"kiosk: no staff PIN is set for {settings.data_dir}. "
+              "Set one with `kiosk set-pin`, then run `kiosk staff` again.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from kiosk.staff_app import make_staff_app
+
+    make_staff_app(settings).run()
+    return 0
 
 
 def _run(settings: Settings) -> int:
@@ -149,8 +287,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check_content(args.get("folder") or settings.content_dir)
         if command == "config":
             return _show_config(settings)
-        if command in ("doctor", "purge"):
+        if command in ("doctor", "purge", "set-pin", "export", "erase"):
             return _store_command(command, settings, args)
+        if command == "staff":
+            return _staff(settings)
         return _run(settings)
     except (ContentError, SettingsError) as error:
         print(f"kiosk: {error}", file=sys.stderr)

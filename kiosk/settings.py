@@ -38,6 +38,8 @@ class Settings:
     """Check-ins older than this many days are erased at start; None keeps all."""
     data_dir: Path = field(default_factory=lambda: default_data_dir())
     """Where check-ins are saved."""
+    export_dir: Path = field(default_factory=lambda: default_export_dir())
+    """Where the staff screen saves exports."""
     content_dir: Path = field(default_factory=default_content_dir)
     """The folder of walkthrough, questionnaire and rules files."""
     demo: bool = False
@@ -53,6 +55,7 @@ _FILE_KEYS: dict[str, tuple[type, str]] = {
     "result_seconds": (int, "a whole number"),
     "retention_days": (int, "a whole number of days"),
     "data_dir": (str, "text"),
+    "export_dir": (str, "text"),
     "content_dir": (str, "text"),
 }
 
@@ -60,6 +63,11 @@ _FILE_KEYS: dict[str, tuple[type, str]] = {
 def default_data_dir() -> Path:
     """The platform's user data folder for the kiosk."""
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_export_dir() -> Path:
+    """The user's documents folder, in a folder of the kiosk's own."""
+    return Path(platformdirs.user_documents_dir()) / "clinic-kiosk-exports"
 
 
 def default_config_path() -> Path:
@@ -81,7 +89,7 @@ def _check_value(path: Path, key: str, value: Any) -> Any:
         raise SettingsError(f"{path}: 'retention_days' must be between 1 and 36500")
     if key == "clinic_name" and not value.strip():
         raise SettingsError(f"{path}: 'clinic_name' is empty")
-    if key in ("data_dir", "content_dir"):
+    if key in ("data_dir", "content_dir", "export_dir"):
         return (path.parent / Path(value).expanduser()).resolve()
     return value
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+import time
+
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.message import Message
@@ -19,9 +21,16 @@ class WelcomeScreen(Screen[None]):
     class StartPressed(Message):
         """A client tapped "Tap to start"."""
 
+    class StaffGesture(Message):
+        """Someone tapped the clinic name five times within three seconds."""
+
+    GESTURE_TAPS = 5
+    GESTURE_SECONDS = 3.0
+
     def __init__(self, settings: Settings) -> None:
         super().__init__(id="welcome")
         self.settings = settings
+        self._taps: list[float] = []
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
@@ -37,6 +46,15 @@ class WelcomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.query_one("#start", Button).focus()
+
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is None or event.widget.id != "welcome-clinic":
+            return
+        now = time.monotonic()
+        self._taps = [tap for tap in self._taps if now - tap <= self.GESTURE_SECONDS] + [now]
+        if len(self._taps) >= self.GESTURE_TAPS:
+            self._taps.clear()
+            self.post_message(self.StaffGesture())
 
     @on(Button.Pressed, "#start")
     def _start(self) -> None:

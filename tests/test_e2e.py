@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,24 +48,20 @@ def env_for(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_demo_tapped_through_to_a_readable_qr_and_a_saved_check_in(
-    terminal: Terminal, tmp_path: Path
-) -> None:
-    terminal.start([sys.executable, "-m", "kiosk", "demo"], env_for(tmp_path))
-    terminal.wait_for("Tap to start")
-    assert "DEMO" in terminal.text()
+def tap_through_visit(terminal: Terminal, first: str = "Ann", initial: str = "b") -> str:
+    """From Welcome to the result screen by taps (the name typed); returns
+    the result screen."""
     terminal.tap_until("Tap to start", lambda s: "Difference 1 of 6" in s, "walkthrough")
-
     # Read the whole walkthrough, page by page.
     for page in range(2, 7):
         terminal.tap_until("Next ▶", lambda s, p=page: f"Difference {p} of 6" in s, f"page {page}")
     terminal.tap_until("Start check-in ▶", lambda s: "Question 1 of 11" in s, "questions")
 
     terminal.tap("e.g. Maria")
-    terminal.type("Ann")
+    terminal.type(first)
     terminal.tap("e.g. K")
-    terminal.type("b")
-    terminal.wait_for("Ann")
+    terminal.type(initial)
+    terminal.wait_for(first)
     label_next = "Next ▶"
     for number, (prompt, labels) in enumerate(TAPS, start=2):
         terminal.tap_until(
@@ -77,10 +75,19 @@ def test_demo_tapped_through_to_a_readable_qr_and_a_saved_check_in(
         label_next = "Review ▶" if number == 11 else "Next ▶"
 
     terminal.tap_until(label_next, lambda s: "Please check your answers" in s, "review")
-    assert "Ann B." in terminal.text()
-    screen = terminal.tap_until(
+    assert f"{first} {initial.upper()}." in terminal.text()
+    return terminal.tap_until(
         "Check me in ✓", lambda s: "Scan for your aftercare guide" in s, "result"
     )
+
+
+def test_demo_tapped_through_to_a_readable_qr_and_a_saved_check_in(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    terminal.start([sys.executable, "-m", "kiosk", "demo"], env_for(tmp_path))
+    terminal.wait_for("Tap to start")
+    assert "DEMO" in terminal.text()
+    screen = tap_through_visit(terminal)
     assert "Medical massage" in screen
     assert "front desk" in screen
 
@@ -97,3 +104,37 @@ def test_demo_tapped_through_to_a_readable_qr_and_a_saved_check_in(
     assert [flag["id"] for flag in record["flags"]] == ["pregnancy", "accident_claim"]
 
     terminal.tap_until("Done", lambda s: "Tap to start" in s, "welcome")
+
+
+def test_a_kiosk_and_the_staff_app_side_by_side(tmp_path: Path) -> None:
+    """Two terminals on one data folder: a check-in tapped through on the
+    kiosk shows up, flagged, on the staff screen without a key pressed."""
+    data_dir = tmp_path / "data"
+    env = env_for(tmp_path)
+    pin = subprocess.run([sys.executable, "-m", "kiosk", "set-pin", "--data-dir", str(data_dir)],
+                         input="2468\n", text=True, capture_output=True, check=True)
+    assert "Staff PIN set" in pin.stdout
+    kiosk, staff = Terminal(tmp_path / "kiosk.sock"), Terminal(tmp_path / "staff.sock")
+    try:
+        kiosk.start([sys.executable, "-m", "kiosk", "run", "--data-dir", str(data_dir)], env)
+        staff.start([sys.executable, "-m", "kiosk", "staff", "--data-dir", str(data_dir)], env)
+        staff.wait_for("Staff PIN")
+        staff.type("2468")
+        staff.tap_until("OK", lambda s: "Front desk" in s, "the staff screen")
+        staff.wait_for("0 today")
+
+        kiosk.wait_for("Tap to start")
+        tap_through_visit(kiosk, first="Maya", initial="r")
+        saved = time.monotonic()
+        screen = staff.wait_for("Maya R.")
+        print(f"kiosk result screen -> staff row: {time.monotonic() - saved:.2f} s")
+        row = next(line for line in screen.splitlines() if "Maya R." in line)  # The table.
+        assert "Medical" in row and "⚠ Health ! Desk" in row and "Waiting" in row
+        assert "1 today" in screen
+        # Staff move her along by tap; the kiosk's record changes with it.
+        staff.tap_until("Therapist", lambda s: "With therapist" in s, "the new status")
+        [record] = CheckInStore(data_dir).all()
+        assert record["status"] == "with_therapist"
+    finally:
+        kiosk.stop()
+        staff.stop()

@@ -112,3 +112,135 @@ def test_screen(snap_compare, settings: Settings, steps, size: str) -> None:
         await wait_for(pilot, lambda: not pilot.app.screen.query(".-active"), "pressed look")
 
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+# -- The front desk ---------------------------------------------------------------
+
+
+def _staff_app(settings: Settings, *, signed_in: bool = True):
+    from kiosk.content import load_content
+    from kiosk.staff_app import StaffApp
+
+    return StaffApp(settings, load_content(), fixed_clock, signed_in=signed_in)
+
+
+def _seeded(settings: Settings, hostile: bool = False) -> None:
+    from kiosk.store import CheckInStore
+    from tests.test_staff import HOSTILE, seed
+
+    store = CheckInStore(settings.data_dir)
+    seed(store)
+    if hostile:
+        from datetime import timedelta
+
+        from tests.conftest import FIXED_NOW
+        from tests.test_store import checkin
+
+        for n, name in enumerate(HOSTILE):
+            record = checkin("X", FIXED_NOW - timedelta(minutes=3 - n / 10),
+                             id=f"00000000-0000-4000-8000-00000000000{n}")
+            record["answers"]["name"] = {"first": name, "last_initial": "Q"}
+            store.add(record)
+
+
+async def _queue_loaded(pilot) -> None:
+    await wait_for_screen(pilot, "staff")
+    await wait_for(pilot, lambda: bool(pilot.app.screen.records), "the queue")
+
+
+async def staff_queue(pilot) -> None:
+    await _queue_loaded(pilot)
+    await pilot.press("down", "down")  # Bo: both kinds of flag.
+
+
+async def staff_hostile_names(pilot) -> None:
+    from textual.widgets import DataTable
+
+    await _queue_loaded(pilot)
+    pilot.app.screen.query_one(DataTable).move_cursor(row=6)  # The escape codes.
+
+
+async def staff_search(pilot) -> None:
+    await _queue_loaded(pilot)
+    await pilot.press("slash", "a", "n", "n")
+    await wait_for(pilot, lambda: len(pilot.app.screen.records) == 2, "results")
+
+
+async def staff_erase_confirm(pilot) -> None:
+    await _queue_loaded(pilot)
+    await pilot.press("x")
+    await wait_for_screen(pilot, "choice")
+
+
+async def staff_audit(pilot) -> None:
+    await _queue_loaded(pilot)
+    await pilot.press("d")
+    await wait_for(pilot, lambda: pilot.app.screen.records and any(
+        r["status"] == "done" for r in pilot.app.screen.records.values()
+        if r["answers"]["name"]["first"] == "Ann"), "Ann done")
+    await pilot.press("l")
+    await wait_for_screen(pilot, "audit")
+
+
+async def staff_pin_wrong(pilot) -> None:
+    await wait_for_screen(pilot, "pin-pad")
+    for key in "1111":
+        await tap(pilot, f"#pin-{key}")
+    await tap(pilot, "#pin-ok")
+    await wait_for(pilot, lambda: "tries left" in str(
+        pilot.app.screen.query_one("#pin-message").render()), "the message")
+    await tap(pilot, "#pin-7")
+
+
+STAFF_SCREENS = {
+    staff_queue: {},
+    staff_hostile_names: {"hostile": True},
+    staff_search: {},
+    staff_erase_confirm: {},
+    staff_audit: {},
+    staff_pin_wrong: {"signed_in": False},
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("steps", STAFF_SCREENS, ids=[s.__name__ for s in STAFF_SCREENS])
+def test_staff_screen(snap_compare, settings: Settings, steps, size: str) -> None:
+    from kiosk.pin import StaffPin
+
+    options = STAFF_SCREENS[steps]
+    _seeded(settings, hostile=options.get("hostile", False))
+    StaffPin(settings.data_dir, fixed_clock).set("2468")  # Its audit entry shows.
+    app = _staff_app(settings, signed_in=options.get("signed_in", True))
+
+    async def run_before(pilot) -> None:
+        await steps(pilot)
+        await pilot.pause()
+        await wait_for(pilot, lambda: not pilot.app.screen.query(".-active"), "pressed look")
+
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+async def kiosk_staff_menu(pilot) -> None:
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#welcome-clinic")), "Welcome")
+    for _ in range(5):
+        await pilot.click("#welcome-clinic")
+    await wait_for_screen(pilot, "pin-pad")
+    for key in "2468":
+        await tap(pilot, f"#pin-{key}")
+    await tap(pilot, "#pin-ok")
+    await wait_for_screen(pilot, "staff-menu")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_kiosk_staff_menu(snap_compare, settings: Settings, size: str) -> None:
+    from kiosk.pin import StaffPin
+
+    StaffPin(settings.data_dir).set("2468")
+    app = make_app(settings, clock=fixed_clock)
+
+    async def run_before(pilot) -> None:
+        await kiosk_staff_menu(pilot)
+        await pilot.pause()
+        await wait_for(pilot, lambda: not pilot.app.screen.query(".-active"), "pressed look")
+
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)

@@ -1,0 +1,214 @@
+"""What the front desk reads: queue rows, the detail of a check-in, exports.
+
+Pure functions over saved records. Whatever a client typed is data here:
+control characters and bidi overrides are shown as visible symbols, and
+nothing is ever formatted into markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TextIO
+
+from kiosk.checkin import NOT_ANSWERED, STATUSES, client_name, describe
+from kiosk.content import Question
+
+FLAG_MARKS = {"health": "⚠ Health", "desk": "! Desk"}
+"""Flag kinds as staff read them: a symbol and a word, never colour alone."""
+
+# Text direction controls would reorder the rest of the line around them.
+_BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def printable(text: object, limit: int | None = None) -> str:
+    """Text safe to put on screen as it is: C0 controls become their control
+    pictures (ESC shows as ␛), other controls and direction overrides become
+    �; longer than `limit` characters ends in …."""
+    shown = []
+    for character in str(text):
+        code = ord(character)
+        if code < 0x20:
+            shown.append(chr(0x2400 + code))
+        elif code == 0x7F:
+            shown.append("\u2421")
+        elif character in _BIDI_CONTROLS or unicodedata.category(character) == "Cc":
+            shown.append("\ufffd")
+        else:
+            shown.append(character)
+    result = "".join(shown)
+    if limit is not None and len(result) > limit:
+        result = result[: max(limit - 1, 0)] + "…"
+    return result
+
+
+def local_time(record: Mapping[str, Any]) -> datetime:
+    """When a check-in was made, in the machine's time zone."""
+    return datetime.fromisoformat(record["created_at"]).astimezone()
+
+
+def arrival(record: Mapping[str, Any], today: date, *, short: bool = False) -> str:
+    """"14:30" for today's check-ins, "3 Nov 2026 14:30" for older ones
+    ("2026-11-03" if `short`)."""
+    moment = local_time(record)
+    if moment.date() == today:
+        return moment.strftime("%H:%M")
+    if short:
+        return moment.date().isoformat()
+    return f"{moment.day} {moment:%b %Y %H:%M}"
+
+
+def flag_marks(record: Mapping[str, Any]) -> str:
+    """"⚠ Health ! Desk", one mark per kind present; "" if none."""
+    kinds = {flag.get("kind") for flag in record.get("flags", []) if isinstance(flag, Mapping)}
+    return " ".join(mark for kind, mark in FLAG_MARKS.items() if kind in kinds)
+
+
+def status_label(record: Mapping[str, Any]) -> str:
+    status = record.get("status", "")
+    return STATUSES.get(status, printable(status, 20))
+
+
+def type_label(record: Mapping[str, Any]) -> str:
+    """The recommended massage in a word: "Spa", "Medical"."""
+    recommendation = record.get("recommendation") or {}
+    return printable(str(recommendation.get("type") or "").capitalize(), 12)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the staff table."""
+
+    id: str
+    arrived: str
+    name: str
+    type: str
+    flags: str
+    status: str
+
+
+def queue_row(record: Mapping[str, Any], today: date, name_width: int = 20) -> QueueRow:
+    return QueueRow(
+        id=str(record["id"]),
+        arrived=arrival(record, today, short=True),
+        name=printable(client_name(record), name_width) or "(no name)",
+        type=type_label(record),
+        flags=flag_marks(record),
+        status=status_label(record),
+    )
+
+
+@dataclass(frozen=True)
+class DetailLine:
+    """One answer in the detail pane."""
+
+    label: str
+    answer: str
+    flag: str = ""
+    """What staff must know about this answer (the flag's text), if flagged."""
+
+
+def _answer_text(question: Question | None, answer: Any) -> str:
+    if question is not None:
+        try:
+            return describe(question, answer)
+        except (KeyError, AttributeError, TypeError, ValueError):
+            pass  # Saved under other content: show the raw answer.
+    if answer in (None, [], ""):
+        return NOT_ANSWERED
+    if isinstance(answer, Mapping):
+        return " ".join(str(value) for value in answer.values())
+    if isinstance(answer, list):
+        return ", ".join(str(value) for value in answer)
+    return str(answer)
+
+
+def detail_lines(record: Mapping[str, Any], questions: Sequence[Question]) -> list[DetailLine]:
+    """Every answer, flagged answers first (in question order within each)."""
+    by_id = {question.id: question for question in questions}
+    flagged: dict[str, list[str]] = {}
+    for flag in record.get("flags", []):
+        if isinstance(flag, Mapping):
+            mark = FLAG_MARKS.get(flag.get("kind"), "!")
+            flagged.setdefault(str(flag.get("question")), []).append(
+                f"{mark}: {printable(flag.get('staff', ''))}")
+    lines = []
+    for question_id, answer in (record.get("answers") or {}).items():
+        question = by_id.get(question_id)
+        label = question.short if question else question_id
+        lines.append(DetailLine(
+            label=printable(label),
+            answer=printable(_answer_text(question, answer)),
+            flag="; ".join(flagged.get(question_id, [])),
+        ))
+    return sorted(lines, key=lambda line: not line.flag)
+
+
+# -- Exports ------------------------------------------------------------------
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula
+    (= + - @, tab, CR) gets a leading apostrophe, as OWASP advises."""
+    return f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def export_columns(questions: Sequence[Question]) -> list[str]:
+    return ["id", "created_at", "name", "recommendation", "flags", "status",
+            *(question.id for question in questions)]
+
+
+def export_row(record: Mapping[str, Any], questions: Sequence[Question]) -> list[str]:
+    """A check-in as one CSV row: answers as people read them, nothing hidden."""
+    answers = record.get("answers") or {}
+    flags = "; ".join(
+        f"{flag.get('kind')}: {flag.get('staff')}" for flag in record.get("flags", [])
+        if isinstance(flag, Mapping))
+    recommendation = record.get("recommendation") or {}
+    return [
+        str(record.get("id", "")),
+        str(record.get("created_at", "")),
+        client_name(record),
+        str(recommendation.get("type", "")),
+        flags,
+        str(record.get("status", "")),
+        *(_answer_text(question, answers.get(question.id)) for question in questions),
+    ]
+
+
+def write_csv(records: Iterable[Mapping[str, Any]], questions: Sequence[Question],
+              out: TextIO) -> int:
+    """Write check-ins as CSV (every cell quoted, formulas defused); returns
+    how many. Open `out` with newline="" so embedded newlines survive."""
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(export_columns(questions))
+    count = 0
+    for record in records:
+        writer.writerow([spreadsheet_safe(cell) for cell in export_row(record, questions)])
+        count += 1
+    return count
+
+
+def write_json(records: Iterable[Mapping[str, Any]], out: TextIO) -> int:
+    """Write check-ins exactly as stored, as a JSON list; returns how many."""
+    listed = list(records)
+    json.dump(listed, out, ensure_ascii=False, indent=1)
+    out.write("\n")
+    return len(listed)
+
+
+def export_text(records: Sequence[Mapping[str, Any]], questions: Sequence[Question],
+                kind: str) -> str:
+    """The whole export as text ("csv" or "json")."""
+    out = io.StringIO(newline="")
+    if kind == "csv":
+        write_csv(records, questions, out)
+    else:
+        write_json(records, out)
+    return out.getvalue()

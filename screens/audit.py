@@ -1,0 +1,78 @@
+"""The audit log, newest first: who did what to which check-in, and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Label
+
+from kiosk.audit import AuditLog
+from kiosk.frontdesk import printable
+
+ACTIONS = {
+    "sign-in-staff": "Signed in at the staff terminal",
+    "sign-in-kiosk": "Signed in on the kiosk",
+    "pin-failed": "Wrong PIN",
+    "pin-locked": "PIN entry locked for a minute",
+    "pin-refused-locked": "PIN tried while locked",
+    "pin-set": "Staff PIN set",
+    "status-waiting": "Status: waiting",
+    "status-with_therapist": "Status: with therapist",
+    "status-done": "Status: done",
+    "status-no_show": "Status: no-show",
+    "export": "Exported",
+    "erase": "Erased a check-in",
+    "purge": "Purged old check-ins",
+    "retention": "Retention: erased old check-ins",
+    "pending-saved": "Stored check-ins from failed saves",
+    "legacy-imported": "Moved an earlier version's check-ins",
+    "kiosk-exit": "Kiosk closed by staff",
+}
+
+
+def _when(entry: dict) -> str:
+    try:
+        return datetime.fromisoformat(entry["at"]).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except (KeyError, TypeError, ValueError):
+        return "?"
+
+
+class AuditScreen(Screen[None]):
+    """A read-only table of the audit log."""
+
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def __init__(self, audit: AuditLog) -> None:
+        super().__init__(id="audit")
+        self.audit = audit
+
+    def compose(self) -> ComposeResult:
+        yield Label("Audit log (newest first): times, actions and check-in ids only",
+                    id="audit-title")
+        yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        with Horizontal(classes="nav"):
+            yield Button("Close", id="audit-close", variant="primary")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("When", "What", "Check-in", "Count")
+        for entry in reversed(self.audit.entries()):
+            action = str(entry.get("action", ""))
+            count = entry.get("count")
+            table.add_row(
+                Text(_when(entry)),
+                Text(ACTIONS.get(action, printable(action, 40))),
+                Text(printable(entry.get("id", ""), 36)),
+                Text("" if count is None else str(count)),
+            )
+        table.focus()
+
+    @on(Button.Pressed, "#audit-close")
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,154 @@
+"""The staff PIN pad: digits by tap or by key, never shown."""
+
+from __future__ import annotations
+
+import time
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, Label
+
+from kiosk.pin import PIN_DIGITS, PinResult, StaffPin
+
+KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "back", "0", "ok"]
+
+
+class PinPadScreen(Screen[bool]):
+    """Dismissed with True once the PIN is right, False if given up.
+
+    On the kiosk (`strict`), a wrong PIN or `idle_seconds` without a tap gives
+    up at once, back to Welcome. At the staff terminal a wrong PIN says how
+    many tries are left, and five lock entry for a minute.
+    """
+
+    BINDINGS = [
+        *(Binding(digit, f"digit('{digit}')", show=False) for digit in "0123456789"),
+        Binding("backspace", "erase", "Erase", show=False),
+        Binding("enter", "submit", "Enter", show=False),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    entered: reactive[int] = reactive(0)
+    """How many digits are in (the digits themselves are never shown)."""
+
+    def __init__(self, pin: StaffPin, *, where: str, strict: bool = False,
+                 idle_seconds: float | None = None, cancel_label: str = "Cancel") -> None:
+        super().__init__(id="pin-pad")
+        self.pin = pin
+        self.where = where
+        self.strict = strict
+        self.idle_seconds = idle_seconds
+        self.cancel_label = cancel_label
+        self._digits: list[str] = []
+        self._last_input = time.monotonic()
+        self._checking = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pin-box"):
+            yield Label("Staff PIN", id="pin-title")
+            yield Label("", id="pin-dots")
+            yield Label("", id="pin-message")
+            with Grid(id="pin-keys"):
+                for key in KEYS:
+                    label = {"back": "⌫", "ok": "OK"}.get(key, key)
+                    variant = "primary" if key == "ok" else "default"
+                    button = Button(label, id=f"pin-{key}", variant=variant)
+                    # Keys take digits; focus stays on OK so Enter always submits.
+                    button.can_focus = key == "ok"
+                    yield button
+            yield Button(self.cancel_label, id="pin-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#pin-ok", Button).focus()  # Enter submits.
+        self._show_dots()
+        self.set_interval(1, self._tick)
+        self._tick()
+
+    def _tick(self) -> None:
+        if self.idle_seconds is not None and (
+            time.monotonic() - self._last_input > self.idle_seconds
+        ):
+            self.dismiss(False)
+            return
+        locked = self.pin.locked_seconds()
+        for button in self.query("#pin-keys Button"):
+            button.disabled = bool(locked)
+        if locked:
+            self._say(f"Locked. Try again in {locked} s.")
+        elif self.query_one("#pin-message", Label).has_class("-locked"):
+            self._say("")
+
+    def _say(self, text: str) -> None:
+        message = self.query_one("#pin-message", Label)
+        message.update(text)
+        message.set_class(text.startswith("Locked"), "-locked")
+
+    def watch_entered(self) -> None:
+        self._show_dots()
+
+    def _show_dots(self) -> None:
+        low = PIN_DIGITS[0]
+        shown = "● " * self.entered + "○ " * max(0, low - self.entered)
+        self.query_one("#pin-dots", Label).update(shown.strip() or " ")
+
+    def on_key(self) -> None:
+        self._last_input = time.monotonic()
+
+    def on_click(self) -> None:
+        self._last_input = time.monotonic()
+
+    @on(Button.Pressed, "#pin-keys Button")
+    def _pressed(self, event: Button.Pressed) -> None:
+        self._last_input = time.monotonic()
+        key = (event.button.id or "").removeprefix("pin-")
+        if key == "back":
+            self.action_erase()
+        elif key == "ok":
+            self.action_submit()
+        else:
+            self.action_digit(key)
+
+    @on(Button.Pressed, "#pin-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_digit(self, digit: str) -> None:
+        if len(self._digits) < PIN_DIGITS[1] and not self._checking:
+            self._digits.append(digit)
+            self.entered = len(self._digits)
+
+    def action_erase(self) -> None:
+        if self._digits:
+            self._digits.pop()
+            self.entered = len(self._digits)
+
+    def action_submit(self) -> None:
+        if self._checking or not self._digits or self.pin.locked_seconds():
+            return
+        self._checking = True
+        self._say("Checking…")
+        self._check("".join(self._digits))
+        self._digits.clear()
+        self.entered = 0
+
+    @work(thread=True, exclusive=True, group="pin")
+    def _check(self, pin: str) -> None:
+        # scrypt is slow on purpose: off the UI thread.
+        result = self.pin.check(pin, where=self.where)
+        self.app.call_from_thread(self._checked, result)
+
+    def _checked(self, result: PinResult) -> None:
+        self._checking = False
+        if result.ok:
+            self.dismiss(True)
+        elif self.strict:
+            self.dismiss(False)
+        elif result.locked_seconds:
+            self._tick()
+        else:
+            tries = "1 try" if result.tries_left == 1 else f"{result.tries_left} tries"
+            self._say(f"Wrong PIN. {tries} left.")

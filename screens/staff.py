@@ -1,0 +1,357 @@
+"""The front desk's view: today's queue, live, with flags; status, export, erase."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Static
+
+from kiosk.audit import AuditLog
+from kiosk.checkin import client_name
+from kiosk.content import Question
+from kiosk.frontdesk import arrival, detail_lines, export_text, printable, queue_row
+from kiosk.store import CheckInStore, StoreError
+
+FILTERS = {
+    "today": "Today",
+    "flagged": "Flagged",
+    "waiting": "Waiting",
+    "all": "All",
+}
+STATUS_KEYS = {
+    "waiting": ("w", "Waiting"),
+    "with_therapist": ("t", "Therapist"),
+    "done": ("d", "Done"),
+    "no_show": ("n", "No-show"),
+}
+MOST_ROWS = 500
+"""All history and search show the newest this many; a search narrows it."""
+POLL_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class View:
+    """What the table shows: a filter, or a name search over all history."""
+
+    filter: str = "today"
+    search: str = ""
+
+
+@dataclass
+class Loaded:
+    """One load of the table, from a worker thread."""
+
+    records: list[dict[str, Any]]
+    total: int
+    problems: str
+
+
+class StaffScreen(Screen[None]):
+    """Check-ins as they arrive; the selected one in full below."""
+
+    BINDINGS = [
+        *(Binding(key, f"set_status('{status}')", label) for status, (key, label)
+          in STATUS_KEYS.items()),
+        Binding("slash", "search", "Search"),
+        Binding("e", "export", "Export"),
+        Binding("x", "erase", "Erase"),
+        Binding("l", "audit", "Audit log"),
+        *(Binding(str(n), f"show('{name}')", show=False) for n, name in enumerate(FILTERS, 1)),
+    ]
+
+    class Closed(Message):
+        """Staff closed the view (on the kiosk: back to Welcome)."""
+
+    view: reactive[View] = reactive(View, init=False)
+
+    def __init__(
+        self,
+        store: CheckInStore,
+        questions: Sequence[Question],
+        clinic_name: str,
+        *,
+        export_dir: Path,
+        closable: bool = False,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(id="staff")
+        self.store = store
+        self.questions = questions
+        self.clinic_name = clinic_name
+        self.export_dir = export_dir
+        self.closable = closable
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.audit = AuditLog(store.data_dir, self.clock)
+        self.records: dict[str, dict[str, Any]] = {}
+        self._seen: tuple[Any, ...] | None = None
+
+    # -- Layout -----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="staff-bar"):
+            yield Label(f"Front desk · {self.clinic_name}", id="staff-title", markup=False)
+            yield Label("", id="staff-count")
+        yield Label("", id="staff-problems")
+        with Horizontal(id="staff-filters"):
+            for name, label in FILTERS.items():
+                yield Button(label, id=f"filter-{name}", classes="filter")
+            yield Input(placeholder="Search all history by name", id="staff-search")
+        table: DataTable[Text] = DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
+        table.add_column("Time", key="time")
+        table.add_column("Name", key="name")
+        table.add_column("Massage", key="type")
+        table.add_column("Flags", key="flags")
+        table.add_column("Status", key="status")
+        yield table
+        with VerticalScroll(id="staff-detail"):
+            yield Static("", id="staff-detail-text")
+        with Horizontal(id="staff-actions"):
+            for status, (_key, label) in STATUS_KEYS.items():
+                yield Button(label, id=f"status-{status}", classes="status")
+            yield Button("Export", id="export")
+            yield Button("Erase", id="erase", variant="error")
+            yield Button("Log", id="audit")
+            if self.closable:
+                yield Button("Close", id="close", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch_view(self.view)
+        self.query_one("#staff-table", DataTable).focus()
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    # -- Loading, live ------------------------------------------------------------
+
+    def _today(self) -> date:
+        return self.clock().astimezone().date()
+
+    def _poll(self) -> None:
+        """Reload when the store, the day or the view changed: one or two stats."""
+        seen = (self.store.version(), self._today(), self.view)
+        if seen != self._seen:
+            self._seen = seen
+            self._load(self.view, self._today())
+
+    def watch_view(self, view: View) -> None:
+        for name, label in FILTERS.items():
+            active = name == view.filter and not view.search
+            button = self.query_one(f"#filter-{name}", Button)
+            button.set_class(active, "-active-filter")
+            # Marked in words too, not by colour alone.
+            button.label = f"● {label}" if active else label
+        self._poll()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self, view: View, today: date) -> None:
+        store = self.store
+        try:
+            if view.search:
+                found = store.search(text=view.search)[::-1]
+            elif view.filter == "flagged":
+                found = store.search(since=today, until=today, flagged=True)
+            elif view.filter == "waiting":
+                found = store.search(since=today, until=today, status="waiting")
+            elif view.filter == "all":
+                found = store.all()[::-1]
+            else:
+                found = store.search(since=today, until=today)
+            problems = []
+            if aside := len(store.quarantined()):
+                problems.append(f"{aside} damaged file(s) moved aside")
+            if pending := store.pending_count():
+                problems.append(f"{pending} check-in(s) waiting after a failed save")
+            note = "⚠ " + "; ".join(problems) + ": run `kiosk doctor`" if problems else ""
+        except StoreError as error:
+            found, note = [], f"⚠ {error}"
+        loaded = Loaded(found[:MOST_ROWS], len(found), note)
+        self.app.call_from_thread(self._show, view, loaded)
+
+    def _show(self, view: View, loaded: Loaded) -> None:
+        if view != self.view:
+            return  # A newer load is on its way.
+        table = self.query_one("#staff-table", DataTable)
+        selected = self.selected_id()
+        self.records = {record["id"]: record for record in loaded.records}
+        table.clear()
+        today = self._today()
+        for record in loaded.records:
+            row = queue_row(record, today)
+            table.add_row(
+                Text(row.arrived), Text(row.name), Text(row.type),
+                Text(row.flags, style="bold" if row.flags else ""), Text(row.status),
+                key=row.id,
+            )
+        if selected in self.records:
+            table.move_cursor(row=table.get_row_index(selected), animate=False)
+        shown = len(loaded.records)
+        what = f"“{printable(view.search, 30)}”" if view.search else FILTERS[view.filter].lower()
+        count = f"{shown} {what}" if shown == loaded.total else f"newest {shown} of {loaded.total}"
+        self.query_one("#staff-count", Label).update(Text(count))
+        problems = self.query_one("#staff-problems", Label)
+        problems.update(Text(loaded.problems))
+        problems.display = bool(loaded.problems)
+        self._show_detail()
+
+    # -- The selected check-in ------------------------------------------------------
+
+    def selected_id(self) -> str | None:
+        table = self.query_one("#staff-table", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return key.value
+
+    @on(DataTable.RowHighlighted)
+    def _show_detail(self) -> None:
+        record = self.records.get(self.selected_id() or "")
+        detail = self.query_one("#staff-detail-text", Static)
+        if record is None:
+            detail.update("Nothing to show: no check-ins here yet.")
+            return
+        text = Text()
+        text.append(printable(client_name(record)) or "(no name)", style="bold")
+        text.append(f"  arrived {arrival(record, self._today())}")
+        text.append(f"  · {queue_row(record, self._today()).status}\n")
+        recommendation = record.get("recommendation") or {}
+        text.append(f"Recommended: {printable(recommendation.get('name', ''))}. ")
+        text.append(printable(recommendation.get("why", "")) + "\n")
+        for line in detail_lines(record, self.questions):
+            if line.flag:
+                text.append(f"{line.flag}\n", style="bold")
+            text.append(f"{line.label}: ", style="bold" if line.flag else "dim")
+            text.append(line.answer + "\n")
+        detail.update(text)
+
+    # -- Actions --------------------------------------------------------------------
+
+    @on(Button.Pressed, ".filter")
+    def _filter_pressed(self, event: Button.Pressed) -> None:
+        self.action_show((event.button.id or "").removeprefix("filter-"))
+
+    def action_show(self, name: str) -> None:
+        self.query_one("#staff-search", Input).value = ""
+        self.view = View(filter=name)
+
+    @on(Input.Changed, "#staff-search")
+    def _search(self, event: Input.Changed) -> None:
+        self.view = View(filter=self.view.filter, search=event.value.strip())
+
+    @on(Input.Submitted, "#staff-search")
+    def _search_done(self) -> None:
+        self.query_one("#staff-table", DataTable).focus()
+
+    def action_search(self) -> None:
+        self.query_one("#staff-search", Input).focus()
+
+    @on(Button.Pressed, ".status")
+    def _status_pressed(self, event: Button.Pressed) -> None:
+        self.action_set_status((event.button.id or "").removeprefix("status-"))
+
+    def action_set_status(self, status: str) -> None:
+        checkin_id = self.selected_id()
+        if checkin_id:
+            self._change_status(checkin_id, status)
+
+    @work(thread=True, group="change")
+    def _change_status(self, checkin_id: str, status: str) -> None:
+        try:
+            changed = self.store.set_status(checkin_id, status)
+            if changed:
+                self.audit.record(f"status-{status}", checkin_id=checkin_id)
+        except (StoreError, OSError) as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        if not changed:
+            self.app.call_from_thread(self.notify, "That check-in was erased meanwhile.")
+        self.app.call_from_thread(self._poll)
+
+    @on(Button.Pressed, "#erase")
+    def action_erase(self) -> None:
+        from screens.choice import ChoiceScreen
+
+        checkin_id = self.selected_id()
+        record = self.records.get(checkin_id or "")
+        if record is None:
+            return
+        who = printable(client_name(record), 40) or "(no name)"
+        text = (f"{who}, arrived {arrival(record, self._today())}. "
+                "Everything they answered is erased for good.")
+
+        def erase(choice: str | None) -> None:
+            if choice == "erase" and checkin_id:
+                self._erase(checkin_id)
+
+        self.app.push_screen(ChoiceScreen("Erase this check-in?", text, [
+            ("keep", "Keep it", "primary"), ("erase", "Erase", "error")]), erase)
+
+    @work(thread=True, group="change")
+    def _erase(self, checkin_id: str) -> None:
+        try:
+            if self.store.delete(checkin_id):
+                self.audit.record("erase", checkin_id=checkin_id)
+                self.app.call_from_thread(self.notify, "Check-in erased.")
+        except (StoreError, OSError) as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+        self.app.call_from_thread(self._poll)
+
+    @on(Button.Pressed, "#export")
+    def action_export(self) -> None:
+        from screens.choice import ChoiceScreen
+
+        shown = list(self.records.values())
+        if not shown:
+            self.notify("Nothing to export in this view.")
+            return
+
+        def export(choice: str | None) -> None:
+            if choice in ("csv", "json"):
+                self._export(shown, choice)
+
+        count = f"{len(shown)} check-in{'s' if len(shown) != 1 else ''}"
+        self.app.push_screen(ChoiceScreen(
+            f"Export {count}", f"The check-ins shown now go to a file in {self.export_dir}.",
+            [("csv", "CSV", "primary"), ("json", "JSON", "default"),
+             ("cancel", "Cancel", "default")]), export)
+
+    @work(thread=True, group="change")
+    def _export(self, records: list[dict[str, Any]], kind: str) -> None:
+        stamp = self.clock().astimezone().strftime("%Y%m%d-%H%M%S")
+        path = self.export_dir / f"checkins-{stamp}.{kind}"
+        try:
+            self.export_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            data = export_text(records, self.questions, kind)
+            # Health data: readable by this user only. The BOM lets a
+            # spreadsheet see UTF-8.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with open(fd, "w", encoding="utf-8-sig" if kind == "csv" else "utf-8",
+                      newline="") as out:
+                out.write(data)
+            self.audit.record("export", count=len(records))
+        except OSError as error:
+            self.app.call_from_thread(
+                self.notify, f"Could not export: {error.strerror}", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"Saved {len(records)} to {path}")
+
+    @on(Button.Pressed, "#audit")
+    def action_audit(self) -> None:
+        from screens.audit import AuditScreen
+
+        self.app.push_screen(AuditScreen(self.audit))
+
+    @on(Button.Pressed, "#close")
+    def _close(self) -> None:
+        self.post_message(self.Closed())

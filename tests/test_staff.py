@@ -1,0 +1,553 @@
+"""The front desk: the staff app, its PIN, exports, erasing, and the kiosk's
+hidden way in. Client text is data everywhere it shows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+import subprocess
+import sys
+import uuid
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from rich.text import Text
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from kiosk.app import make_app
+from kiosk.audit import AuditLog
+from kiosk.cli import main
+from kiosk.content import load_content
+from kiosk.frontdesk import printable, spreadsheet_safe
+from kiosk.pin import StaffPin
+from kiosk.settings import Settings
+from kiosk.staff_app import StaffApp
+from kiosk.store import CheckInStore
+from tests.conftest import FIXED_NOW, fixed_clock
+from tests.test_store import checkin
+from tests.visit import tap, wait_for, wait_for_screen
+
+CONTENT = load_content()
+PIN = "2468"
+HEALTH = {"id": "pregnancy", "kind": "health", "question": "health",
+          "staff": "Pregnant: ask which trimester"}
+DESK = {"id": "accident_claim", "kind": "desk", "question": "injury",
+        "staff": "Accident: ask for the claim number"}
+
+# What a client, or a tampered file, might put where a name goes.
+HOSTILE = [
+    "[bold]Bold[/bold]",
+    "[@click=app.quit]x[/]",
+    "\x1b[2J\x1b[31mRed\x1b]0;title\x07",
+    "A" * 10_000,
+    "שלום עליכם",
+    "Zoë 👩‍⚕️🏳️‍🌈",
+    "e\u0301\u0327\u0308",
+    "\u202eevil\u202c",
+]
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def staff_settings(settings: Settings, tmp_path: Path) -> Settings:
+    return replace(settings, export_dir=tmp_path / "exports")
+
+
+def seed(store: CheckInStore) -> dict[str, str]:
+    """Four check-ins today (two flagged) and one last month."""
+    def add(name: str, minutes: int, **extra: object) -> str:
+        # Fixed ids, so snapshots that show them don't change from run to run.
+        fixed = str(uuid.uuid5(uuid.NAMESPACE_URL, f"kiosk-test/{name}"))
+        return store.add(checkin(name, FIXED_NOW - timedelta(minutes=minutes), id=fixed, **extra))
+
+    return {
+        "ann": add("Ann", 50),
+        "zoe": add("Zoë", 30, flags=[HEALTH]),
+        "bo": add("Bo", 10, flags=[HEALTH, DESK]),
+        "cy": add("Cy", 5, status="done"),
+        "old": add("Annabel", 40 * 24 * 60),
+    }
+
+
+def staff_app(settings: Settings, *, signed_in: bool = True, clock=fixed_clock) -> StaffApp:
+    return StaffApp(settings, CONTENT, clock, signed_in=signed_in)
+
+
+def table_rows(app: StaffApp) -> list[list[str]]:
+    table = app.screen.query_one("#staff-table", DataTable)
+    return [[str(cell) for cell in table.get_row_at(n)] for n in range(table.row_count)]
+
+
+def names(app: StaffApp) -> list[str]:
+    return [row[1] for row in table_rows(app)]
+
+
+def detail(app: StaffApp) -> str:
+    rendered = app.screen.query_one("#staff-detail-text", Static).render()
+    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+
+
+def screen_lines(app) -> list[str]:
+    """The screen as drawn: each line's text, as a terminal would show it."""
+    return ["".join(segment.text for segment in strip)
+            for strip in app.screen._compositor.render_strips()]
+
+
+async def open_staff(pilot) -> None:
+    await wait_for_screen(pilot, "staff")
+    await wait_for(pilot, lambda: bool(pilot.app.screen.records), "the queue")
+
+
+async def test_todays_queue_flags_in_words_and_the_detail_flagged_first(
+    staff_settings: Settings,
+) -> None:
+    seed(CheckInStore(staff_settings.data_dir))
+    app = staff_app(staff_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff(pilot)
+        rows = table_rows(app)
+        assert [row[:2] for row in rows] == [
+            ["13:40", "Ann K."], ["14:00", "Zoë K."], ["14:20", "Bo K."], ["14:25", "Cy K."]]
+        assert [row[3] for row in rows] == ["", "⚠ Health", "⚠ Health ! Desk", ""]
+        assert [row[4] for row in rows] == ["Waiting", "Waiting", "Waiting", "Done"]
+        assert rows[0][2] == "Spa"
+        await pilot.press("down", "down")
+        await wait_for(pilot, lambda: detail(app).startswith("Bo K."), "Bo's detail")
+        lines = detail(app).splitlines()
+        # Flagged answers come first, each under what staff must know.
+        assert lines[2:6] == [
+            "! Desk: Accident: ask for the claim number", "Injury or accident: No",
+            "⚠ Health: Pregnant: ask which trimester", "Health: None of these"]
+        assert "Name: Bo K." in lines[6:]
+        assert len(lines) == 2 + 11 + 2
+
+
+async def test_status_by_key_and_by_tap_is_saved_and_audited(staff_settings: Settings) -> None:
+    store = CheckInStore(staff_settings.data_dir)
+    ids = seed(store)
+    app = staff_app(staff_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: store.get(ids["ann"])["status"] == "with_therapist", "t")
+        await wait_for(pilot, lambda: table_rows(app)[0][4] == "With therapist", "shown")
+        await pilot.press("down")
+        await tap(pilot, "#status-no_show")
+        await wait_for(pilot, lambda: store.get(ids["zoe"])["status"] == "no_show", "tap")
+        await tap(pilot, "#status-done")
+        await wait_for(pilot, lambda: store.get(ids["zoe"])["status"] == "done", "done")
+        await pilot.press("w")
+        await wait_for(pilot, lambda: store.get(ids["zoe"])["status"] == "waiting", "w")
+    log = [(e["action"], e.get("id")) for e in AuditLog(staff_settings.data_dir).entries()]
+    assert log[-4:] == [("status-with_therapist", ids["ann"]), ("status-no_show", ids["zoe"]),
+                        ("status-done", ids["zoe"]), ("status-waiting", ids["zoe"])]
+
+
+async def test_filters_and_a_name_search_across_all_history(staff_settings: Settings) -> None:
+    seed(CheckInStore(staff_settings.data_dir))
+    app = staff_app(staff_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff(pilot)
+        await tap(pilot, "#filter-flagged")
+        await wait_for(pilot, lambda: names(app) == ["Zoë K.", "Bo K."], "flagged")
+        assert str(app.screen.query_one("#filter-flagged", Button).label) == "● Flagged"
+        await tap(pilot, "#filter-waiting")
+        await wait_for(pilot, lambda: names(app) == ["Ann K.", "Zoë K.", "Bo K."], "waiting")
+        await pilot.press("4")
+        await wait_for(pilot, lambda: len(names(app)) == 5, "all history")
+        assert names(app)[-1] == "Annabel K." and table_rows(app)[-1][0] == "2026-10-18"
+        await pilot.press("1")
+        await wait_for(pilot, lambda: len(names(app)) == 4, "today")
+        await pilot.press("slash")
+        await pilot.press("a", "n", "N")
+        await wait_for(pilot, lambda: names(app) == ["Ann K.", "Annabel K."], "search")
+        assert "“anN”" in str(app.screen.query_one("#staff-count", Label).render())
+        await pilot.press("enter")
+        assert app.focused is app.screen.query_one("#staff-table")
+        await tap(pilot, "#filter-today")
+        await wait_for(pilot, lambda: len(names(app)) == 4, "back to today")
+        assert app.screen.query_one("#staff-search", Input).value == ""
+
+
+async def test_live_a_save_in_another_process_and_a_change_elsewhere_show_up(
+    staff_settings: Settings,
+) -> None:
+    app = staff_app(staff_settings, clock=lambda: datetime.now(UTC))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, "staff")
+        await wait_for(pilot, lambda: "0 today" in str(
+            app.screen.query_one("#staff-count", Label).render()), "an empty queue")
+        # A kiosk process saves a check-in now.
+        code = (
+            "import sys\nfrom tests.test_store import checkin\n"
+            "from kiosk.store import CheckInStore\n"
+            "from datetime import datetime, UTC\n"
+            "print(CheckInStore(sys.argv[1]).add(checkin('Live', datetime.now(UTC))))\n"
+        )
+        saved = subprocess.run([sys.executable, "-c", code, str(staff_settings.data_dir)],
+                               capture_output=True, text=True, check=True, cwd=Path.cwd())
+        live_id = saved.stdout.strip()
+        await wait_for(pilot, lambda: names(app) == ["Live K."], "the new check-in")
+        # Another staff terminal changes its status.
+        CheckInStore(staff_settings.data_dir).set_status(live_id, "with_therapist")
+        await wait_for(pilot, lambda: table_rows(app)[0][4] == "With therapist", "the change")
+
+
+async def test_the_live_check_reads_nothing_while_nothing_changes(
+    staff_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(CheckInStore(staff_settings.data_dir))
+    loads = []
+    original = CheckInStore.search
+
+    def counted(self, *args, **kwargs):
+        loads.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(CheckInStore, "search", counted)
+    app = staff_app(staff_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff(pilot)
+        before = len(loads)
+        for _ in range(5):  # Five polls' worth of idling.
+            await pilot.pause(0.5)
+        assert len(loads) == before
+
+
+async def test_export_from_the_app(staff_settings: Settings) -> None:
+    seed(CheckInStore(staff_settings.data_dir))
+    app = staff_app(staff_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff(pilot)
+        await pilot.press("e")
+        await wait_for_screen(pilot, "choice")
+        await tap(pilot, "#choice-csv")
+        await wait_for(pilot, lambda: any(staff_settings.export_dir.glob("*.csv")), "the file")
+    [path] = staff_settings.export_dir.glob("*.csv")
+    assert path.name == "checkins-20261127-143000.csv"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert [row[2] for row in rows[1:]] == ["Ann K.", "Zoë K.", "Bo K.", "Cy K."]
+    assert AuditLog(staff_settings.data_dir).entries()[-1] == {
+        "at": "2026-11-27T14:30:00+00:00", "action": "export", "count": 4}
+
+
+async def test_erase_asks_first(staff_settings: Settings) -> None:
+    store = CheckInStore(staff_settings.data_dir)
+    ids = seed(store)
+    app = staff_app(staff_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff(pilot)
+        await tap(pilot, "#erase")
+        await wait_for_screen(pilot, "choice")
+        assert "Ann K., arrived 13:40" in str(app.screen.query_one("#choice-text").render())
+        await tap(pilot, "#choice-keep")
+        await wait_for_screen(pilot, "staff")
+        assert store.get(ids["ann"]) is not None
+        await pilot.press("x")
+        await wait_for_screen(pilot, "choice")
+        await tap(pilot, "#choice-erase")
+        await wait_for(pilot, lambda: store.get(ids["ann"]) is None, "erased")
+        await wait_for(pilot, lambda: "Ann K." not in names(app), "gone from the table")
+    entry = AuditLog(staff_settings.data_dir).entries()[-1]
+    assert (entry["action"], entry["id"]) == ("erase", ids["ann"])
+    assert "Ann" not in (staff_settings.data_dir / "audit.jsonl").read_text()
+
+
+async def test_the_audit_log_is_viewable(staff_settings: Settings) -> None:
+    store = CheckInStore(staff_settings.data_dir)
+    ids = seed(store)
+    app = staff_app(staff_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff(pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: store.get(ids["ann"])["status"] == "done", "done")
+        await pilot.press("l")
+        await wait_for_screen(pilot, "audit")
+        table = app.screen.query_one("#audit-table", DataTable)
+        assert [str(c) for c in table.get_row_at(0)][1:3] == ["Status: done", ids["ann"]]
+        await pilot.press("escape")
+        await wait_for_screen(pilot, "staff")
+
+
+# -- The PIN ---------------------------------------------------------------------
+
+
+async def enter_pin(pilot, pin: str) -> None:
+    for digit in pin:
+        await tap(pilot, f"#pin-{digit}")
+    await tap(pilot, "#pin-ok")
+
+
+def pin_message(app) -> str:
+    return str(app.screen.query_one("#pin-message", Label).render())
+
+
+async def test_staff_sign_in_and_a_lockout_that_survives_a_restart(
+    staff_settings: Settings,
+) -> None:
+    StaffPin(staff_settings.data_dir).set(PIN)
+    clock = Clock()
+    app = staff_app(staff_settings, signed_in=False, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, "pin-pad")
+        for tries_left in (4, 3, 2, 1):
+            await enter_pin(pilot, "1111")
+            await wait_for(pilot, lambda t=tries_left: f"{t} tr" in pin_message(app), "tries")
+        await pilot.press("9", "9", "9", "9", "enter")
+        await wait_for(pilot, lambda: "Try again in 60 s" in pin_message(app), "the lock")
+        assert app.screen.query_one("#pin-ok", Button).disabled
+    # A restart doesn't lift it: the right PIN is refused while locked.
+    clock.now += timedelta(seconds=30)
+    assert StaffPin(staff_settings.data_dir, clock).check(PIN).locked_seconds == 30
+    app = staff_app(staff_settings, signed_in=False, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "Try again in 30 s" in pin_message(app), "still locked")
+        clock.now += timedelta(seconds=31)
+        await wait_for(pilot, lambda: not app.screen.query_one("#pin-ok").disabled, "open")
+        await enter_pin(pilot, PIN)
+        await wait_for_screen(pilot, "staff")
+    actions = [entry["action"] for entry in AuditLog(staff_settings.data_dir).entries()]
+    assert actions == ["pin-set", *["pin-failed"] * 5, "pin-locked", "pin-refused-locked",
+                       "sign-in-staff"]
+    assert PIN not in (staff_settings.data_dir / "audit.jsonl").read_text()
+
+
+def test_the_pin_is_a_salted_scrypt_hash(staff_settings: Settings) -> None:
+    StaffPin(staff_settings.data_dir).set(PIN)
+    saved = json.loads((staff_settings.data_dir / "staff_pin.json").read_text())
+    assert set(saved) == {"n", "r", "p", "salt", "hash"} and PIN not in json.dumps(saved)
+    assert stat.S_IMODE((staff_settings.data_dir / "staff_pin.json").stat().st_mode) == 0o600
+    StaffPin(staff_settings.data_dir).set(PIN)
+    again = json.loads((staff_settings.data_dir / "staff_pin.json").read_text())
+    assert again["salt"] != saved["salt"] and again["hash"] != saved["hash"]
+    for bad in ("12", "12ab", "１２３４", "1234567890123"):
+        with pytest.raises(ValueError):
+            StaffPin(staff_settings.data_dir).set(bad)
+
+
+def run_cli(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kiosk", *args, "--data-dir", str(data_dir)],
+                          input=stdin, capture_output=True, text=True, check=False)
+
+
+def test_set_pin_from_a_script_and_staff_without_a_pin(data_dir: Path) -> None:
+    done = run_cli(["staff"], data_dir)
+    assert done.returncode == 2 and "kiosk set-pin" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = run_cli(["set-pin"], data_dir, stdin="12x4\n")
+    assert done.returncode == 2 and "digits only" in done.stderr
+    done = run_cli(["set-pin"], data_dir, stdin=f"{PIN}\n")
+    assert done.returncode == 0, done.stderr
+    assert StaffPin(data_dir).check(PIN).ok
+
+
+# -- Exports and erasing from the command line -------------------------------------
+
+
+NASTY_NAMES = ["Smith, Jo", 'Jo "JJ"', "Line\nbreak", "Zoë Ø", "=1+2", "+SUM(A1)", "-2", "@cmd",
+               "\tTab"]
+
+
+def test_export_round_trips_with_hostile_names(data_dir: Path) -> None:
+    store = CheckInStore(data_dir)
+    records = []
+    for n, name in enumerate(NASTY_NAMES):
+        record = checkin("X", FIXED_NOW - timedelta(days=n))
+        record["answers"]["name"] = {"first": name, "last_initial": "Q"}
+        store.add(record)
+        records.append(store.get(record["id"]))
+    records.reverse()  # Oldest first.
+
+    as_json = run_cli(["export", "--format", "json"], data_dir)
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout) == records
+
+    done = subprocess.run([sys.executable, "-m", "kiosk", "export", "--data-dir", str(data_dir)],
+                          capture_output=True, check=False)
+    rows = list(csv.reader(io.StringIO(done.stdout.decode("utf-8"), newline="")))
+    assert rows[0][:6] == ["id", "created_at", "name", "recommendation", "flags", "status"]
+    exported = {row[0]: row[2] for row in rows[1:]}
+    for record in records:
+        name = record["answers"]["name"]["first"] + " Q."
+        assert exported[record["id"]] == spreadsheet_safe(name)
+    assert exported[records[-5]["id"]] == "'=1+2 Q."
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t")) for row in rows for cell in row)
+
+    out = data_dir.parent / "out.csv"
+    done = run_cli(["export", "--since", "2026-11-20", "--until", "2026-11-26",
+                    "--output", str(out)], data_dir)
+    assert done.returncode == 0 and "Exported 7 check-ins" in done.stdout
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert len(list(csv.reader(io.StringIO(out.read_text("utf-8-sig"), newline="")))) == 8
+    bad = run_cli(["export", "--since", "yesterday"], data_dir)
+    assert bad.returncode == 2 and "not a date" in bad.stderr
+
+
+def test_erase_from_the_command_line(data_dir: Path) -> None:
+    store = CheckInStore(data_dir)
+    kept, gone = store.add(checkin("Kept")), store.add(checkin("Gone"))
+    done = run_cli(["erase", gone], data_dir)
+    assert done.returncode == 2 and "--yes" in done.stderr and store.get(gone)
+    done = run_cli(["erase", gone, "--yes"], data_dir)
+    assert done.returncode == 0 and "Erased the check-in of Gone K." in done.stdout
+    assert store.get(gone) is None and store.get(kept)
+    assert AuditLog(data_dir).entries()[-1]["id"] == gone
+    done = run_cli(["erase", gone, "--yes"], data_dir)
+    assert done.returncode == 1 and "no check-in has the id" in done.stderr
+
+
+# -- From the kiosk ------------------------------------------------------------------
+
+
+async def tap_clinic_name(pilot, times: int) -> None:
+    for _ in range(times):
+        await pilot.click("#welcome-clinic")
+
+
+async def test_five_taps_on_the_clinic_name_open_the_pin_pad(staff_settings: Settings) -> None:
+    StaffPin(staff_settings.data_dir).set(PIN)
+    seed(CheckInStore(staff_settings.data_dir))
+    app = make_app(staff_settings, clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap_clinic_name(pilot, 4)
+        await pilot.pause(0.1)
+        assert app.screen.id == "welcome"
+        await tap_clinic_name(pilot, 1)
+        await wait_for_screen(pilot, "pin-pad")
+        # A wrong PIN goes straight back to Welcome.
+        await enter_pin(pilot, "1357")
+        await wait_for_screen(pilot, "welcome")
+        await tap_clinic_name(pilot, 5)
+        await wait_for_screen(pilot, "pin-pad")
+        await enter_pin(pilot, PIN)
+        await wait_for_screen(pilot, "staff-menu")
+        await tap(pilot, "#menu-review")
+        await open_staff(pilot)
+        assert names(app) == ["Ann K.", "Zoë K.", "Bo K.", "Cy K."]
+        await tap(pilot, "#close")
+        await wait_for_screen(pilot, "welcome")
+        assert len(app.screen_stack) == 1
+        await tap_clinic_name(pilot, 5)
+        await enter_pin(pilot, PIN)
+        await tap(pilot, "#menu-exit")
+        await wait_for(pilot, lambda: app.return_code is not None, "the kiosk to close")
+    actions = [e["action"] for e in AuditLog(staff_settings.data_dir).entries()]
+    assert actions[-4:] == ["pin-failed", "sign-in-kiosk", "sign-in-kiosk", "kiosk-exit"]
+
+
+async def test_the_pin_pad_and_staff_screens_on_the_kiosk_close_when_left(
+    staff_settings: Settings,
+) -> None:
+    StaffPin(staff_settings.data_dir).set(PIN)
+    app = make_app(staff_settings, clock=fixed_clock)
+    app.PIN_IDLE_SECONDS = 0.5
+    app.STAFF_IDLE_SECONDS = 1.0
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap_clinic_name(pilot, 5)
+        await wait_for_screen(pilot, "pin-pad")
+        await wait_for_screen(pilot, "welcome")  # No tap for half a second.
+        await tap_clinic_name(pilot, 5)
+        await enter_pin(pilot, PIN)
+        await tap(pilot, "#menu-review")
+        await wait_for_screen(pilot, "staff")
+        await wait_for_screen(pilot, "welcome")  # Left alone: back to Welcome.
+        assert len(app.screen_stack) == 1
+
+
+async def test_without_a_pin_the_gesture_says_how_to_set_one(staff_settings: Settings) -> None:
+    app = make_app(staff_settings, clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap_clinic_name(pilot, 5)
+        await wait_for_screen(pilot, "choice")
+        assert "kiosk set-pin" in str(app.screen.query_one("#choice-text").render())
+        await tap(pilot, "#choice-ok")
+        await wait_for_screen(pilot, "welcome")
+
+
+# -- Client text is data ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", HOSTILE, ids=range(len(HOSTILE)))
+def test_printable_shows_text_literally_and_safely(name: str) -> None:
+    shown = printable(name)
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in shown)
+    assert "\u202e" not in shown
+    if name.isprintable():
+        assert shown == name
+    assert len(printable(name, 20)) <= 20
+
+
+async def test_hostile_client_text_in_the_table_detail_and_exports(
+    staff_settings: Settings,
+) -> None:
+    store = CheckInStore(staff_settings.data_dir)
+    ids = []
+    for n, name in enumerate(HOSTILE):
+        record = checkin("X", FIXED_NOW - timedelta(minutes=60 - n))
+        record["answers"]["name"] = {"first": name, "last_initial": "Q"}
+        record["answers"]["pressure"] = name  # Not even a known option.
+        ids.append(store.add(record))
+    app = staff_app(staff_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_staff(pilot)
+        shown = names(app)
+        assert shown == [printable(f"{name} Q.", 20) for name in HOSTILE]
+        assert shown[0] == "[bold]Bold[/bold] Q."
+        assert shown[1] == "[@click=app.quit]x[…"
+        assert "␛[2J" in shown[2]
+        drawn = screen_lines(app)
+        # Drawn literally, and no line pushed wider than the terminal.
+        assert "[bold]Bold[/bold] Q." in "\n".join(drawn)
+        assert "[@click=app.quit]x[…" in "\n".join(drawn)
+        assert [cell_len(line) for line in drawn] == [80] * 24
+        for n, name in enumerate(HOSTILE):
+            await wait_for(pilot, lambda n=n: app.screen.selected_id() == ids[n], f"row {n}")
+            text = detail(app)
+            assert text.startswith(printable(f"{name} Q.")), n
+            assert f"Pressure: {printable(name)}" in text
+            await pilot.pause()
+            assert [cell_len(line) for line in screen_lines(app)] == [80] * 24, n
+            await pilot.press("down")
+        # Nothing ran: the app is still here, on the same screen.
+        assert app.is_running and app.screen.id == "staff"
+        await pilot.press("e")
+        await tap(pilot, "#choice-json")
+        await wait_for(pilot, lambda: any(staff_settings.export_dir.glob("*.json")), "export")
+    [path] = staff_settings.export_dir.glob("*.json")
+    exported = json.loads(path.read_text("utf-8"))
+    assert [r["answers"]["name"]["first"] for r in exported] == HOSTILE
+
+
+def test_since_and_until_cover_whole_local_days(data_dir: Path) -> None:
+    store = CheckInStore(data_dir)
+    store.add(checkin("In", datetime(2026, 11, 20, 12, tzinfo=UTC)))
+    store.add(checkin("Out", datetime(2026, 11, 22, 12, tzinfo=UTC)))
+    found = store.search(since=date(2026, 11, 20), until=date(2026, 11, 21))
+    assert [r["answers"]["name"]["first"] for r in found] == ["In"]
+
+
+def test_the_staff_command_has_help() -> None:
+    for command in ("staff", "set-pin", "export", "erase"):
+        with pytest.raises(SystemExit) as done:
+            main([command, "--help"])
+        assert done.value.code == 0
+    assert os.environ.get("KIOSK_CONFIG") is None
