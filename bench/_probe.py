@@ -59,7 +59,7 @@ elif MODE.startswith("staff"):
 
     StaffScreen._show = _queue_shown
     settings = load_settings(data_dir=Path(sys.argv[3]))
-    StaffApp(settings, load_content(settings.content_dir), signed_in=True).run()
+    StaffApp(settings, load_content(settings.content_folder), signed_in=True).run()
 else:
     from kiosk.cli import main
 

@@ -10,16 +10,22 @@ from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
 
 from kiosk.content import Content, load_content
 from kiosk.settings import Settings
 from screens import STYLESHEET
+from screens.themes import THEME_NAMES, register_themes
 from screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
     from kiosk.checkin import Answers, Recommendation
     from kiosk.store import CheckInStore
     from screens.questionnaire import QuestionnaireScreen
+
+VISIT_SCREENS = {"walkthrough", "questionnaire", "save-failed"}
+"""Where a client is mid-visit: left idle, these ask, then wipe the visit."""
 
 Clock = Callable[[], datetime]
 """Gives the current time; tests and snapshots pass a fixed one."""
@@ -30,13 +36,21 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class KioskApp(App[None]):
-    """The client-facing kiosk."""
+class KioskApp(App[None], inherit_bindings=False):
+    """The client-facing kiosk.
+
+    Locked down: no key quits, suspends or reaches developer tools (Textual's
+    own ctrl+q and ctrl+c bindings are not inherited, the command palette is
+    off, text can't be selected or copied). Only staff close it, with the PIN.
+    The demo keeps ctrl+q.
+    """
 
     CSS_PATH = STYLESHEET
     TITLE = "Check-in kiosk"
-    # Clients must never land in developer tools.
     ENABLE_COMMAND_PALETTE = False
+    # A name selected and copied could be pasted by the next client.
+    ALLOW_SELECT = False
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(
         self,
@@ -54,6 +68,20 @@ class KioskApp(App[None]):
         """When a key or a tap last came in (time.monotonic)."""
         self.staff_open = False
         """Staff signed in on the kiosk: their screens close when left idle."""
+        self.touch_keyboard = (
+            settings.touch_keyboard if settings.touch_keyboard is not None else not settings.demo)
+        """Whether name fields come with the on-screen keyboard."""
+        self._still_there: Screen | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "quit":
+            return self.settings.demo  # Only the demo quits from the keyboard.
+        return True
+
+    def on_mount(self) -> None:
+        register_themes(self)
+        self.theme = THEME_NAMES[self.settings.theme]
+        self.set_class(self.settings.text_size == "large", "large-text")
 
     PIN_IDLE_SECONDS = 30.0
     """The PIN pad on the kiosk gives up after this long without a tap."""
@@ -81,7 +109,7 @@ class KioskApp(App[None]):
     def on_ready(self) -> None:
         # After the first screen is up, so disk work never delays it.
         self._prepare_store()
-        self.set_interval(1, self._close_idle_staff_screens)
+        self.set_interval(0.25, self._watch_idle)
 
     @work(thread=True, group="store")
     def _prepare_store(self) -> None:
@@ -106,7 +134,8 @@ class KioskApp(App[None]):
     def on_walkthrough_screen_finished(self) -> None:
         from screens.questionnaire import QuestionnaireScreen
 
-        self.push_screen(QuestionnaireScreen(self.settings, self.content.questions))
+        self.push_screen(QuestionnaireScreen(self.settings, self.content.questions,
+                                             touch_keyboard=self.touch_keyboard))
 
     def on_walkthrough_screen_left(self) -> None:
         self.pop_screen()
@@ -205,9 +234,28 @@ class KioskApp(App[None]):
     async def on_staff_screen_closed(self) -> None:
         await self.back_to_welcome()
 
-    async def _close_idle_staff_screens(self) -> None:
-        if self.staff_open and self.idle_seconds() > self.STAFF_IDLE_SECONDS:
-            await self.back_to_welcome()
+    async def _watch_idle(self) -> None:
+        """Nobody at the kiosk: close staff screens; mid-visit, ask first,
+        then wipe the visit. Any key or tap holds it off."""
+        if not self.screen_stack:
+            return  # Closing down.
+        idle = self.idle_seconds()
+        if self.staff_open:
+            if idle > self.STAFF_IDLE_SECONDS:
+                await self.back_to_welcome()
+            return
+        if self.screen.id not in VISIT_SCREENS or self._still_there is not None:
+            return
+        if idle > self.settings.idle_seconds:
+            from screens.still_there import StillThereScreen
+
+            def answered(still_here: bool | None) -> None:
+                self._still_there = None
+                if not still_here:
+                    self.call_later(self.back_to_welcome)
+
+            self._still_there = StillThereScreen(self.settings.idle_warning_seconds)
+            self.push_screen(self._still_there, answered)
 
     async def on_result_screen_done(self) -> None:
         await self.back_to_welcome()
@@ -216,6 +264,11 @@ class KioskApp(App[None]):
         """End the visit (or the staff's turn): every screen above Welcome
         goes, with what it held."""
         self.staff_open = False
+        self._still_there = None
+        for screen in self.screen_stack:
+            forget = getattr(screen, "forget", None)
+            if forget is not None:
+                await forget()
         while not isinstance(self.screen, WelcomeScreen):
             await self.pop_screen()
 
@@ -226,5 +279,5 @@ def make_app(settings: Settings, clock: Clock = utc_now) -> KioskApp:
     Raises:
         ContentError: if the content folder is missing or wrong.
     """
-    content = load_content(settings.content_dir)
+    content = load_content(settings.content_folder)
     return KioskApp(settings, content, clock)

@@ -115,7 +115,8 @@ def _show_config(settings: Settings) -> int:
         if field.name != "sources":
             value = getattr(settings, field.name)
             if value is None:
-                value = "off"
+                value = {"touch_keyboard": "auto (on for kiosk run, off for the demo)",
+                         "retention_days": "off (keep every check-in)"}[field.name]
             print(f"{field.name} = {value!s}    ({settings.sources[field.name]})")
     return 0
 
@@ -201,7 +202,7 @@ def _export(settings: Settings, args: dict) -> int:
 
     records = CheckInStore(settings.data_dir).search(
         since=args.get("since"), until=args.get("until"))
-    questions = load_content(settings.content_dir).questions
+    questions = load_content(settings.content_folder).questions
     output = args.get("output")
     if output is None:
         # UTF-8 whatever the locale, and no newline translation inside cells.
@@ -284,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _run(load_settings(**sources, data_dir=Path(data_dir), demo=True))
         settings = load_settings(**sources, data_dir=args.get("data_dir"))
         if command == "check-content":
-            return _check_content(args.get("folder") or settings.content_dir)
+            return _check_content(args.get("folder") or settings.content_folder)
         if command == "config":
             return _show_config(settings)
         if command in ("doctor", "purge", "set-pin", "export", "erase"):

@@ -34,6 +34,19 @@ class Settings:
     """The aftercare pages; the QR code opens `<aftercare_url>/<type>`."""
     result_seconds: int = 90
     """How long the result screen stays before returning to Welcome."""
+    idle_seconds: int = 60
+    """Mid-visit, how long without a tap before "Are you still there?"."""
+    idle_warning_seconds: int = 20
+    """How long "Are you still there?" counts down before the visit is wiped."""
+    theme: str = "dark"
+    """"dark", "light" or "high-contrast"."""
+    text_size: str = "normal"
+    """"normal" or "large": the large layout (one answer a row, bigger
+    controls, more space); the glyphs' size is the terminal's or browser's."""
+    touch_keyboard: bool | None = None
+    """An on-screen keyboard for names; None: on for `kiosk run`, off for the demo."""
+    language: str = "en"
+    """Which content to show: "en" is `content/`, any other is `content/<language>/`."""
     retention_days: int | None = None
     """Check-ins older than this many days are erased at start; None keeps all."""
     data_dir: Path = field(default_factory=lambda: default_data_dir())
@@ -47,12 +60,23 @@ class Settings:
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
     """Setting name to where its value came from, for `kiosk config`."""
 
+    @property
+    def content_folder(self) -> Path:
+        """The content in `language`: `content_dir` itself for "en"."""
+        return self.content_dir if self.language == "en" else self.content_dir / self.language
+
 
 # What a config file may set, with its type and a check of the value.
 _FILE_KEYS: dict[str, tuple[type, str]] = {
     "clinic_name": (str, "text"),
     "aftercare_url": (str, "text"),
     "result_seconds": (int, "a whole number"),
+    "idle_seconds": (int, "a whole number"),
+    "idle_warning_seconds": (int, "a whole number"),
+    "theme": (str, "text"),
+    "text_size": (str, "text"),
+    "touch_keyboard": (bool, "true or false"),
+    "language": (str, "text"),
     "retention_days": (int, "a whole number of days"),
     "data_dir": (str, "text"),
     "export_dir": (str, "text"),
@@ -75,18 +99,34 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_FILE
 
 
+THEMES = ("dark", "light", "high-contrast")
+TEXT_SIZES = ("normal", "large")
+_RANGES = {
+    "result_seconds": (5, 3600),
+    "idle_seconds": (10, 3600),
+    "idle_warning_seconds": (5, 300),
+    "retention_days": (1, 36500),
+}
+_CHOICES = {"theme": THEMES, "text_size": TEXT_SIZES}
+
+
 def _check_value(path: Path, key: str, value: Any) -> Any:
     kind, noun = _FILE_KEYS[key]
-    if not isinstance(value, kind) or isinstance(value, bool):
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise SettingsError(f"{path}: '{key}' must be {noun}, not {value!r}")
     if key == "aftercare_url":
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SettingsError(f"{path}: 'aftercare_url' must start with https:// or http://")
-    if key == "result_seconds" and not 5 <= value <= 3600:
-        raise SettingsError(f"{path}: 'result_seconds' must be between 5 and 3600")
-    if key == "retention_days" and not 1 <= value <= 36500:
-        raise SettingsError(f"{path}: 'retention_days' must be between 1 and 36500")
+    if key in _RANGES:
+        low, high = _RANGES[key]
+        if not low <= value <= high:
+            raise SettingsError(f"{path}: '{key}' must be between {low} and {high}")
+    if key in _CHOICES and value not in _CHOICES[key]:
+        choices = ", ".join(f'"{choice}"' for choice in _CHOICES[key])
+        raise SettingsError(f"{path}: '{key}' must be one of {choices}, not {value!r}")
+    if key == "language" and not (value.isascii() and value.replace("-", "").isalnum()):
+        raise SettingsError(f"{path}: 'language' must be a code such as \"en\" or \"fr\"")
     if key == "clinic_name" and not value.strip():
         raise SettingsError(f"{path}: 'clinic_name' is empty")
     if key in ("data_dir", "content_dir", "export_dir"):

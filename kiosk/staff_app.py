@@ -54,4 +54,4 @@ class StaffApp(App[None]):
 
 def make_staff_app(settings: Settings, clock: Clock = utc_now) -> StaffApp:
     """The staff app for these settings (raises ContentError for bad content)."""
-    return StaffApp(settings, load_content(settings.content_dir), clock)
+    return StaffApp(settings, load_content(settings.content_folder), clock)

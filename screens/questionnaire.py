@@ -17,7 +17,7 @@ from kiosk.checkin import Answers, clean_answers, empty_answer, problem
 from kiosk.content import Question
 from kiosk.settings import Settings
 from screens.review import ReviewItem, ReviewView
-from screens.widgets import QuestionView, TopBar, question_view
+from screens.widgets import QuestionView, ScrollControls, TopBar, question_view
 
 
 class QuestionnaireScreen(Screen[None]):
@@ -45,8 +45,10 @@ class QuestionnaireScreen(Screen[None]):
     class Left(Message):
         """The client went back from the first question."""
 
-    def __init__(self, settings: Settings, questions: tuple[Question, ...]) -> None:
+    def __init__(self, settings: Settings, questions: tuple[Question, ...], *,
+                 touch_keyboard: bool = False) -> None:
         super().__init__(id="questionnaire")
+        self.touch_keyboard = touch_keyboard
         self.settings = settings
         self.questions = questions
         self.answers: Answers = {q.id: empty_answer(q) for q in questions}
@@ -57,13 +59,34 @@ class QuestionnaireScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
-        yield VerticalScroll(id="page", can_focus=False)
+        with Horizontal(classes="page-row"):
+            yield VerticalScroll(id="page", can_focus=False)
+            yield ScrollControls("#page")
+        if self.touch_keyboard:
+            from screens.widgets import TouchKeyboard
+
+            yield TouchKeyboard(id="keyboard")
         with Horizontal(classes="nav"):
             yield Button("◀ Back", id="back")
             yield Button("Next ▶", id="next", variant="primary")
 
     async def on_mount(self) -> None:
         await self._show(0)
+
+    async def forget(self) -> None:
+        """Drop every answer before the screen goes, so nothing of this visit
+        outlives it, whatever else still holds a reference to the screen."""
+        self.answers = {question.id: empty_answer(question) for question in self.questions}
+        self._blank_fields()
+        await self.query_one("#page", VerticalScroll).remove_children()
+
+    def _blank_fields(self) -> None:
+        # A removed field can linger in memory (Textual remembers the widget
+        # last pressed, for one): it goes blank first. Its answer is kept in
+        # self.answers already.
+        for field in self.query("#page Input").results(Input):
+            with field.prevent(Input.Changed):
+                field.value = ""
 
     @property
     def on_review(self) -> bool:
@@ -80,6 +103,7 @@ class QuestionnaireScreen(Screen[None]):
 
     async def _show(self, index: int) -> None:
         page = self.query_one("#page", VerticalScroll)
+        self._blank_fields()
         await page.remove_children()
         next_button = self.query_one("#next", Button)
         bar = self.query_one(TopBar)
@@ -99,6 +123,27 @@ class QuestionnaireScreen(Screen[None]):
         await page.mount(view)
         page.scroll_home(animate=False)
         view.focus_first()
+        if self.touch_keyboard:
+            typing = isinstance(view, QuestionView) and view.question.kind == "name"
+            self.query_one("#keyboard").display = typing
+            self.set_class(typing, "-typing")
+
+    def on_touch_keyboard_typed(self, event: Any) -> None:
+        """Put what was tapped on the on-screen keyboard into the name field
+        that has the focus (the first name if neither has)."""
+        fields = list(self.query("#page Input").results(Input))
+        if not fields:
+            return
+        target = self.app.focused if self.app.focused in fields else fields[0]
+        assert isinstance(target, Input)
+        if event.text is None:
+            target.action_delete_left()
+            return
+        text = event.text
+        before = target.value[: target.cursor_position]
+        if not before or before[-1] in " -'":
+            text = text.upper()  # Names start with a capital, as people write them.
+        target.insert_text_at_cursor(text)
 
     def _current_view(self) -> QuestionView:
         return self.query_one("#page > QuestionView", QuestionView)

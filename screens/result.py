@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -50,8 +50,26 @@ class ResultScreen(Screen[None]):
                 yield Button("Done", id="done", variant="primary")
             with Vertical(id="aftercare"):
                 yield QRCode(self.url, id="qr")
+                yield Label(
+                    "This screen is too small to show the code whole. Your aftercare guide "
+                    "is at this address:", id="qr-too-small", markup=False)
                 yield Label(self.url, id="aftercare-url", markup=False)
                 yield Label("Scan for your aftercare guide", id="scan-hint")
+
+    MIN_TEXT_WIDTH = 30
+    """Columns the recommendation keeps beside the code."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        """A code cut off at the edge won't scan: below the room for all of
+        it, quiet zone included, say so and give the address instead."""
+        qr = self.query_one("#qr", QRCode)
+        width, height = len(qr.lines[0]), len(qr.lines)
+        fits = (event.size.width >= width + 2 + self.MIN_TEXT_WIDTH
+                and event.size.height >= height + 3)
+        qr.display = fits
+        self.query_one("#scan-hint").display = fits
+        self.query_one("#qr-too-small").display = not fits
+        self.set_class(not fits, "-no-qr")
 
     def on_mount(self) -> None:
         self.query_one("#done", Button).focus()

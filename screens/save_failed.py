@@ -12,8 +12,11 @@ from textual.widgets import Button, Label, Static
 class SaveFailedScreen(ModalScreen[bool]):
     """Dismissed with True to try the save again, False to go back."""
 
+    def __init__(self) -> None:
+        super().__init__(id="save-failed")
+
     def compose(self) -> ComposeResult:
-        with Vertical(id="save-failed"):
+        with Vertical(id="save-failed-box"):
             yield Label("We couldn't save your check-in", id="save-failed-title")
             yield Static(
                 "Please see the front desk: they will check you in. "

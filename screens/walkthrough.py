@@ -13,7 +13,7 @@ from textual.widgets import Button, Label, Static
 
 from kiosk.content import Walkthrough
 from kiosk.settings import Settings
-from screens.widgets import TopBar
+from screens.widgets import ScrollControls, TopBar
 
 
 class WalkthroughScreen(Screen[None]):
@@ -40,17 +40,19 @@ class WalkthroughScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
-        with VerticalScroll(id="walkthrough-body", can_focus=False):
-            yield Label(self.walkthrough.title, id="walkthrough-title", markup=False)
-            yield Static(self.walkthrough.intro, id="walkthrough-intro", markup=False)
-            yield Label("", id="page-title", markup=False)
-            with Horizontal(id="sides"):
-                with Vertical(classes="side spa"):
-                    yield Label("Spa massage", classes="side-title")
-                    yield Static("", id="spa-text", markup=False)
-                with Vertical(classes="side medical"):
-                    yield Label("Medical massage", classes="side-title")
-                    yield Static("", id="medical-text", markup=False)
+        with Horizontal(classes="page-row"):
+            with VerticalScroll(id="walkthrough-body", can_focus=False):
+                yield Label(self.walkthrough.title, id="walkthrough-title", markup=False)
+                yield Static(self.walkthrough.intro, id="walkthrough-intro", markup=False)
+                yield Label("", id="page-title", markup=False)
+                with Horizontal(id="sides"):
+                    with Vertical(classes="side spa"):
+                        yield Label("Spa massage", classes="side-title")
+                        yield Static("", id="spa-text", markup=False)
+                    with Vertical(classes="side medical"):
+                        yield Label("Medical massage", classes="side-title")
+                        yield Static("", id="medical-text", markup=False)
+            yield ScrollControls("#walkthrough-body")
         with Horizontal(classes="nav"):
             yield Button("◀ Back", id="back")
             yield Button("Skip to check-in", id="skip")

@@ -33,6 +33,16 @@ class Terminal:
             "new-session", "-d", "-s", "kiosk", "-x", str(self.width), "-y", str(self.height),
             *env_args, command,
         )
+        # Keep the pane when the program ends, so a test can tell it ended.
+        self._tmux("set-option", "-t", "kiosk", "remain-on-exit", "on")
+
+    def alive(self) -> bool:
+        """Whether the program is still running."""
+        return self._tmux("list-panes", "-t", "kiosk", "-F", "#{pane_dead}").strip() == "0"
+
+    def send_bytes(self, data: bytes) -> None:
+        """Raw bytes, as the terminal would send them for a key."""
+        self._tmux("send-keys", "-t", "kiosk", "-H", *(f"{byte:02x}" for byte in data))
 
     def stop(self) -> None:
         subprocess.run(["tmux", "-S", str(self.socket), "kill-server"], capture_output=True, check=False)
@@ -43,9 +53,10 @@ class Terminal:
     def text(self) -> str:
         return "\n".join(self.lines())
 
-    def wait_until(self, condition: Callable[[str], bool], what: str) -> str:
+    def wait_until(self, condition: Callable[[str], bool], what: str,
+                   limit: float = WAIT_LIMIT_S) -> str:
         """Read the screen until `condition` holds for it."""
-        deadline = time.monotonic() + WAIT_LIMIT_S
+        deadline = time.monotonic() + limit
         while True:
             screen = self.text()
             if condition(screen):
@@ -88,6 +99,12 @@ class Terminal:
                 time.sleep(0.05)
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {what}; the screen:\n{self.text()}")
+
+    def drag(self, start: tuple[int, int], end: tuple[int, int]) -> None:
+        """Press, move and release the mouse: how text gets selected."""
+        (x1, y1), (x2, y2) = start, end
+        for sequence in (f"\x1b[<0;{x1};{y1}M", f"\x1b[<32;{x2};{y2}M", f"\x1b[<0;{x2};{y2}m"):
+            self._tmux("send-keys", "-t", "kiosk", "-l", sequence)
 
     def type(self, text: str) -> None:
         self._tmux("send-keys", "-t", "kiosk", "-l", text)

@@ -48,9 +48,27 @@ def env_for(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def tap_through_visit(terminal: Terminal, first: str = "Ann", initial: str = "b") -> str:
-    """From Welcome to the result screen by taps (the name typed); returns
-    the result screen."""
+def key(label: str) -> str:
+    """How an on-screen keyboard key looks at 80 columns: ▊   a    ▎."""
+    return f"▊{label.center(8)}▎"
+
+
+def tap_keys(terminal: Terminal, text: str) -> None:
+    """Type `text` on the on-screen keyboard, tap by tap, each tap until its
+    letter shows in the field (a tap that lands while the field is still
+    taking its own tap is lost, as a too-quick finger's would be)."""
+    shown = ""
+    for char in text.lower():
+        shown += char.upper() if not shown or shown[-1] in " -'" else char
+        label = key(char) if char != " " else "space"
+        terminal.tap_until(label, lambda s, t=shown: f"▊  {t} " in s, f"{shown!r} typed")
+
+
+def tap_through_visit(terminal: Terminal, first: str = "Ann", initial: str = "b", *,
+                      keyboard: bool = False, between=None) -> str:
+    """From Welcome to the result screen by taps; the name typed, or tapped
+    on the on-screen keyboard. `between` runs once, on question 2.
+    Returns the result screen."""
     terminal.tap_until("Tap to start", lambda s: "Difference 1 of 6" in s, "walkthrough")
     # Read the whole walkthrough, page by page.
     for page in range(2, 7):
@@ -58,15 +76,17 @@ def tap_through_visit(terminal: Terminal, first: str = "Ann", initial: str = "b"
     terminal.tap_until("Start check-in ▶", lambda s: "Question 1 of 11" in s, "questions")
 
     terminal.tap("e.g. Maria")
-    terminal.type(first)
-    terminal.tap("e.g. K")
-    terminal.type(initial)
+    tap_keys(terminal, first) if keyboard else terminal.type(first)
     terminal.wait_for(first)
+    terminal.tap("e.g. K")
+    tap_keys(terminal, initial) if keyboard else terminal.type(initial)
     label_next = "Next ▶"
     for number, (prompt, labels) in enumerate(TAPS, start=2):
         terminal.tap_until(
             label_next, lambda s, n=number, p=prompt: f"Question {n} of 11" in s and p in s, prompt
         )
+        if number == 2 and between is not None:
+            between()
         for label in labels:
             mark = "☐" if f"☐ {label}" in terminal.text() else "○"
             terminal.tap(f"{mark} {label}")
@@ -138,3 +158,78 @@ def test_a_kiosk_and_the_staff_app_side_by_side(tmp_path: Path) -> None:
     finally:
         kiosk.stop()
         staff.stop()
+
+
+# The raw bytes a terminal sends for every key a kiosk must shrug off.
+LOCKED_KEYS = {
+    "ctrl+q": b"\x11", "ctrl+c": b"\x03", "ctrl+p": b"\x10", "ctrl+z": b"\x1a",
+    "ctrl+\\": b"\x1c",
+    **{f"F{n}": seq for n, seq in enumerate(
+        [b"\x1bOP", b"\x1bOQ", b"\x1bOR", b"\x1bOS", b"\x1b[15~", b"\x1b[17~", b"\x1b[18~",
+         b"\x1b[19~", b"\x1b[20~", b"\x1b[21~", b"\x1b[23~", b"\x1b[24~"], start=1)},
+    "esc": b"\x1b",
+}
+
+
+def shrug_off_every_key(terminal: Terminal) -> None:
+    """Every locked key, a text selection by drag and a copy. The caller's
+    next tap lands only after all of them (input is handled in order), so
+    its effect proves the kiosk kept running on the same screen."""
+    for data in LOCKED_KEYS.values():
+        terminal.send_bytes(data)
+    terminal.drag((3, 3), (60, 3))
+    terminal.send_bytes(b"\x03")
+    assert terminal.alive()
+
+
+def test_kiosk_run_is_locked_down_and_tapped_through_by_touch_alone(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    terminal = Terminal(tmp_path / "tmux.sock")
+    try:
+        terminal.start([sys.executable, "-m", "kiosk", "run", "--data-dir", str(data_dir)],
+                       env_for(tmp_path))
+        terminal.wait_for("Tap to start")
+        shrug_off_every_key(terminal)
+        # Input is handled in order: this tap lands only after every key above.
+        terminal.tap_until("Tap to start", lambda s: "Difference 1 of 6" in s, "walkthrough")
+        assert terminal.alive()
+        terminal.tap_until("◀ Back", lambda s: "Tap to start" in s, "back to welcome")
+
+        def mid_visit() -> None:
+            shrug_off_every_key(terminal)
+            terminal.wait_for("What brings you in today?")
+
+        screen = tap_through_visit(terminal, first="Maya", initial="r", keyboard=True,
+                                   between=mid_visit)
+        assert "Medical massage" in screen and terminal.alive()
+        [record] = CheckInStore(data_dir).all()
+        assert record["answers"]["name"] == {"first": "Maya", "last_initial": "R"}
+    finally:
+        terminal.stop()
+
+
+def test_a_visit_left_mid_way_is_wiped_after_the_idle_time(tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text("idle_seconds = 10\nidle_warning_seconds = 5\n")
+    terminal = Terminal(tmp_path / "tmux.sock")
+    try:
+        terminal.start([sys.executable, "-m", "kiosk", "run", "--config", str(config),
+                        "--data-dir", str(tmp_path / "data")], env_for(tmp_path))
+        terminal.wait_for("Tap to start")
+        terminal.tap_until("Tap to start", lambda s: "Difference 1 of 6" in s, "walkthrough")
+        terminal.tap_until("Skip to check-in", lambda s: "Question 1 of 11" in s, "questions")
+        terminal.tap("e.g. Maria")
+        tap_keys(terminal, "Quill")
+        terminal.wait_for("Quill")
+        # Nobody touches it: the question, then the countdown, then Welcome.
+        terminal.wait_until(lambda s: "Are you still there?" in s, "the question", limit=30)
+        assert "Starting over in" in terminal.text()
+        terminal.wait_until(lambda s: "Tap to start" in s, "welcome", limit=30)
+        # The next client finds nothing of it.
+        terminal.tap_until("Tap to start", lambda s: "Difference 1 of 6" in s, "walkthrough")
+        screen = terminal.tap_until("Skip to check-in", lambda s: "Question 1 of 11" in s,
+                                    "questions")
+        assert "Quill" not in screen and "e.g. Maria" in screen
+        assert not (tmp_path / "data" / "checkins").exists()
+    finally:
+        terminal.stop()

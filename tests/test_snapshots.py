@@ -1,4 +1,5 @@
-"""How each screen looks, at 80x24 and 120x40 (pytest-textual-snapshot).
+"""How each screen looks, at 80x24, 120x40 and 240x70, in each theme
+(pytest-textual-snapshot).
 
 After an intended change: `pytest tests/test_snapshots.py --snapshot-update`,
 then look at the report before committing the SVGs.
@@ -13,7 +14,7 @@ from kiosk.settings import Settings
 from tests.conftest import fixed_clock
 from tests.visit import MEDICAL_VISIT, SPA_VISIT, answer_all, tap, wait_for, wait_for_screen
 
-SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+SIZES = {"80x24": (80, 24), "120x40": (120, 40), "240x70": (240, 70)}
 
 
 async def to_question(pilot, question_id: str, visit: dict = MEDICAL_VISIT) -> None:
@@ -90,7 +91,7 @@ async def save_failed(pilot) -> None:
     pilot.app.store.data_dir.parent.mkdir(parents=True, exist_ok=True)
     pilot.app.store.data_dir.write_text("in the way")
     await tap(pilot, "#next")
-    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#save-failed")), "dialog")
+    await wait_for(pilot, lambda: pilot.app.screen.id == "save-failed", "dialog")
 
 
 SCREENS = [
@@ -100,16 +101,43 @@ SCREENS = [
 ]
 
 
+async def _settled(pilot, steps) -> None:
+    await steps(pilot)
+    await pilot.pause()
+    # Buttons fade their "pressed" look on a timer: wait for it to end.
+    await wait_for(pilot, lambda: not pilot.app.screen.query(".-active"), "pressed look")
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("steps", SCREENS, ids=[s.__name__ for s in SCREENS])
 def test_screen(snap_compare, settings: Settings, steps, size: str) -> None:
     app = make_app(settings, clock=fixed_clock)
 
     async def run_before(pilot) -> None:
-        await steps(pilot)
-        await pilot.pause()
-        # Buttons fade their "pressed" look on a timer: wait for it to end.
-        await wait_for(pilot, lambda: not pilot.app.screen.query(".-active"), "pressed look")
+        await _settled(pilot, steps)
+
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+THEMED = [welcome, name_with_problem, health_screen, review, result_medical_flagged]
+LOOKS = {
+    "light": {"theme": "light"},
+    "high_contrast": {"theme": "high-contrast"},
+    "large_text": {"text_size": "large"},
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("look", LOOKS)
+@pytest.mark.parametrize("steps", THEMED, ids=[s.__name__ for s in THEMED])
+def test_screen_look(snap_compare, settings: Settings, steps, look: str, size: str) -> None:
+    """The other themes and the large-text layout (dark is test_screen)."""
+    from dataclasses import replace
+
+    app = make_app(replace(settings, **LOOKS[look]), clock=fixed_clock)
+
+    async def run_before(pilot) -> None:
+        await _settled(pilot, steps)
 
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 

@@ -209,7 +209,7 @@ def blocked_data_dir(data_dir):
 async def submit_into_failure(pilot) -> None:
     await answer_all(pilot, SPA_VISIT)
     await tap(pilot, "#next")
-    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#save-failed")), "the failure dialog")
+    await wait_for(pilot, lambda: pilot.app.screen.id == "save-failed", "the failure dialog")
 
 
 async def test_failed_save_sends_client_to_desk_and_keeps_answers(

@@ -67,6 +67,12 @@ async def tap(pilot: Pilot, selector: str) -> None:
         return not (isinstance(widget, Button) and (widget.has_class("-active") or widget.disabled))
 
     await wait_for(pilot, ready, f"{selector} to be ready")
+    widget = pilot.app.screen.query(selector).first()
+    if not pilot.app.screen.region.contains_region(widget.region):
+        # Below the fold (the large-text layout): bring it up, as the ▼
+        # control would; test_kiosk_mode taps ▼ itself.
+        widget.scroll_visible(animate=False, immediate=True)
+        await pilot.pause()
     assert await pilot.click(selector), f"{selector} was not clicked"
     await pilot.pause()
 

@@ -13,6 +13,8 @@ _MODULES = {
     "Choice": "screens.widgets.choice",
     "ChoiceGrid": "screens.widgets.choice",
     "QRCode": "screens.widgets.qrcode",
+    "ScrollControls": "screens.widgets.scroll",
+    "TouchKeyboard": "screens.widgets.keyboard",
     "QuestionView": "screens.widgets.questions",
     "question_view": "screens.widgets.questions",
     "TopBar": "screens.widgets.topbar",

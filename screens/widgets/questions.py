@@ -54,12 +54,14 @@ class ChoiceQuestion(QuestionView):
     def compose_answer(self) -> ComposeResult:
         question = self.question
         multi = question.kind == "multi"
+        # The large-text layout gives each answer a whole row (a scale, four a row).
+        large = self.app.has_class("large-text")
         if question.kind == "scale":
             values = range(question.minimum, question.maximum + 1)
             choices = [
                 Choice(n, str(n), multi=False, id=f"choice-{question.id}-{n}") for n in values
             ]
-            columns = (len(choices) + 1) // 2
+            columns = 4 if large else (len(choices) + 1) // 2
             picked = [] if self.initial is None else [self.initial]
             if question.low or question.high:
                 with Horizontal(classes="scale-ends"):
@@ -70,7 +72,7 @@ class ChoiceQuestion(QuestionView):
                 Choice(o.id, o.label, multi=multi, id=f"choice-{question.id}-{o.id}")
                 for o in question.options
             ]
-            columns = 2 if len(choices) in (2, 4) else 3
+            columns = 1 if large else 2 if len(choices) in (2, 4) else 3
             picked = self.initial if multi else [self.initial]
         grid = ChoiceGrid(
             choices, multi=multi, columns=columns, exclusive=question.exclusive,
@@ -111,6 +113,20 @@ class ConsentQuestion(QuestionView):
         self.show_problem(None)
 
 
+class NameInput(Input):
+    """A name field with no copy, cut or paste: on a shared kiosk, the next
+    client must not be able to paste what this one typed."""
+
+    def action_copy(self) -> None:
+        pass
+
+    def action_cut(self) -> None:
+        pass
+
+    def action_paste(self) -> None:
+        pass
+
+
 class NameQuestion(QuestionView):
     """First name and last initial, each with its own problem line."""
 
@@ -118,13 +134,13 @@ class NameQuestion(QuestionView):
         with Horizontal(classes="name-fields"):
             with Vertical(classes="field first"):
                 yield Label("First name", markup=False)
-                yield Input(
+                yield NameInput(
                     self.initial.get("first", ""), id="first-name", max_length=FIRST_NAME_MAX,
                     placeholder="e.g. Maria",
                 )
             with Vertical(classes="field initial"):
                 yield Label("Last initial", markup=False)
-                yield Input(
+                yield NameInput(
                     self.initial.get("last_initial", ""), id="last-initial", max_length=1,
                     placeholder="e.g. K",
                 )

@@ -23,7 +23,7 @@ class TopBar(Horizontal):
         yield Label(self.clinic_name, id="clinic-name", markup=False)
         yield Label("", id="step", markup=False)
         if self.demo:
-            yield Label("DEMO", id="demo-mark")
+            yield Label("DEMO · ctrl+q quits", id="demo-mark")
 
     def watch_step(self, step: str) -> None:
         self.query_one("#step", Label).update(step)

@@ -1,0 +1,78 @@
+"""An on-screen keyboard for names, for kiosks with a touchscreen only."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+BACKSPACE = "⌫"
+SPACE = "space"
+ACCENTS = "àé…"
+LETTERS = "abc"
+
+PAGES = {
+    # 8 keys a row, 4 rows: each key at least 10 columns wide at 80 columns.
+    LETTERS: [*"abcdefghijklmnopqrstuvwxyz", "-", "'", SPACE, BACKSPACE, ACCENTS],
+    ACCENTS: [*"àáâäãåæçèéêëìíîïñòóôöõøœßùúûüý", BACKSPACE, LETTERS],
+}
+
+
+class Key(Widget):
+    """One key. Not a Button: a Button ignores a second press for a moment,
+    and names have double letters."""
+
+    can_focus = False
+
+    class Pressed(Message):
+        """A key was tapped."""
+
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, key: str) -> None:
+        name = {SPACE: "space", BACKSPACE: "backspace", ACCENTS: "accents", LETTERS: "letters"}
+        super().__init__(id=f"key-{name.get(key, f'u{ord(key[0]):04x}')}",
+                         classes="-wide" if key == SPACE else "")
+        self.key = key
+
+    def render(self) -> Content:
+        return Content(self.key)
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.add_class("-down")
+        self.set_timer(0.15, lambda: self.remove_class("-down"))
+        self.post_message(self.Pressed(self.key))
+
+
+class TouchKeyboard(Grid):
+    """Types into the focused text field, through `Typed` messages."""
+
+    page: reactive[str] = reactive(LETTERS, recompose=True)
+
+    class Typed(Message):
+        """Text to insert, or None for a backspace."""
+
+        def __init__(self, text: str | None) -> None:
+            super().__init__()
+            self.text = text
+
+    def compose(self) -> ComposeResult:
+        for key in PAGES[self.page]:
+            yield Key(key)
+
+    def on_key_pressed(self, event: Key.Pressed) -> None:
+        event.stop()
+        if event.key in PAGES:
+            self.page = event.key
+        elif event.key == BACKSPACE:
+            self.post_message(self.Typed(None))
+        else:
+            self.post_message(self.Typed(" " if event.key == SPACE else event.key))
+            self.page = LETTERS  # One accented letter at a time, as phones do.
