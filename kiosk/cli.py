@@ -84,6 +84,20 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("checkin_id", metavar="ID", help="the check-in's id")
     erase.add_argument("--yes", action="store_true",
                        help="don't ask (needed when standard input is not a terminal)")
+    aftercare = commands.add_parser(
+        "aftercare", help="the aftercare web pages the QR code opens",
+        description="Build the aftercare guidance in content/aftercare/ as a small static "
+                    "site to host at aftercare_url, or serve it here to check it.")
+    pages = aftercare.add_subparsers(dest="aftercare_command", metavar="ACTION", required=True)
+    build = pages.add_parser("build", parents=[common], help="write the site into a folder",
+                             description="Write one page per massage type, at <type>/index.html, "
+                                         "and an index, into DIR.")
+    build.add_argument("out", type=Path, metavar="DIR", help="where to write the site")
+    serve = pages.add_parser("serve", parents=[common], help="build and serve it locally",
+                             description="Build the site into a temporary folder and serve it "
+                                         "over HTTP until stopped (ctrl+c), to check it.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8001, help="port to listen on")
     return parser
 
 
@@ -101,12 +115,41 @@ def _days(text: str) -> int:
 
 
 def _check_content(folder: Path) -> int:
+    from kiosk.aftercare import aftercare_pages
+
     content = load_content(folder)
+    pages = aftercare_pages(folder)
     print(
         f"{folder}: OK: {len(content.walkthrough.pages)} walkthrough pages, "
         f"{len(content.questions)} questions, {len(content.rules.recommend)} "
-        f"recommendation rules, {len(content.rules.flags)} flags."
+        f"recommendation rules, {len(content.rules.flags)} flags, "
+        f"{len(pages)} aftercare pages."
     )
+    return 0
+
+
+def _aftercare(settings: Settings, args: dict) -> int:
+    from kiosk.aftercare import build_site
+
+    if args["aftercare_command"] == "build":
+        written = build_site(settings.content_folder, args["out"], settings.clinic_name,
+                             settings.language)
+        print(f"Wrote {len(written)} pages to {args['out']}: host that folder at "
+              f"{settings.aftercare_url}")
+        return 0
+    import contextlib
+    import functools
+    import http.server
+
+    with tempfile.TemporaryDirectory(prefix="kiosk-aftercare-") as folder:
+        build_site(settings.content_folder, Path(folder), settings.clinic_name, settings.language)
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
+        with http.server.ThreadingHTTPServer((args["host"], args["port"]), handler) as server:
+            host, port = server.server_address[:2]
+            print(f"Serving the aftercare pages at http://{host}:{port}/ (ctrl+c stops)",
+                  flush=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                server.serve_forever()
     return 0
 
 
@@ -292,6 +335,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _store_command(command, settings, args)
         if command == "staff":
             return _staff(settings)
+        if command == "aftercare":
+            return _aftercare(settings, args)
         return _run(settings)
     except (ContentError, SettingsError) as error:
         print(f"kiosk: {error}", file=sys.stderr)

@@ -21,16 +21,19 @@ class StillThereScreen(ModalScreen[bool]):
         self._ends = time.monotonic() + seconds
         self._shown = time.monotonic()
 
+        self.countdown = Label("", id="still-there-countdown")
+        self.button = Button("I'm still here", id="still-here", variant="primary")
+
     def compose(self) -> ComposeResult:
         with Vertical(id="still-there-box"):
             yield Label("Are you still there?", id="still-there-title")
-            yield Label("", id="still-there-countdown")
+            yield self.countdown
             yield Label("If not, your answers will be cleared for your privacy.",
                         id="still-there-why")
-            yield Button("I'm still here", id="still-here", variant="primary")
+            yield self.button
 
     def on_mount(self) -> None:
-        self.query_one("#still-here", Button).focus()
+        self.button.focus()
         self._timer = self.set_interval(0.25, self._tick)
         self._tick()
 
@@ -45,7 +48,7 @@ class StillThereScreen(ModalScreen[bool]):
             self._answer(True)  # Any tap or key anywhere means someone is here.
             return
         left = max(0, round(self._ends - time.monotonic()))
-        self.query_one("#still-there-countdown", Label).update(
+        self.countdown.update(
             f"Starting over in {left} second{'s' if left != 1 else ''}.")
         if time.monotonic() >= self._ends:
             self._answer(False)

@@ -96,7 +96,7 @@ async def test_left_mid_visit_it_asks_then_forgets_everything(settings: Settings
         del visit
         await wait_for_screen(pilot, "still-there")
         await wait_for(pilot, lambda: "Starting over in 1 second" in str(
-            app.screen.query_one("#still-there-countdown").render()), "the countdown")
+            app.screen.countdown.render()), "the countdown")
         await wait_for_screen(pilot, "welcome")
         assert [screen.id for screen in app.screen_stack] == ["welcome"]
         await pilot.pause()

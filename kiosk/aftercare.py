@@ -1,0 +1,118 @@
+"""The aftercare pages the QR code opens: content/aftercare/*.md to static HTML.
+
+One page per massage type, at `<type>/index.html`, so `<aftercare_url>/<type>`
+(what the QR code holds) lands on it when the folder is hosted at
+`<aftercare_url>`. Pages are small, readable on a phone, need no script, and
+load nothing from anywhere else.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.content import ContentError, load_content
+
+AFTERCARE_FOLDER = "aftercare"
+
+_PAGE = """<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · {clinic}</title>
+<style>
+  body {{ margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+         font-size: 1.125rem; line-height: 1.6; color: #111; background: #fff; }}
+  header, main, footer {{ max-width: 40rem; margin: 0 auto; padding: 0 1.25rem; }}
+  header {{ padding-top: 1rem; font-weight: 600; color: #0b4f8a; }}
+  h1 {{ font-size: 1.6rem; line-height: 1.25; }}
+  h2 {{ font-size: 1.25rem; margin-top: 2rem; }}
+  li {{ margin: 0.4rem 0; }}
+  a {{ color: #0b4f8a; }}
+  footer {{ padding-bottom: 2rem; color: #444; font-size: 1rem; }}
+  @media (prefers-color-scheme: dark) {{
+    body {{ color: #eee; background: #111; }} header, a {{ color: #8cc8ff; }}
+    footer {{ color: #bbb; }} }}
+</style>
+</head>
+<body>
+<header>{clinic}</header>
+<main>
+{body}
+</main>
+<footer><p>{footer}</p></footer>
+</body>
+</html>
+"""
+
+
+@dataclass(frozen=True)
+class AftercarePage:
+    """One massage type's guidance."""
+
+    type: str
+    name: str
+    source: Path
+    markdown: str
+
+
+def aftercare_pages(content_dir: Path) -> list[AftercarePage]:
+    """The aftercare page of every massage type in rules.toml.
+
+    Raises:
+        ContentError: if a type has no page, or a page can't be read.
+    """
+    content = load_content(content_dir)
+    folder = Path(content_dir) / AFTERCARE_FOLDER
+    pages = []
+    for type_id, name in content.rules.types.items():
+        source = folder / f"{type_id}.md"
+        try:
+            text = source.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ContentError(source, f"is missing: every massage type needs an aftercare "
+                                       f"page, and '{type_id}' is a type in rules.toml") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ContentError(source, f"can't be read ({error})") from None
+        if not text.strip():
+            raise ContentError(source, "is empty")
+        pages.append(AftercarePage(type_id, name, source, text))
+    return pages
+
+
+def render(markdown: str) -> str:
+    """Markdown to HTML; any raw HTML in it is shown as text, not run."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).render(markdown)
+
+
+def _title(page: AftercarePage) -> str:
+    for line in page.markdown.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return page.name
+
+
+def build_site(content_dir: Path, out_dir: Path, clinic_name: str, lang: str = "en") -> list[Path]:
+    """Write the site into `out_dir` (made if missing); returns the pages written."""
+    pages = aftercare_pages(content_dir)
+    out_dir = Path(out_dir)
+    clinic = html.escape(clinic_name)
+    written = []
+    for page in pages:
+        target = out_dir / page.type / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(_PAGE.format(
+            lang=lang, clinic=clinic, title=html.escape(_title(page)), body=render(page.markdown),
+            footer=f'<a href="../">All aftercare guides</a> · {clinic}'), encoding="utf-8")
+        written.append(target)
+    links = "\n".join(f'<li><a href="{page.type}/">{html.escape(_title(page))}</a></li>'
+                      for page in pages)
+    index = out_dir / "index.html"
+    index.write_text(_PAGE.format(
+        lang=lang, clinic=clinic, title="Aftercare", footer=clinic,
+        body=f"<h1>Aftercare after your massage</h1>\n<ul>\n{links}\n</ul>"), encoding="utf-8")
+    return [index, *written]
