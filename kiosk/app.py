@@ -237,7 +237,7 @@ class KioskApp(App[None], inherit_bindings=False):
     async def _watch_idle(self) -> None:
         """Nobody at the kiosk: close staff screens; mid-visit, ask first,
         then wipe the visit. Any key or tap holds it off."""
-        if not self.screen_stack:
+        if len(self.screen_stack) < 1 or not self.is_running:
             return  # Closing down.
         idle = self.idle_seconds()
         if self.staff_open:
@@ -250,8 +250,11 @@ class KioskApp(App[None], inherit_bindings=False):
             from screens.still_there import StillThereScreen
 
             def answered(still_here: bool | None) -> None:
-                self._still_there = None
-                if not still_here:
+                if still_here:
+                    self._still_there = None
+                else:
+                    # _still_there stays set until Welcome shows, so the
+                    # question can't be asked again on a screen about to go.
                     self.call_later(self.back_to_welcome)
 
             self._still_there = StillThereScreen(self.settings.idle_warning_seconds)
@@ -264,13 +267,14 @@ class KioskApp(App[None], inherit_bindings=False):
         """End the visit (or the staff's turn): every screen above Welcome
         goes, with what it held."""
         self.staff_open = False
-        self._still_there = None
         for screen in self.screen_stack:
             forget = getattr(screen, "forget", None)
             if forget is not None:
                 await forget()
-        while not isinstance(self.screen, WelcomeScreen):
+        # More than one screen: while the app closes down, the stack empties.
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, WelcomeScreen):
             await self.pop_screen()
+        self._still_there = None
 
 
 def make_app(settings: Settings, clock: Clock = utc_now) -> KioskApp:

@@ -84,6 +84,15 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("checkin_id", metavar="ID", help="the check-in's id")
     erase.add_argument("--yes", action="store_true",
                        help="don't ask (needed when standard input is not a terminal)")
+    serve = commands.add_parser(
+        "serve", parents=[common, stored], help="serve the kiosk to browsers",
+        description="Serve the kiosk to web browsers with textual-serve: each tab is its own "
+                    "kiosk session on the same data folder, so one machine can drive several "
+                    "touchscreens. Listens on 127.0.0.1 unless told otherwise.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--public", action="store_true",
+                       help="allow an address other than this machine's own (prints a warning)")
     aftercare = commands.add_parser(
         "aftercare", help="the aftercare web pages the QR code opens",
         description="Build the aftercare guidance in content/aftercare/ as a small static "
@@ -310,6 +319,18 @@ def _staff(settings: Settings) -> int:
     return 0
 
 
+def _serve(settings: Settings, args: dict) -> int:
+    from kiosk.serve import ServeError, serve
+
+    load_content(settings.content_folder)  # A broken content file stops it here, not per tab.
+    try:
+        serve(settings, args["host"], args["port"], args["public"], args.get("config"))
+    except ServeError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
 def _run(settings: Settings) -> int:
     from kiosk.app import make_app  # Textual loads only for commands that draw.
 
@@ -337,6 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _staff(settings)
         if command == "aftercare":
             return _aftercare(settings, args)
+        if command == "serve":
+            return _serve(settings, args)
         return _run(settings)
     except (ContentError, SettingsError) as error:
         print(f"kiosk: {error}", file=sys.stderr)

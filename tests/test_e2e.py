@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -48,19 +49,23 @@ def env_for(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def key(label: str) -> str:
-    """How an on-screen keyboard key looks at 80 columns: ▊   a    ▎."""
-    return f"▊{label.center(8)}▎"
+def key(terminal, label: str) -> str:
+    """An on-screen keyboard key as drawn, ▊   a    ▎, at whatever width."""
+    pattern = re.compile(rf"▊ +{re.escape(label)} +▎")
+    for line in terminal.lines():
+        if found := pattern.search(line):
+            return found.group(0)
+    raise AssertionError(f"no key {label!r} on screen:\n{terminal.text()}")
 
 
-def tap_keys(terminal: Terminal, text: str) -> None:
+def tap_keys(terminal, text: str) -> None:
     """Type `text` on the on-screen keyboard, tap by tap, each tap until its
     letter shows in the field (a tap that lands while the field is still
     taking its own tap is lost, as a too-quick finger's would be)."""
     shown = ""
     for char in text.lower():
         shown += char.upper() if not shown or shown[-1] in " -'" else char
-        label = key(char) if char != " " else "space"
+        label = key(terminal, char if char != " " else "space")
         terminal.tap_until(label, lambda s, t=shown: f"▊  {t} " in s, f"{shown!r} typed")
 
 
