@@ -107,13 +107,17 @@ class Session:
         self._send(f"\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m")
 
     def tap_until(self, text: str, condition: Callable[[str], bool], what: str) -> str:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
+        tapped = 0.0
         while True:
-            self.tap(text)
-            # Timed from the tap that worked: a tap a button ignored (it
-            # was still showing the last press) is tapped again after 0.5 s.
-            tapped = time.monotonic()
-            retry = tapped + 0.5
+            if text in self.text():
+                # Timed from the tap that worked: a tap a button ignored (it
+                # was still showing the last press) is tapped again after 0.5 s.
+                self.tap(text)
+                tapped = time.monotonic()
+            # Under load the screen may take longer than that to change: once
+            # the control is gone, the tap landed; only wait.
+            retry = time.monotonic() + 0.5
             while time.monotonic() < min(retry, deadline):
                 if condition(screen := self.text()):
                     self.steps.append(time.monotonic() - tapped)
