@@ -43,8 +43,8 @@ class Bare(App[None]):
 if MODE.startswith("bare"):
     Bare().run()
 elif MODE.startswith("staff"):
+    from kiosk.app import StaffApp, load_content
     from kiosk.settings import load_settings
-    from kiosk.staff_app import StaffApp, load_content
     from screens.staff import StaffScreen
 
     shown = StaffScreen._show

@@ -31,14 +31,17 @@ import pyte
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from tests.driven import DrivenScreen  # noqa: E402
 from tests.test_e2e import tap_through_visit  # noqa: E402  (the same visit the tests tap)
 
 WIDTH, HEIGHT = 80, 24
 
 
-class Session:
-    """One kiosk session over the websocket, with the interface the tests'
-    visit driver uses (lines, tap, tap_until, wait_for...)."""
+class Session(DrivenScreen):
+    """One kiosk session over the websocket, driven like the tests' terminal
+    and browser (the tests' visit driver taps it)."""
+
+    wait_limit_s = 60.0
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -82,28 +85,8 @@ class Session:
         with self.lock:
             return list(self.screen.display)
 
-    def text(self) -> str:
-        return "\n".join(self.lines())
-
-    def wait_until(self, condition: Callable[[str], bool], what: str, limit: float = 60) -> str:
-        deadline = time.monotonic() + limit
-        while not condition(screen := self.text()):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"timed out waiting for {what}")
-            time.sleep(0.01)
-        return screen
-
-    def wait_for(self, text: str) -> str:
-        return self.wait_until(lambda screen: text in screen, text)
-
-    def find(self, text: str) -> tuple[int, int]:
-        for row, line in enumerate(self.lines()):
-            if (column := line.find(text)) >= 0:
-                return column + len(text) // 2 + 1, row + 1
-        raise RuntimeError(f"{text!r} is not on screen")
-
-    def tap(self, text: str) -> None:
-        x, y = self.find(text)
+    def tap_cell(self, column: int, row: int) -> None:
+        x, y = column + 1, row + 1
         self._send(f"\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m")
 
     def tap_until(self, text: str, condition: Callable[[str], bool], what: str) -> str:

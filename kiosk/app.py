@@ -1,4 +1,5 @@
-"""The Textual kiosk app: the visit from Welcome to Result, and saving."""
+"""The Textual apps: the kiosk (the visit from Welcome to Result, saving) and
+the front desk's staff app."""
 
 from __future__ import annotations
 
@@ -275,6 +276,54 @@ class KioskApp(App[None], inherit_bindings=False):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, WelcomeScreen):
             await self.pop_screen()
         self._still_there = None
+
+
+class StaffApp(App[None]):
+    """The front desk's app, `kiosk staff`: the PIN, then the live queue.
+    Runs beside any number of kiosks on the same data folder."""
+
+    CSS_PATH = STYLESHEET
+    TITLE = "Front desk"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(self, settings: Settings, content: Content, clock: Clock = utc_now,
+                 *, signed_in: bool = False) -> None:
+        """`signed_in` skips the PIN: for tests and benchmarks only."""
+        from kiosk.store import CheckInStore
+
+        super().__init__()
+        self.settings = settings
+        self.content = content
+        self.clock = clock
+        self.store = CheckInStore(settings.data_dir, clock=clock)
+        self.signed_in = signed_in
+
+    def on_mount(self) -> None:
+        from kiosk.pin import StaffPin
+        from screens.pin_pad import PinPadScreen
+        from screens.staff import StaffScreen
+
+        staff = StaffScreen(self.store, self.content.questions, self.settings.clinic_name,
+                            export_dir=self.settings.export_dir, clock=self.clock)
+        if self.signed_in:
+            self.push_screen(staff)
+            return
+
+        def signed_in(ok: bool | None) -> None:
+            if ok:
+                self.push_screen(staff)
+            else:
+                self.exit()
+
+        # Over the app's blank default screen: nothing shows before the PIN.
+        self.push_screen(PinPadScreen(StaffPin(self.settings.data_dir, self.clock),
+                                      where="staff", cancel_label="Quit"), signed_in)
+
+
+def make_staff_app(settings: Settings, clock: Clock = utc_now) -> StaffApp:
+    """The staff app for these settings (raises ContentError for bad content)."""
+    return StaffApp(settings, load_content(settings.content_folder), clock)
 
 
 def make_app(settings: Settings, clock: Clock = utc_now) -> KioskApp:

@@ -313,7 +313,7 @@ def _staff(settings: Settings) -> int:
         print(f"kiosk: no staff PIN is set for {settings.data_dir}. "
               "Set one with `kiosk set-pin`, then run `kiosk staff` again.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from kiosk.staff_app import make_staff_app
+    from kiosk.app import make_staff_app
 
     make_staff_app(settings).run()
     return 0

@@ -10,15 +10,13 @@ passes to the kiosk as it would a finger's.
 from __future__ import annotations
 
 import shutil
-import time
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pyte
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-WAIT_LIMIT_S = 30.0
+from tests.driven import DrivenScreen
 
 # Keeps what the kiosk sends, and the size the page asks for.
 HOOK = """
@@ -50,8 +48,10 @@ def have_browser() -> bool:
     return bool(shutil.which("chromium") and shutil.which("chromedriver"))
 
 
-class Browser:
+class Browser(DrivenScreen):
     """One browser tab on the kiosk, read through pyte, tapped by mouse."""
+
+    wait_limit_s = 30.0
 
     def __init__(self, url: str, width: int = 1000, height: int = 640) -> None:
         options = webdriver.ChromeOptions()
@@ -90,34 +90,8 @@ class Browser:
         self._read()
         return list(self.screen.display) if self.screen else []
 
-    def text(self) -> str:
-        return "\n".join(self.lines())
-
-    def wait_until(self, condition: Callable[[str], bool], what: str,
-                   limit: float = WAIT_LIMIT_S) -> str:
-        deadline = time.monotonic() + limit
-        while True:
-            screen = self.text()
-            if condition(screen):
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; the screen:\n{screen}")
-            time.sleep(0.05)
-
-    def wait_for(self, text: str) -> str:
-        return self.wait_until(lambda screen: text in screen, repr(text))
-
-    def find(self, text: str) -> tuple[int, int]:
-        """0-based column and row of the middle of `text`."""
-        for row, line in enumerate(self.lines()):
-            column = line.find(text)
-            if column >= 0:
-                return column + len(text) // 2, row
-        raise AssertionError(f"{text!r} is not on screen:\n{self.text()}")
-
-    def tap(self, text: str) -> None:
-        """A mouse press and release on the middle of `text`, in pixels."""
-        column, row = self.find(text)
+    def tap_cell(self, column: int, row: int) -> None:
+        """A mouse press and release on the middle of a cell, in pixels."""
         assert self.screen is not None
         box = self.driver.execute_script(
             "const r = document.querySelector('.xterm-screen').getBoundingClientRect();"
@@ -128,21 +102,6 @@ class Browser:
         for kind in ("mousePressed", "mouseReleased"):
             self.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {
                 "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1})
-
-    def tap_until(self, text: str, condition: Callable[[str], bool], what: str) -> str:
-        """Tap until the screen shows `condition` (a button ignores a second
-        press for a moment after the first)."""
-        deadline = time.monotonic() + WAIT_LIMIT_S
-        while True:
-            self.tap(text)
-            retry = time.monotonic() + 0.5
-            while time.monotonic() < min(retry, deadline):
-                screen = self.text()
-                if condition(screen):
-                    return screen
-                time.sleep(0.05)
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; the screen:\n{self.text()}")
 
     def requested_hosts(self) -> set[str]:
         """Every host the page has asked anything of, from Chromium's log."""

@@ -5,15 +5,18 @@ from __future__ import annotations
 import shlex
 import shutil
 import subprocess
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
+
+from tests.driven import DrivenScreen
 
 WAIT_LIMIT_S = 20.0
 
 
-class Terminal:
+class Terminal(DrivenScreen):
     """One program in its own tmux server; type, tap and read the screen."""
+
+    wait_limit_s = WAIT_LIMIT_S
 
     def __init__(self, socket: Path, width: int = 80, height: int = 24) -> None:
         self.socket = socket
@@ -50,55 +53,11 @@ class Terminal:
     def lines(self) -> list[str]:
         return self._tmux("capture-pane", "-p", "-t", "kiosk").splitlines()
 
-    def text(self) -> str:
-        return "\n".join(self.lines())
-
-    def wait_until(self, condition: Callable[[str], bool], what: str,
-                   limit: float = WAIT_LIMIT_S) -> str:
-        """Read the screen until `condition` holds for it."""
-        deadline = time.monotonic() + limit
-        while True:
-            screen = self.text()
-            if condition(screen):
-                return screen
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; the screen:\n{screen}")
-            time.sleep(0.05)
-
-    def wait_for(self, text: str) -> str:
-        return self.wait_until(lambda screen: text in screen, repr(text))
-
-    def find(self, text: str) -> tuple[int, int]:
-        """1-based column and row of the middle of `text` on screen."""
-        for row, line in enumerate(self.lines()):
-            column = line.find(text)
-            if column >= 0:
-                return column + len(text) // 2 + 1, row + 1
-        raise AssertionError(f"{text!r} is not on screen:\n{self.text()}")
-
-    def tap(self, text: str) -> None:
-        """Touch the screen on `text`: an SGR mouse press and release."""
-        x, y = self.find(text)
+    def tap_cell(self, column: int, row: int) -> None:
+        """An SGR mouse press and release on a cell (1-based on the wire)."""
+        x, y = column + 1, row + 1
         self._tmux("send-keys", "-t", "kiosk", "-l", f"\x1b[<0;{x};{y}M")
         self._tmux("send-keys", "-t", "kiosk", "-l", f"\x1b[<0;{x};{y}m")
-
-    def tap_until(self, text: str, condition: Callable[[str], bool], what: str) -> str:
-        """Tap `text` until the screen shows `condition`.
-
-        A button ignores a second press for a moment after the first (so a
-        double tap can't skip a page); like a person, tap again.
-        """
-        deadline = time.monotonic() + WAIT_LIMIT_S
-        while True:
-            self.tap(text)
-            retry = time.monotonic() + 0.5
-            while time.monotonic() < min(retry, deadline):
-                screen = self.text()
-                if condition(screen):
-                    return screen
-                time.sleep(0.05)
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {what}; the screen:\n{self.text()}")
 
     def drag(self, start: tuple[int, int], end: tuple[int, int]) -> None:
         """Press, move and release the mouse: how text gets selected."""

@@ -146,8 +146,8 @@ def test_screen_look(snap_compare, settings: Settings, steps, look: str, size: s
 
 
 def _staff_app(settings: Settings, *, signed_in: bool = True):
+    from kiosk.app import StaffApp
     from kiosk.content import load_content
-    from kiosk.staff_app import StaffApp
 
     return StaffApp(settings, load_content(), fixed_clock, signed_in=signed_in)
 

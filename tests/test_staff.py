@@ -20,14 +20,13 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from kiosk.app import make_app
+from kiosk.app import StaffApp, make_app
 from kiosk.audit import AuditLog
 from kiosk.cli import main
 from kiosk.content import load_content
 from kiosk.frontdesk import printable, spreadsheet_safe
 from kiosk.pin import StaffPin
 from kiosk.settings import Settings
-from kiosk.staff_app import StaffApp
 from kiosk.store import CheckInStore
 from tests.conftest import FIXED_NOW, fixed_clock
 from tests.test_store import checkin

@@ -1,0 +1,67 @@
+"""What the end-to-end tests need of any screen they drive, terminal or
+browser: read its text, find text on it, tap there, and wait for a change."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+
+class DrivenScreen:
+    """Subclasses give `lines()` and `tap_cell(column, row)` (0-based)."""
+
+    wait_limit_s = 20.0
+
+    def lines(self) -> list[str]:
+        raise NotImplementedError
+
+    def tap_cell(self, column: int, row: int) -> None:
+        raise NotImplementedError
+
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
+    def find(self, text: str) -> tuple[int, int]:
+        """0-based column and row of the middle of `text`."""
+        for row, line in enumerate(self.lines()):
+            column = line.find(text)
+            if column >= 0:
+                return column + len(text) // 2, row
+        raise AssertionError(f"{text!r} is not on screen:\n{self.text()}")
+
+    def tap(self, text: str) -> None:
+        """Touch the screen on the middle of `text`."""
+        self.tap_cell(*self.find(text))
+
+    def wait_until(self, condition: Callable[[str], bool], what: str,
+                   limit: float | None = None) -> str:
+        """Read the screen until `condition` holds for it."""
+        deadline = time.monotonic() + (limit or self.wait_limit_s)
+        while True:
+            screen = self.text()
+            if condition(screen):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; the screen:\n{screen}")
+            time.sleep(0.05)
+
+    def wait_for(self, text: str) -> str:
+        return self.wait_until(lambda screen: text in screen, repr(text))
+
+    def tap_until(self, text: str, condition: Callable[[str], bool], what: str) -> str:
+        """Tap `text` until the screen shows `condition`.
+
+        A button ignores a second press for a moment after the first (so a
+        double tap can't skip a page); like a person, tap again.
+        """
+        deadline = time.monotonic() + self.wait_limit_s
+        while True:
+            self.tap(text)
+            retry = time.monotonic() + 0.5
+            while time.monotonic() < min(retry, deadline):
+                screen = self.text()
+                if condition(screen):
+                    return screen
+                time.sleep(0.05)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}; the screen:\n{self.text()}")
