@@ -285,11 +285,17 @@ class StaffScreen(Screen[None]):
             if changed:
                 self.audit.record(f"status-{status}", checkin_id=checkin_id)
         except (StoreError, OSError) as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self._tell(str(error), error=True)
             return
         if not changed:
-            self.app.call_from_thread(self.notify, "That check-in was erased meanwhile.")
+            self._tell("That check-in was erased meanwhile.")
         self.app.call_from_thread(self._poll)
+
+    def _tell(self, message: str, *, error: bool = False) -> None:
+        """A notice from a worker thread. Never markup: it may hold a path
+        (a folder named "[x]" is text) or an error's words."""
+        self.app.call_from_thread(self.notify, message, markup=False,
+                                  severity="error" if error else "information")
 
     @on(Button.Pressed, "#erase")
     def action_erase(self) -> None:
@@ -315,9 +321,9 @@ class StaffScreen(Screen[None]):
         try:
             if self.store.delete(checkin_id):
                 self.audit.record("erase", checkin_id=checkin_id)
-                self.app.call_from_thread(self.notify, "Check-in erased.")
+                self._tell("Check-in erased.")
         except (StoreError, OSError) as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self._tell(str(error), error=True)
         self.app.call_from_thread(self._poll)
 
     @on(Button.Pressed, "#export")
@@ -354,10 +360,9 @@ class StaffScreen(Screen[None]):
                 out.write(data)
             self.audit.record("export", count=len(records))
         except OSError as error:
-            self.app.call_from_thread(
-                self.notify, f"Could not export: {error.strerror}", severity="error")
+            self._tell(f"Could not export: {error.strerror}", error=True)
             return
-        self.app.call_from_thread(self.notify, f"Saved {len(records)} to {path}")
+        self._tell(f"Saved {len(records)} to {path}")
 
     @on(Button.Pressed, "#audit")
     def action_audit(self) -> None:

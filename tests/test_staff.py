@@ -230,6 +230,9 @@ async def test_the_live_check_reads_nothing_while_nothing_changes(
 
 async def test_export_from_the_app(staff_settings: Settings) -> None:
     seed(CheckInStore(staff_settings.data_dir))
+    # A folder name that would be markup: the notice must show it as it is.
+    staff_settings = replace(staff_settings,
+                             export_dir=staff_settings.export_dir.parent / "[b]exports")
     app = staff_app(staff_settings)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_staff(pilot)
@@ -237,6 +240,10 @@ async def test_export_from_the_app(staff_settings: Settings) -> None:
         await wait_for_screen(pilot, "choice")
         await tap(pilot, "#choice-csv")
         await wait_for(pilot, lambda: any(staff_settings.export_dir.glob("*.csv")), "the file")
+        await wait_for(pilot, lambda: [note for note in app._notifications
+                                        if "[b]exports" in note.message], "the notice")
+        [note] = [note for note in app._notifications if "[b]exports" in note.message]
+        assert note.markup is False, "a folder named [b]... is text, not markup"
     [path] = staff_settings.export_dir.glob("*.csv")
     assert path.name == "checkins-20261127-143000.csv"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
