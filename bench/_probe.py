@@ -43,9 +43,9 @@ class Bare(App[None]):
 if MODE.startswith("bare"):
     Bare().run()
 elif MODE.startswith("staff"):
-    from kiosk.app import StaffApp, load_content
     from kiosk.settings import load_settings
     from screens.staff import StaffScreen
+    from screens.staff_app import StaffApp, load_content
 
     shown = StaffScreen._show
 

@@ -86,7 +86,8 @@ def render(markdown: str) -> str:
     """Markdown to HTML; any raw HTML in it is shown as text, not run."""
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).render(markdown)
+    html: str = MarkdownIt("commonmark", {"html": False}).render(markdown)
+    return html
 
 
 def _title(page: AftercarePage) -> str:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 from typing import Any
+
+from kiosk.clock import WallClock, utc_now
 
 AUDIT_FILE = "audit.jsonl"
 
@@ -18,9 +19,9 @@ class AuditLog:
     Each entry is a time, an action, and at most a check-in id and a count.
     """
 
-    def __init__(self, data_dir: Path | str, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, data_dir: Path | str, clock: WallClock | None = None) -> None:
         self.path = Path(data_dir) / AUDIT_FILE
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or utc_now
 
     def record(self, action: str, *, checkin_id: str | None = None,
                count: int | None = None) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from kiosk.content import ContentError, load_content
 from kiosk.settings import Settings, SettingsError, load_settings
@@ -78,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="last day to include, YYYY-MM-DD (local time)")
     export.add_argument("--output", type=Path, metavar="FILE",
                         help="write to FILE (made readable by you only) instead of stdout")
+    export.add_argument("--force", action="store_true",
+                        help="replace FILE if it exists (by default an existing file is kept)")
     erase = commands.add_parser(
         "erase", parents=[common, stored], help="erase one client's check-in",
         description="Erase one check-in for good, after a confirmation.")
@@ -137,7 +140,7 @@ def _check_content(folder: Path) -> int:
     return 0
 
 
-def _aftercare(settings: Settings, args: dict) -> int:
+def _aftercare(settings: Settings, args: dict[str, Any]) -> int:
     from kiosk.aftercare import build_site
 
     if args["aftercare_command"] == "build":
@@ -154,7 +157,7 @@ def _aftercare(settings: Settings, args: dict) -> int:
         build_site(settings.content_folder, Path(folder), settings.clinic_name, settings.language)
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
         with http.server.ThreadingHTTPServer((args["host"], args["port"]), handler) as server:
-            host, port = server.server_address[:2]
+            host, port = str(server.server_address[0]), server.server_address[1]
             print(f"Serving the aftercare pages at http://{host}:{port}/ (ctrl+c stops)",
                   flush=True)
             with contextlib.suppress(KeyboardInterrupt):
@@ -175,36 +178,26 @@ def _show_config(settings: Settings) -> int:
 
 def _doctor(settings: Settings) -> int:
     from kiosk.audit import AuditLog
-    from kiosk.maintenance import plural
-    from kiosk.store import CheckInStore
+    from kiosk.maintenance import doctor
+    from kiosk.store import open_store
 
-    health = CheckInStore(settings.data_dir).doctor()
-    created = "" if health.exists else " (not made yet: the first save makes it)"
-    print(f"data folder: {health.data_dir}{created}")
-    print(f"stored: {plural(health.checkins)} in {plural(health.partitions, 'day file')}")
-    print(f"pending after a failed save: {health.pending}")
-    print(f"moved aside (did not parse): {len(health.quarantined)}")
-    if health.free_bytes is not None:
-        print(f"free disk space: {health.free_bytes // (1024 * 1024)} MB")
-    upkeep = [entry for entry in AuditLog(settings.data_dir).entries()
-              if entry.get("action") in ("retention", "purge", "pending-saved")]
-    for entry in upkeep[-3:]:
-        print(f"last {entry['action']}: {entry['at']}, {plural(entry.get('count', 0))}")
-    for problem in health.problems:
-        print(f"problem: {problem}")
-    print("OK" if health.ok else f"{plural(len(health.problems), 'problem')} found")
+    health = doctor(open_store(settings.data_dir), AuditLog(settings.data_dir))
+    for line in health.lines():
+        print(line)
     return 0 if health.ok else 1
 
 
 def _purge(settings: Settings, days: int) -> int:
+    from kiosk.audit import AuditLog
     from kiosk.maintenance import purge
-    from kiosk.store import CheckInStore
+    from kiosk.store import open_store
 
-    print(purge(CheckInStore(settings.data_dir), days).capitalize() + ".")
+    said = purge(open_store(settings.data_dir), AuditLog(settings.data_dir), days)
+    print(said.capitalize() + ".")
     return 0
 
 
-def _store_command(command: str, settings: Settings, args: dict) -> int:
+def _store_command(command: str, settings: Settings, args: dict[str, Any]) -> int:
     from kiosk.store import StoreError  # Only the commands that use it load it.
 
     try:
@@ -217,6 +210,9 @@ def _store_command(command: str, settings: Settings, args: dict) -> int:
         if command == "erase":
             return _erase(settings, args["checkin_id"], args["yes"])
         return _purge(settings, args["older_than"])
+    except FileExistsError as error:  # An export that would replace a file.
+        print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except (StoreError, OSError) as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return 1
@@ -243,47 +239,45 @@ def _set_pin(settings: Settings) -> int:
     return 0
 
 
-def _export(settings: Settings, args: dict) -> int:
-    import contextlib
+def _export(settings: Settings, args: dict[str, Any]) -> int:
     import io
-    import os
 
+    from kiosk.actions import export_to_file
     from kiosk.audit import AuditLog
     from kiosk.frontdesk import write_csv, write_json
-    from kiosk.store import CheckInStore
+    from kiosk.store import open_store
+    from kiosk.words import plural
 
-    records = CheckInStore(settings.data_dir).search(
+    records = open_store(settings.data_dir).search(
         since=args.get("since"), until=args.get("until"))
     questions = load_content(settings.content_folder).questions
-    output = args.get("output")
-    if output is None:
-        # UTF-8 whatever the locale, and no newline translation inside cells.
-        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
-                               write_through=True)
-    else:
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        # A byte-order mark tells a spreadsheet the CSV is UTF-8.
-        out = open(fd, "w", encoding="utf-8-sig" if args["format"] == "csv" else "utf-8",  # noqa: SIM115
-                   newline="")
-    with out if output is not None else contextlib.nullcontext(out):
+    audit = AuditLog(settings.data_dir)
+    output: Path | None = args.get("output")
+    if output is not None:
+        count = export_to_file(records, questions, args["format"], output, audit,
+                               force=args["force"])
+        print(f"Exported {plural(count)} to {output}.")
+        return 0
+    # UTF-8 whatever the locale, and no newline translation inside cells.
+    out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
+    try:
         count = write_csv(records, questions, out) if args["format"] == "csv" else (
             write_json(records, out))
         out.flush()
-    if output is None:
+    finally:
         out.detach()  # Leave sys.stdout open.
-    AuditLog(settings.data_dir).record("export", count=count)
-    if output is not None:
-        print(f"Exported {count} check-in{'s' if count != 1 else ''} to {output}.")
+    audit.record("export", count=count)
     return 0
 
 
 def _erase(settings: Settings, checkin_id: str, yes: bool) -> int:
+    from kiosk.actions import erase
     from kiosk.audit import AuditLog
     from kiosk.checkin import client_name
     from kiosk.frontdesk import arrival, printable
-    from kiosk.store import CheckInStore
+    from kiosk.store import open_store
 
-    store = CheckInStore(settings.data_dir)
+    store = open_store(settings.data_dir)
     record = store.get(checkin_id)
     if record is None:
         print(f"kiosk: no check-in has the id {printable(checkin_id, 60)}", file=sys.stderr)
@@ -300,8 +294,7 @@ def _erase(settings: Settings, checkin_id: str, yes: bool) -> int:
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing was erased.")
             return 0
-    if store.delete(checkin_id):
-        AuditLog(settings.data_dir).record("erase", checkin_id=checkin_id)
+    erase(store, AuditLog(settings.data_dir), checkin_id)
     print(f"Erased the check-in of {who}, arrived {when}.")
     return 0
 
@@ -313,13 +306,13 @@ def _staff(settings: Settings) -> int:
         print(f"kiosk: no staff PIN is set for {settings.data_dir}. "
               "Set one with `kiosk set-pin`, then run `kiosk staff` again.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from kiosk.app import make_staff_app
+    from screens.staff_app import make_staff_app  # Textual loads only here.
 
     make_staff_app(settings).run()
     return 0
 
 
-def _serve(settings: Settings, args: dict) -> int:
+def _serve(settings: Settings, args: dict[str, Any]) -> int:
     from kiosk.serve import ServeError, serve
 
     load_content(settings.content_folder)  # A broken content file stops it here, not per tab.
@@ -332,7 +325,7 @@ def _serve(settings: Settings, args: dict) -> int:
 
 
 def _run(settings: Settings) -> int:
-    from kiosk.app import make_app  # Textual loads only for commands that draw.
+    from screens.app import make_app  # Textual loads only for commands that draw.
 
     make_app(settings).run()
     return 0
@@ -342,12 +335,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = vars(_parser().parse_args(argv))
     command = args.get("command") or "run"
-    sources = {"config": args.get("config"), "content_dir": args.get("content")}
+    config: Path | None = args.get("config")
+    content_dir: Path | None = args.get("content")
     try:
         if command == "demo":
             with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as data_dir:
-                return _run(load_settings(**sources, data_dir=Path(data_dir), demo=True))
-        settings = load_settings(**sources, data_dir=args.get("data_dir"))
+                return _run(load_settings(config=config, content_dir=content_dir,
+                                          data_dir=Path(data_dir), demo=True))
+        settings = load_settings(config=config, content_dir=content_dir,
+                                 data_dir=args.get("data_dir"))
         if command == "check-content":
             return _check_content(args.get("folder") or settings.content_folder)
         if command == "config":

@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
+
+from kiosk.kinds import KINDS, QUESTION_KINDS, Option, Question, QuestionKind
+from kiosk.tomltable import ContentError, Table, read_toml
+
+__all__ = ["QUESTION_KINDS", "Condition", "Content", "ContentError", "FlagRule", "Option",
+           "Question", "QuestionKind", "RecommendRule", "Rules", "Walkthrough",
+           "WalkthroughPage", "load_content"]
 
 WALKTHROUGH_FILE = "walkthrough.toml"
 QUESTIONNAIRE_FILE = "questionnaire.toml"
 RULES_FILE = "rules.toml"
 CONTENT_FILES = (WALKTHROUGH_FILE, QUESTIONNAIRE_FILE, RULES_FILE)
 
-QuestionKind = Literal["name", "single", "multi", "scale", "consent"]
-QUESTION_KINDS: tuple[QuestionKind, ...] = ("name", "single", "multi", "scale", "consent")
 FlagKind = Literal["health", "desk"]
 FLAG_KINDS: tuple[FlagKind, ...] = ("health", "desk")
-
-
-class ContentError(Exception):
-    """A content file is missing or wrong; the message names the file."""
-
-    def __init__(self, path: Path, problem: str) -> None:
-        super().__init__(f"{path}: {problem}")
-        self.path = path
-        """The file at fault."""
-        self.problem = problem
-        """What is wrong with it, in plain words."""
 
 
 @dataclass(frozen=True)
@@ -46,43 +38,6 @@ class Walkthrough:
     title: str
     intro: str
     pages: tuple[WalkthroughPage, ...]
-
-
-@dataclass(frozen=True)
-class Option:
-    """One answer a client can tap."""
-
-    id: str
-    label: str
-
-
-@dataclass(frozen=True)
-class Question:
-    """One check-in question, as the clinic wrote it."""
-
-    id: str
-    kind: QuestionKind
-    short: str
-    """Label on the review page and the staff screens."""
-    prompt: str
-    help: str = ""
-    required: bool = True
-    options: tuple[Option, ...] = ()
-    exclusive: frozenset[str] = frozenset()
-    """Options that clear every other option of a multi question."""
-    minimum: int = 0
-    maximum: int = 10
-    low: str = ""
-    high: str = ""
-    agree: str = ""
-    """The label of the consent control."""
-
-    def option(self, option_id: str) -> Option:
-        """The option with this id."""
-        for option in self.options:
-            if option.id == option_id:
-                return option
-        raise KeyError(option_id)
 
 
 @dataclass(frozen=True)
@@ -150,88 +105,8 @@ def default_content_dir() -> Path:
     return bundled if bundled.is_dir() else package.parent / "content"
 
 
-class _Table:
-    """A TOML table read with checks that name the file and the place."""
-
-    def __init__(self, path: Path, data: dict[str, Any], where: str = "") -> None:
-        self.path = path
-        self.data = data
-        self.where = where
-        self.used: set[str] = set()
-
-    def fail(self, problem: str) -> ContentError:
-        place = f"{self.where}: " if self.where else ""
-        return ContentError(self.path, place + problem)
-
-    def _get(self, key: str, kind: type, noun: str, default: Any) -> Any:
-        self.used.add(key)
-        if key not in self.data:
-            if default is ...:
-                raise self.fail(f"'{key}' is missing")
-            return default
-        value = self.data[key]
-        # bool is an int in Python; TOML keeps them apart, and so do we.
-        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-            raise self.fail(f"'{key}' must be {noun}, not {value!r}")
-        return value
-
-    def text(self, key: str, default: Any = ...) -> str:
-        value = self._get(key, str, "text", default)
-        if default is ... and not value.strip():
-            raise self.fail(f"'{key}' is empty")
-        return value
-
-    def integer(self, key: str, default: Any = ...) -> int:
-        return self._get(key, int, "a whole number", default)
-
-    def boolean(self, key: str, default: Any = ...) -> bool:
-        return self._get(key, bool, "true or false", default)
-
-    def strings(self, key: str, default: Any = ...) -> list[str]:
-        value = self._get(key, list, "a list of texts", default)
-        if not all(isinstance(item, str) for item in value):
-            raise self.fail(f"'{key}' must be a list of texts")
-        return value
-
-    def tables(self, key: str, noun: str, default: Any = ...) -> Iterator[_Table]:
-        value = self._get(key, list, f"a list of {noun}s", default)
-        for number, item in enumerate(value, start=1):
-            if not isinstance(item, dict):
-                raise self.fail(f"{noun} {number} of '{key}' must be a table")
-            yield _Table(self.path, item, self._join(f"{noun} {number}"))
-
-    def table(self, key: str) -> _Table:
-        value = self._get(key, dict, "a table", ...)
-        return _Table(self.path, value, self._join(f"[{key}]"))
-
-    def _join(self, where: str) -> str:
-        return f"{self.where}, {where}" if self.where else where
-
-    def done(self) -> None:
-        """Reject keys nobody read: a typo must not pass silently."""
-        unknown = sorted(set(self.data) - self.used)
-        if unknown:
-            raise self.fail(f"unknown key '{unknown[0]}'")
-
-
-def _read_toml(path: Path) -> _Table:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError(path, "the file is missing") from None
-    except OSError as error:
-        raise ContentError(path, f"cannot be read ({error.strerror})") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ContentError(path, "is not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ContentError(path, f"is not valid TOML ({error})") from None
-    return _Table(path, data)
-
-
 def _load_walkthrough(path: Path) -> Walkthrough:
-    table = _read_toml(path)
+    table = read_toml(path)
     pages = []
     for page in table.tables("page", "page"):
         pages.append(
@@ -245,66 +120,29 @@ def _load_walkthrough(path: Path) -> Walkthrough:
     return walkthrough
 
 
-def _load_options(question: _Table, kind: str) -> tuple[Option, ...]:
-    if kind not in ("single", "multi"):
-        return ()
-    options = []
-    for option in question.tables("options", "option"):
-        options.append(Option(option.text("id"), option.text("label")))
-        option.done()
-    if len(options) < 2:
-        raise question.fail("needs at least two options")
-    ids = [option.id for option in options]
-    duplicate = next((id_ for id_ in ids if ids.count(id_) > 1), None)
-    if duplicate:
-        raise question.fail(f"option id '{duplicate}' is used twice")
-    return tuple(options)
-
-
-def _load_question(table: _Table) -> Question:
-    kind = table.text("kind")
-    if kind not in QUESTION_KINDS:
+def _load_question(table: Table) -> Question:
+    name = table.text("kind")
+    if name not in QUESTION_KINDS:
         raise table.fail(
-            f"'kind' must be one of {', '.join(QUESTION_KINDS)}, not {kind!r}"
+            f"'kind' must be one of {', '.join(QUESTION_KINDS)}, not {name!r}"
         )
-    options = _load_options(table, kind)
-    fields: dict[str, Any] = {}
-    if kind == "multi":
-        exclusive = frozenset(table.strings("exclusive", []))
-        unknown = exclusive - {option.id for option in options}
-        if unknown:
-            raise table.fail(f"'exclusive' names no option '{sorted(unknown)[0]}'")
-        fields["exclusive"] = exclusive
-    if kind == "scale":
-        fields.update(
-            minimum=table.integer("min"),
-            maximum=table.integer("max"),
-            low=table.text("low", ""),
-            high=table.text("high", ""),
-        )
-        if fields["maximum"] <= fields["minimum"]:
-            raise table.fail("'max' must be greater than 'min'")
-        if fields["maximum"] - fields["minimum"] > 20:
-            raise table.fail("a scale may have at most 21 steps")
-    if kind == "consent":
-        fields["agree"] = table.text("agree")
+    rules = KINDS[name]
     question = Question(
         id=table.text("id"),
-        kind=kind,
+        kind=name,
         short=table.text("short"),
         prompt=table.text("prompt"),
         help=table.text("help", ""),
         # A name and consent are never optional: a blank is never consent.
-        required=True if kind in ("name", "consent") else table.boolean("required", True),
-        options=options,
-        **fields,
+        required=True if rules.always_required else table.boolean("required", True),
+        **rules.load(table),
     )
     table.done()
     return question
 
 
 def _load_questions(path: Path) -> tuple[Question, ...]:
-    table = _read_toml(path)
+    table = read_toml(path)
     questions = tuple(_load_question(q) for q in table.tables("question", "question"))
     table.done()
     if not questions:
@@ -319,19 +157,20 @@ def _load_questions(path: Path) -> tuple[Question, ...]:
     return questions
 
 
-def _load_condition(table: _Table, questions: dict[str, Question]) -> Condition:
+def _load_condition(table: Table, questions: dict[str, Question]) -> Condition:
     question_id = table.text("question")
     question = questions.get(question_id)
     if question is None:
         raise table.fail(f"'question' names no question '{question_id}'")
-    if question.kind == "scale":
+    matched_by = KINDS[question.kind].matched_by
+    if matched_by == "at_least":
         at_least = table.integer("at_least")
         if not question.minimum <= at_least <= question.maximum:
             raise table.fail(
                 f"'at_least' must be between {question.minimum} and {question.maximum}"
             )
         return Condition(question_id, at_least=at_least)
-    if question.kind not in ("single", "multi"):
+    if matched_by != "any_of":
         raise table.fail(f"question '{question_id}' has no options to match")
     any_of = frozenset(table.strings("any_of"))
     unknown = any_of - {option.id for option in question.options}
@@ -343,7 +182,7 @@ def _load_condition(table: _Table, questions: dict[str, Question]) -> Condition:
 
 def _load_rules(path: Path, questions: tuple[Question, ...]) -> Rules:
     by_id = {question.id: question for question in questions}
-    table = _read_toml(path)
+    table = read_toml(path)
     types_table = table.table("types")
     types = {}
     for type_id in types_table.data:
@@ -356,7 +195,7 @@ def _load_rules(path: Path, questions: tuple[Question, ...]) -> Rules:
     recommend = table.table("recommend")
     default_type = recommend.text("default")
 
-    def known_type(where: _Table, type_id: str) -> str:
+    def known_type(where: Table, type_id: str) -> str:
         if type_id not in types:
             raise where.fail(f"'{type_id}' is not one of the [types]")
         return type_id

@@ -71,8 +71,10 @@ def flag_marks(record: Mapping[str, Any]) -> str:
 
 
 def status_label(record: Mapping[str, Any]) -> str:
-    status = record.get("status", "")
-    return STATUSES.get(status, printable(status, 20))
+    """Where the client is, in words: "With therapist"."""
+    status = str(record.get("status", ""))
+    known = STATUSES.get(status)
+    return known.label if known else printable(status, 20)
 
 
 def type_label(record: Mapping[str, Any]) -> str:
@@ -135,7 +137,7 @@ def detail_lines(record: Mapping[str, Any], questions: Sequence[Question]) -> li
     flagged: dict[str, list[str]] = {}
     for flag in record.get("flags", []):
         if isinstance(flag, Mapping):
-            mark = FLAG_MARKS.get(flag.get("kind"), "!")
+            mark = FLAG_MARKS.get(str(flag.get("kind")), "!")
             flagged.setdefault(str(flag.get("question")), []).append(
                 f"{mark}: {printable(flag.get('staff', ''))}")
     lines = []
@@ -159,9 +161,16 @@ def spreadsheet_safe(cell: str) -> str:
     return f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell
 
 
+RECORD_COLUMNS = ("id", "created_at", "client", "recommendation", "flags", "status")
+"""The CSV's first columns; one column per question follows."""
+
+
 def export_columns(questions: Sequence[Question]) -> list[str]:
-    return ["id", "created_at", "name", "recommendation", "flags", "status",
-            *(question.id for question in questions)]
+    """The CSV header: every name once. A question whose id is taken by one of
+    the record's own columns gets "answer:" before it."""
+    return [*RECORD_COLUMNS, *(
+        f"answer:{question.id}" if question.id in RECORD_COLUMNS else question.id
+        for question in questions)]
 
 
 def export_row(record: Mapping[str, Any], questions: Sequence[Question]) -> list[str]:

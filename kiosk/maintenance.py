@@ -1,26 +1,29 @@
-"""Store upkeep at start and on command: failed saves, retention, the audit log."""
+"""Store upkeep at start and on command: failed saves, retention, `kiosk doctor`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from kiosk.audit import AuditLog
+from kiosk.files import StoreError
 from kiosk.settings import Settings
-from kiosk.store import CheckInStore, StoreError
+from kiosk.store import Inspection, Store
+from kiosk.words import plural
+
+LOW_DISK_BYTES = 50 * 1024 * 1024
+UPKEEP_ACTIONS = ("retention", "purge", "pending-saved")
 
 
-def plural(count: int, noun: str = "check-in") -> str:
-    """'1 check-in', '2 check-ins'."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def purge(store: CheckInStore, days: int, action: str = "purge") -> str:
+def purge(store: Store, audit: AuditLog, days: int, action: str = "purge") -> str:
     """Erase check-ins older than `days`, log it, and say how many went."""
     removed = store.purge(days)
-    if store.data_dir.exists():
-        AuditLog(store.data_dir, store.clock).record(action, count=removed)
+    if removed or audit.path.parent.exists():  # Nothing saved yet: make no folder.
+        audit.record(action, count=removed)
     return f"removed {plural(removed)} older than {plural(days, 'day')}"
 
 
-def prepare_store(store: CheckInStore, settings: Settings) -> list[str]:
+def prepare_store(store: Store, audit: AuditLog, settings: Settings) -> list[str]:
     """What the kiosk does once its first screen is up: store check-ins kept
     from failed saves, finish a crashed write, apply `retention_days`.
 
@@ -31,15 +34,63 @@ def prepare_store(store: CheckInStore, settings: Settings) -> list[str]:
     done = []
     try:
         recovery = store.recover()
-        log = AuditLog(store.data_dir, store.clock)
         if recovery.saved_pending:
-            log.record("pending-saved", count=recovery.saved_pending)
+            audit.record("pending-saved", count=recovery.saved_pending)
             done.append(f"stored {plural(recovery.saved_pending)} kept from failed saves")
         if recovery.imported_legacy:
-            log.record("legacy-imported", count=recovery.imported_legacy)
+            audit.record("legacy-imported", count=recovery.imported_legacy)
             done.append(f"moved {plural(recovery.imported_legacy)} into the day files")
         if settings.retention_days is not None:
-            done.append(purge(store, settings.retention_days, action="retention"))
+            done.append(purge(store, audit, settings.retention_days, action="retention"))
     except (StoreError, OSError) as error:
         done.append(f"could not prepare the store: {error}")
     return done
+
+
+@dataclass
+class Health:
+    """The data's state, for `kiosk doctor`: what the store found, and the
+    problems that need a person."""
+
+    inspection: Inspection
+    upkeep: list[dict[str, Any]] = field(default_factory=list)
+    """The last few upkeep entries of the audit log (retention, purge, pending)."""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def lines(self) -> list[str]:
+        """The report as `kiosk doctor` prints it."""
+        found = self.inspection
+        created = "" if found.exists else " (not made yet: the first save makes it)"
+        lines = [
+            f"data folder: {found.where}{created}",
+            f"stored: {plural(found.checkins)} in {plural(found.files, 'day file')}",
+            f"pending after a failed save: {found.pending}",
+            f"moved aside (did not parse): {len(found.damaged)}",
+        ]
+        if found.free_bytes is not None:
+            lines.append(f"free disk space: {found.free_bytes // (1024 * 1024)} MB")
+        for entry in self.upkeep:
+            lines.append(f"last {entry['action']}: {entry['at']}, "
+                         f"{plural(int(entry.get('count', 0)))}")
+        lines.extend(f"problem: {problem}" for problem in self.problems)
+        lines.append("OK" if self.ok else f"{plural(len(self.problems), 'problem')} found")
+        return lines
+
+
+def doctor(store: Store, audit: AuditLog) -> Health:
+    """Read everything in the store and the audit log; say what needs attention."""
+    found = store.inspect()
+    problems = list(found.problems)
+    if found.free_bytes is not None and found.free_bytes < LOW_DISK_BYTES:
+        problems.append(f"only {found.free_bytes // 1024 // 1024} MB free on the disk")
+    if found.pending:
+        problems.append(f"{found.pending} check-in(s) failed to save and are pending: "
+                        "they are stored on the next save or start")
+    problems.extend(f"{path} did not parse and was moved aside (bytes kept as they were)"
+                    for path in found.damaged)
+    upkeep = [entry for entry in audit.entries() if entry.get("action") in UPKEEP_ACTIONS]
+    return Health(found, upkeep[-3:], problems)

@@ -11,14 +11,14 @@ import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from kiosk.audit import AuditLog
-from kiosk.store import data_lock, write_atomically
+from kiosk.clock import WallClock, utc_now
+from kiosk.files import data_lock, write_atomically
 
 PIN_FILE = "staff_pin.json"
 STATE_FILE = "pin_state.json"
@@ -58,11 +58,11 @@ class PinResult:
 class StaffPin:
     """The staff PIN of one data folder."""
 
-    def __init__(self, data_dir: Path | str, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, data_dir: Path | str, clock: WallClock | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / PIN_FILE
         self.state_path = self.data_dir / STATE_FILE
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or utc_now
         self.audit = AuditLog(self.data_dir, self.clock)
 
     def is_set(self) -> bool:
@@ -83,9 +83,10 @@ class StaffPin:
 
     def _state(self) -> dict[str, Any]:
         try:
-            return json.loads(self.state_path.read_bytes())
+            state = json.loads(self.state_path.read_bytes())
         except (FileNotFoundError, ValueError):
             return {}
+        return state if isinstance(state, dict) else {}
 
     def _save_state(self, state: dict[str, Any]) -> None:
         write_atomically(self.state_path, json.dumps(state).encode())

@@ -110,9 +110,14 @@ _RANGES = {
 _CHOICES = {"theme": THEMES, "text_size": TEXT_SIZES}
 
 
+def _of_type(value: Any, kind: type) -> bool:
+    # bool is an int in Python; TOML keeps them apart, and so do we.
+    return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+
+
 def _check_value(path: Path, key: str, value: Any) -> Any:
     kind, noun = _FILE_KEYS[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+    if not _of_type(value, kind):
         raise SettingsError(f"{path}: '{key}' must be {noun}, not {value!r}")
     if key == "aftercare_url":
         parts = urlsplit(value)

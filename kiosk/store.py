@@ -16,106 +16,138 @@ Readers need no lock: they only ever see a whole file.
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import json
 import os
 import shutil
-import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.checkin import STATUSES, client_name
+from kiosk.clock import WallClock, utc_now
+from kiosk.files import (
+    LOCK_FILE,
+    DamagedFile,
+    StoreError,
+    TinyDBData,
+    data_lock,
+    fsync_dir,
+    parse_tinydb,
+    read_tinydb,
+    write_atomically,
+)
 
 if TYPE_CHECKING:
+    from tinydb.storages import Storage
     from tinydb.table import Table
+
+__all__ = ["CheckInStore", "Inspection", "Record", "Recovery", "Store", "StoreError",
+           "created"]
 
 PARTITIONS = "checkins"
 PENDING_FILE = "pending.json"
-LOCK_FILE = ".lock"
 LEGACY_FILE = "checkins.json"
 TABLE = "checkins"
 _DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json"
 _CORRUPT = ".corrupt-"
 
-Clock = Callable[[], datetime]
+Record = dict[str, Any]
+"""A check-in as stored: see the README's "A check-in"."""
 
 
-class StoreError(Exception):
-    """The store could not read or write; the message holds no answers."""
+@dataclass
+class Recovery:
+    """What `Store.recover` did at start."""
+
+    saved_pending: int = 0
+    """Check-ins from earlier failed saves that are now stored."""
+    imported_legacy: int = 0
+    """Check-ins moved from the single-file store of earlier versions."""
+    removed_temporary: int = 0
+    """Temporary files left by a crash mid-write, deleted."""
 
 
-class DamagedFile(StoreError):
-    """A data file that does not parse as a TinyDB file."""
+@dataclass
+class Inspection:
+    """What a store finds when it reads everything it holds, for `kiosk doctor`."""
 
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"{path.name} does not parse")
-        self.path = path
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def data_lock(data_dir: Path, name: str = LOCK_FILE) -> Iterator[None]:
-    """An exclusive lock on a file in the data folder, across processes and
-    threads (flock locks belong to each open file, not to the process)."""
-    fd = os.open(Path(data_dir) / name, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)  # Closing releases the lock.
+    where: str
+    """Where the check-ins live, for people to read."""
+    exists: bool = False
+    """Anything has been saved there yet."""
+    checkins: int = 0
+    files: int = 0
+    """How many files (or tables) hold them."""
+    pending: int = 0
+    damaged: list[str] = field(default_factory=list)
+    """Files set aside because they did not parse."""
+    free_bytes: int | None = None
+    problems: list[str] = field(default_factory=list)
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a crash leaves the old or the new file."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as file:  # mkstemp makes it 0600.
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _fsync_dir(path.parent)
+class Store(Protocol):
+    """Where check-ins are kept: everything the apps and commands use.
 
+    Every method raises `StoreError` (whose message never holds an answer)
+    when the store can't be read or written. Reads return records oldest
+    first; `search` dates are inclusive local days.
+    """
 
-def parse_tinydb(path: Path, data: bytes) -> dict[str, dict[str, Any]] | None:
-    if not data.strip():
-        return None  # Never written: nothing to lose.
-    try:
-        parsed = json.loads(data)
-    except ValueError:
-        raise DamagedFile(path) from None
-    if not isinstance(parsed, dict) or not all(
-        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
-        for table in parsed.values()
-    ):
-        raise DamagedFile(path)
-    return parsed
+    def add(self, record: Mapping[str, Any]) -> str:
+        """Save a check-in; returns its id once it is durable. Saving an id
+        again replaces the first save."""
+        ...
 
+    def import_records(self, records: Iterable[Mapping[str, Any]]) -> int:
+        """Save many at once; returns how many were new."""
+        ...
 
-def read_tinydb(path: Path) -> dict[str, dict[str, Any]] | None:
-    """A TinyDB file's contents; None if it is missing or empty."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None
-    return parse_tinydb(path, data)
+    def get(self, checkin_id: str) -> Record | None: ...
+
+    def today(self) -> list[Record]: ...
+
+    def all(self) -> list[Record]: ...
+
+    def search(
+        self,
+        text: str | None = None,
+        since: date | datetime | None = None,
+        until: date | datetime | None = None,
+        status: str | None = None,
+        flagged: bool | None = None,
+    ) -> list[Record]: ...
+
+    def set_status(self, checkin_id: str, status: str) -> bool: ...
+
+    def delete(self, checkin_id: str) -> bool: ...
+
+    def purge(self, older_than_days: int) -> int: ...
+
+    def version(self) -> Hashable:
+        """Changes whenever anything is added, changed or erased; cheap enough
+        to ask twice a second."""
+        ...
+
+    def recover(self) -> Recovery:
+        """At start: store what earlier failed saves kept, tidy after a crash."""
+        ...
+
+    def pending_count(self) -> int:
+        """Check-ins whose save failed and that are not stored yet."""
+        ...
+
+    def damaged_count(self) -> int:
+        """Files set aside because they did not parse."""
+        ...
+
+    def inspect(self) -> Inspection:
+        """Read everything and report on it (slow: for `kiosk doctor`)."""
+        ...
 
 
 @contextmanager
@@ -152,36 +184,6 @@ def _bound(value: date | datetime | None, *, end: bool) -> datetime | None:
     return _local_start(value + timedelta(days=1) if end else value)
 
 
-@dataclass
-class Recovery:
-    """What `CheckInStore.recover` did at start."""
-
-    saved_pending: int = 0
-    """Check-ins from earlier failed saves that are now stored."""
-    imported_legacy: int = 0
-    """Check-ins moved from the single-file store of earlier versions."""
-    removed_temporary: int = 0
-    """Temporary files left by a crash mid-write, deleted."""
-
-
-@dataclass
-class Health:
-    """The data folder's state, for `kiosk doctor` and the staff view."""
-
-    data_dir: Path
-    exists: bool = False
-    partitions: int = 0
-    checkins: int = 0
-    pending: int = 0
-    quarantined: list[Path] = field(default_factory=list)
-    free_bytes: int | None = None
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
 class CheckInStore:
     """Check-ins saved as TinyDB documents, keyed by their uuid `id`.
 
@@ -190,14 +192,14 @@ class CheckInStore:
     error naming an answer) when the folder can't be read or written.
     """
 
-    def __init__(self, data_dir: Path | str, clock: Clock | None = None) -> None:
+    def __init__(self, data_dir: Path | str, clock: WallClock | None = None) -> None:
         self.data_dir = Path(data_dir)
         """The folder the check-ins live in (made on the first save)."""
         self.partitions_dir = self.data_dir / PARTITIONS
         """One TinyDB file per day."""
         self.pending_path = self.data_dir / PENDING_FILE
         """Check-ins whose save failed, waiting to be stored."""
-        self.clock: Clock = clock or (lambda: datetime.now(UTC))
+        self.clock: WallClock = clock or utc_now
         self._pending: dict[str, dict[str, Any]] = {}
         # Check-ins that could not even go to the pending file: kept in
         # memory until a save works.
@@ -260,9 +262,7 @@ class CheckInStore:
         # Imported here so that the kiosk's start-up doesn't wait for TinyDB.
         from tinydb import TinyDB
 
-        from kiosk.storage import AtomicJSONStorage
-
-        db = TinyDB(path, storage=AtomicJSONStorage)
+        db = TinyDB(path, storage=_atomic_storage())
         try:
             db.storage.read()
         except DamagedFile:
@@ -278,10 +278,10 @@ class CheckInStore:
             return None  # Another process replaced it with a good file.
         except DamagedFile:
             pass
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        stamp = utc_now().strftime("%Y%m%dT%H%M%S.%fZ")
         target = path.with_name(f"{path.name}{_CORRUPT}{stamp}")
         os.rename(path, target)  # Same bytes, new name: nothing is lost.
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         return target
 
     def _read(self, path: Path) -> list[dict[str, Any]]:
@@ -322,7 +322,7 @@ class CheckInStore:
 
     # -- Saving -------------------------------------------------------------
 
-    def _document(self, record: dict[str, Any]) -> dict[str, Any]:
+    def _document(self, record: Mapping[str, Any]) -> Record:
         document = dict(record)
         document.setdefault("id", str(uuid.uuid4()))
         try:
@@ -333,7 +333,8 @@ class CheckInStore:
         created(document)  # A bad date fails here, before anything is written.
         # A round trip through JSON proves the record is storable before
         # anything is written, so a bad record never leaves half a file.
-        return json.loads(json.dumps(document, ensure_ascii=False))
+        stored: Record = json.loads(json.dumps(document, ensure_ascii=False))
+        return stored
 
     def _insert_locked(self, documents: Iterable[dict[str, Any]]) -> int:
         from tinydb import Query
@@ -379,12 +380,12 @@ class CheckInStore:
         added = self._insert_locked(pending.values())
         with suppress(FileNotFoundError):
             self.pending_path.unlink()
-            _fsync_dir(self.data_dir)
+            fsync_dir(self.data_dir)
         self._pending.clear()
         return added
 
     def _quarantine_pending_locked(self) -> None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        stamp = utc_now().strftime("%Y%m%dT%H%M%S.%fZ")
         os.rename(self.pending_path, self.pending_path.with_name(
             f"{PENDING_FILE}{_CORRUPT}{stamp}"))
 
@@ -400,7 +401,7 @@ class CheckInStore:
             return  # Stays in memory, retried by the next save.
         self._pending.clear()
 
-    def add(self, record: dict[str, Any]) -> str:
+    def add(self, record: Mapping[str, Any]) -> str:
         """Save a check-in; returns its id once it is on disk.
 
         A record without an id gets a uuid, one without `created_at` gets now.
@@ -415,9 +416,9 @@ class CheckInStore:
         except OSError as error:
             self._keep_pending(document)
             raise self._error("save", error) from None
-        return document["id"]
+        return str(document["id"])
 
-    def import_records(self, records: Iterable[dict[str, Any]]) -> int:
+    def import_records(self, records: Iterable[Mapping[str, Any]]) -> int:
         """Save many check-ins at once (each day file written once); returns how
         many were new."""
         documents = [self._document(record) for record in records]
@@ -443,7 +444,7 @@ class CheckInStore:
                     empty = len(table) == 0
                 if empty:
                     path.unlink()  # No empty day files left behind.
-                    _fsync_dir(path.parent)
+                    fsync_dir(path.parent)
         except OSError as error:
             raise self._error("change", error) from None
         return changed
@@ -479,7 +480,7 @@ class CheckInStore:
                         empty = len(table) == 0
                     if empty and path.exists():
                         path.unlink()
-                _fsync_dir(self.partitions_dir)
+                fsync_dir(self.partitions_dir)
         except OSError as error:
             raise self._error("purge", error) from None
         return removed
@@ -517,7 +518,7 @@ class CheckInStore:
         paths = self._partitions(
             start.date() if start else None, end.date() if end else None)
         needle = text.casefold().strip() if text else ""
-        found = []
+        found: list[tuple[datetime, Record]] = []
         # Parsing years of day files makes millions of objects; the cyclic
         # garbage collector would scan them over and over (2.4 s → 0.8 s for
         # 100,000 check-ins with it paused). JSON makes no cycles.
@@ -580,7 +581,7 @@ class CheckInStore:
         documents = [self._document(doc) for doc in parsed.get(TABLE, {}).values()]
         added = self._insert_locked(documents)
         legacy.unlink()  # Every record is now durable in the day files.
-        _fsync_dir(self.data_dir)
+        fsync_dir(self.data_dir)
         return added
 
     def quarantined(self) -> list[Path]:
@@ -589,6 +590,9 @@ class CheckInStore:
                  *self.data_dir.glob(f"*{_CORRUPT}*")]
         return sorted(path for path in found if path.is_file())
 
+    def damaged_count(self) -> int:
+        return len(self.quarantined())
+
     def pending_count(self) -> int:
         """Check-ins whose save failed and that are not stored yet."""
         try:
@@ -596,13 +600,13 @@ class CheckInStore:
         except (DamagedFile, OSError):
             return len(self._pending)
 
-    def doctor(self) -> Health:
+    def inspect(self) -> Inspection:
         """Check the data folder; reading every day file also moves aside any
         that doesn't parse."""
-        health = Health(self.data_dir, exists=self.data_dir.exists())
-        problems = health.problems
-        if not self.data_dir.exists():
-            return health  # Nothing saved yet; the first save makes it.
+        report = Inspection(str(self.data_dir), exists=self.data_dir.exists())
+        problems = report.problems
+        if not report.exists:
+            return report  # Nothing saved yet; the first save makes it.
         mode = self.data_dir.stat().st_mode & 0o777
         if mode & 0o077:
             problems.append(f"{self.data_dir} is readable by others (mode {mode:04o}, "
@@ -611,9 +615,7 @@ class CheckInStore:
         if not os.access(probe_dir, os.W_OK | os.X_OK):
             problems.append(f"{probe_dir} is not writable: check-ins can't be saved")
         with suppress(OSError):
-            health.free_bytes = shutil.disk_usage(self.data_dir).free
-            if health.free_bytes < 50 * 1024 * 1024:
-                problems.append(f"only {health.free_bytes // 1024 // 1024} MB free on the disk")
+            report.free_bytes = shutil.disk_usage(self.data_dir).free
         paths = self._partitions() if self.partitions_dir.exists() else []
         for path in [*paths, self.pending_path, self.data_dir / LOCK_FILE]:
             with suppress(FileNotFoundError):
@@ -623,19 +625,54 @@ class CheckInStore:
                                     "should be 0600)")
         for path in paths:
             try:
-                health.checkins += len(self._read(path))
+                report.checkins += len(self._read(path))
             except StoreError as error:
                 problems.append(str(error))
-        health.partitions = len(self._partitions()) if paths else 0
-        health.pending = self.pending_count()
-        if health.pending:
-            problems.append(f"{health.pending} check-in(s) failed to save and are pending: "
-                            "they are stored on the next save or start")
-        health.quarantined = self.quarantined()
-        for path in health.quarantined:
-            problems.append(f"{path} did not parse and was moved aside (bytes kept as they were)")
+        report.files = len(self._partitions()) if paths else 0
+        report.pending = self.pending_count()
+        report.damaged = [str(path) for path in self.quarantined()]
         if (self.data_dir / LEGACY_FILE).exists():
             problems.append(f"{self.data_dir / LEGACY_FILE} is from an earlier version: "
                             "start the kiosk once to move it into the day files")
-        return health
+        return report
 
+
+def _atomic_storage() -> type[Storage]:
+    """TinyDB's `Storage` for the day files, made when TinyDB is first needed
+    (so that the kiosk's start-up doesn't wait for it)."""
+    global _ATOMIC_STORAGE
+    if _ATOMIC_STORAGE is None:
+        from tinydb.storages import Storage
+
+        class AtomicJSONStorage(Storage):
+            """JSON on disk, replaced whole on every write so a crash never
+            leaves half a file; a file that doesn't parse raises `DamagedFile`
+            instead of being treated as empty and written over.
+
+            The file is parsed once per opening: the store opens it afresh for
+            each change, inside its lock, so nothing else can change it meanwhile.
+            """
+
+            def __init__(self, path: Path | str) -> None:
+                self.path = Path(path)
+                self._data: TinyDBData | None = None
+
+            def read(self) -> TinyDBData | None:
+                if self._data is None:
+                    self._data = read_tinydb(self.path)
+                return self._data
+
+            def write(self, data: TinyDBData) -> None:
+                write_atomically(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+                self._data = data
+
+        _ATOMIC_STORAGE = AtomicJSONStorage
+    return _ATOMIC_STORAGE
+
+
+_ATOMIC_STORAGE: type[Storage] | None = None
+
+
+def open_store(data_dir: Path, clock: WallClock | None = None) -> Store:
+    """The store the settings name: today, the TinyDB day files in `data_dir`."""
+    return CheckInStore(data_dir, clock)

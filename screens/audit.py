@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -36,7 +37,7 @@ ACTIONS = {
 }
 
 
-def _when(entry: dict) -> str:
+def _when(entry: dict[str, Any]) -> str:
     try:
         return datetime.fromisoformat(entry["at"]).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     except (KeyError, TypeError, ValueError):

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+from textual.widgets.button import ButtonVariant
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -16,7 +17,8 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
 
-    def __init__(self, title: str, text: str, choices: list[tuple[str, str, str]]) -> None:
+    def __init__(self, title: str, text: str,
+                 choices: list[tuple[str, str, ButtonVariant]]) -> None:
         """`choices`: (id, label, variant) per button; the first has the focus.
         `text` may hold a client's name: it is shown as text, never markup."""
         super().__init__(id="choice")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +10,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Label
 
+from kiosk.clock import Clock
 from kiosk.pin import PIN_DIGITS, PinResult, StaffPin
 
 KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "back", "0", "ok"]
@@ -35,7 +34,7 @@ class PinPadScreen(Screen[bool]):
     entered: reactive[int] = reactive(0)
     """How many digits are in (the digits themselves are never shown)."""
 
-    def __init__(self, pin: StaffPin, *, where: str, strict: bool = False,
+    def __init__(self, pin: StaffPin, *, where: str, clock: Clock, strict: bool = False,
                  idle_seconds: float | None = None, cancel_label: str = "Cancel") -> None:
         super().__init__(id="pin-pad")
         self.pin = pin
@@ -43,8 +42,9 @@ class PinPadScreen(Screen[bool]):
         self.strict = strict
         self.idle_seconds = idle_seconds
         self.cancel_label = cancel_label
+        self.clock = clock
         self._digits: list[str] = []
-        self._last_input = time.monotonic()
+        self._last_input = clock.monotonic()
         self._checking = False
 
     def compose(self) -> ComposeResult:
@@ -55,8 +55,8 @@ class PinPadScreen(Screen[bool]):
             with Grid(id="pin-keys"):
                 for key in KEYS:
                     label = {"back": "⌫", "ok": "OK"}.get(key, key)
-                    variant = "primary" if key == "ok" else "default"
-                    button = Button(label, id=f"pin-{key}", variant=variant)
+                    button = Button(label, id=f"pin-{key}",
+                                    variant="primary" if key == "ok" else "default")
                     # Keys take digits; focus stays on OK so Enter always submits.
                     button.can_focus = key == "ok"
                     yield button
@@ -65,12 +65,14 @@ class PinPadScreen(Screen[bool]):
     def on_mount(self) -> None:
         self.query_one("#pin-ok", Button).focus()  # Enter submits.
         self._show_dots()
-        self.set_interval(1, self._tick)
-        self._tick()
+        self.set_interval(1, self.tick)
+        self.tick()
 
-    def _tick(self) -> None:
+    def tick(self) -> None:
+        """Give up when left idle on the kiosk; show the lock's countdown. Runs
+        once a second (tests call it after moving the clock)."""
         if self.idle_seconds is not None and (
-            time.monotonic() - self._last_input > self.idle_seconds
+            self.clock.monotonic() - self._last_input > self.idle_seconds
         ):
             self.dismiss(False)
             return
@@ -96,14 +98,14 @@ class PinPadScreen(Screen[bool]):
         self.query_one("#pin-dots", Label).update(shown.strip() or " ")
 
     def on_key(self) -> None:
-        self._last_input = time.monotonic()
+        self._last_input = self.clock.monotonic()
 
     def on_click(self) -> None:
-        self._last_input = time.monotonic()
+        self._last_input = self.clock.monotonic()
 
     @on(Button.Pressed, "#pin-keys Button")
     def _pressed(self, event: Button.Pressed) -> None:
-        self._last_input = time.monotonic()
+        self._last_input = self.clock.monotonic()
         key = (event.button.id or "").removeprefix("pin-")
         if key == "back":
             self.action_erase()
@@ -148,7 +150,7 @@ class PinPadScreen(Screen[bool]):
         elif self.strict:
             self.dismiss(False)
         elif result.locked_seconds:
-            self._tick()
+            self.tick()
         else:
             tries = "1 try" if result.tries_left == 1 else f"{result.tries_left} tries"
             self._say(f"Wrong PIN. {tries} left.")

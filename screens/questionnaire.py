@@ -124,7 +124,7 @@ class QuestionnaireScreen(Screen[None]):
         page.scroll_home(animate=False)
         view.focus_first()
         if self.touch_keyboard:
-            typing = isinstance(view, QuestionView) and view.question.kind == "name"
+            typing = isinstance(view, QuestionView) and view.typing
             self.query_one("#keyboard").display = typing
             self.set_class(typing, "-typing")
 

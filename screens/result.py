@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
 from kiosk.checkin import Recommendation
+from kiosk.clock import Clock
 from kiosk.settings import Settings
 from screens.widgets import QRCode, TopBar
 
@@ -27,12 +28,15 @@ class ResultScreen(Screen[None]):
         *,
         url: str,
         notice: str | None,
+        clock: Clock,
     ) -> None:
         super().__init__(id="result")
         self.settings = settings
         self.recommendation = recommendation
         self.url = url
         self.notice = notice
+        self.clock = clock
+        self._shown = clock.monotonic()
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
@@ -73,10 +77,14 @@ class ResultScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#done", Button).focus()
-        self.set_timer(self.settings.result_seconds, self._timed_out, name="result-timeout")
+        self._timeout = self.set_interval(0.25, self.tick, name="result-timeout")
 
-    def _timed_out(self) -> None:
-        self.post_message(self.Done())
+    def tick(self) -> None:
+        """Return to Welcome once `result_seconds` have gone by. Runs four times
+        a second (tests call it after moving the clock)."""
+        if self.clock.monotonic() - self._shown >= self.settings.result_seconds:
+            self._timeout.stop()
+            self.post_message(self.Done())
 
     @on(Button.Pressed, "#done")
     def _done(self) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,23 +18,21 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
+from kiosk import actions
 from kiosk.audit import AuditLog
-from kiosk.checkin import client_name
+from kiosk.checkin import STATUSES, client_name
+from kiosk.clock import Clock
 from kiosk.content import Question
-from kiosk.frontdesk import arrival, detail_lines, export_text, printable, queue_row
-from kiosk.store import CheckInStore, StoreError
+from kiosk.files import StoreError
+from kiosk.frontdesk import arrival, detail_lines, printable, queue_row
+from kiosk.store import Record, Store
+from kiosk.words import plural
 
 FILTERS = {
     "today": "Today",
     "flagged": "Flagged",
     "waiting": "Waiting",
     "all": "All",
-}
-STATUS_KEYS = {
-    "waiting": ("w", "Waiting"),
-    "with_therapist": ("t", "Therapist"),
-    "done": ("d", "Done"),
-    "no_show": ("n", "No-show"),
 }
 KEY_HINTS = ("w waiting  t therapist  d done  n no-show  1-4 filters  / search  "
              "e export  x erase  l log")
@@ -65,8 +62,8 @@ class StaffScreen(Screen[None]):
     """Check-ins as they arrive; the selected one in full below."""
 
     BINDINGS = [
-        *(Binding(key, f"set_status('{status}')", label) for status, (key, label)
-          in STATUS_KEYS.items()),
+        *(Binding(shown.key, f"set_status('{status}')", shown.button)
+          for status, shown in STATUSES.items()),
         Binding("slash", "search", "Search"),
         Binding("e", "export", "Export"),
         Binding("x", "erase", "Erase"),
@@ -81,23 +78,24 @@ class StaffScreen(Screen[None]):
 
     def __init__(
         self,
-        store: CheckInStore,
+        store: Store,
+        audit: AuditLog,
         questions: Sequence[Question],
         clinic_name: str,
         *,
         export_dir: Path,
+        clock: Clock,
         closable: bool = False,
-        clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(id="staff")
         self.store = store
+        self.audit = audit
         self.questions = questions
         self.clinic_name = clinic_name
         self.export_dir = export_dir
         self.closable = closable
-        self.clock = clock or (lambda: datetime.now(UTC))
-        self.audit = AuditLog(store.data_dir, self.clock)
-        self.records: dict[str, dict[str, Any]] = {}
+        self.clock = clock
+        self.records: dict[str, Record] = {}
         self._seen: tuple[Any, ...] | None = None
 
     # -- Layout -----------------------------------------------------------------
@@ -121,8 +119,8 @@ class StaffScreen(Screen[None]):
         with VerticalScroll(id="staff-detail"):
             yield Static("", id="staff-detail-text")
         with Horizontal(id="staff-actions"):
-            for status, (_key, label) in STATUS_KEYS.items():
-                yield Button(label, id=f"status-{status}", classes="status")
+            for status, shown in STATUSES.items():
+                yield Button(shown.button, id=f"status-{status}", classes="status")
             yield Button("Export", id="export")
             yield Button("Erase", id="erase", variant="error")
             yield Button("Log", id="audit")
@@ -145,7 +143,7 @@ class StaffScreen(Screen[None]):
     # -- Loading, live ------------------------------------------------------------
 
     def _today(self) -> date:
-        return self.clock().astimezone().date()
+        return self.clock.now().astimezone().date()
 
     def _poll(self) -> None:
         """Reload when the store, the day or the view changed: one or two stats."""
@@ -183,7 +181,7 @@ class StaffScreen(Screen[None]):
             else:
                 found = store.search(since=today, until=today)
             problems = []
-            if aside := len(store.quarantined()):
+            if aside := store.damaged_count():
                 problems.append(f"{aside} damaged file(s) moved aside")
             if pending := store.pending_count():
                 problems.append(f"{pending} check-in(s) waiting after a failed save")
@@ -281,9 +279,7 @@ class StaffScreen(Screen[None]):
     @work(thread=True, group="change")
     def _change_status(self, checkin_id: str, status: str) -> None:
         try:
-            changed = self.store.set_status(checkin_id, status)
-            if changed:
-                self.audit.record(f"status-{status}", checkin_id=checkin_id)
+            changed = actions.set_status(self.store, self.audit, checkin_id, status)
         except (StoreError, OSError) as error:
             self._tell(str(error), error=True)
             return
@@ -319,8 +315,7 @@ class StaffScreen(Screen[None]):
     @work(thread=True, group="change")
     def _erase(self, checkin_id: str) -> None:
         try:
-            if self.store.delete(checkin_id):
-                self.audit.record("erase", checkin_id=checkin_id)
+            if actions.erase(self.store, self.audit, checkin_id):
                 self._tell("Check-in erased.")
         except (StoreError, OSError) as error:
             self._tell(str(error), error=True)
@@ -339,26 +334,19 @@ class StaffScreen(Screen[None]):
             if choice in ("csv", "json"):
                 self._export(shown, choice)
 
-        count = f"{len(shown)} check-in{'s' if len(shown) != 1 else ''}"
         self.app.push_screen(ChoiceScreen(
-            f"Export {count}", f"The check-ins shown now go to a file in {self.export_dir}.",
+            f"Export {plural(len(shown))}",
+            f"The check-ins shown now go to a file in {self.export_dir}.",
             [("csv", "CSV", "primary"), ("json", "JSON", "default"),
              ("cancel", "Cancel", "default")]), export)
 
     @work(thread=True, group="change")
-    def _export(self, records: list[dict[str, Any]], kind: str) -> None:
-        stamp = self.clock().astimezone().strftime("%Y%m%d-%H%M%S")
+    def _export(self, records: list[Record], kind: actions.ExportFormat) -> None:
+        stamp = self.clock.now().astimezone().strftime("%Y%m%d-%H%M%S")
         path = self.export_dir / f"checkins-{stamp}.{kind}"
         try:
             self.export_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            data = export_text(records, self.questions, kind)
-            # Health data: readable by this user only. The BOM lets a
-            # spreadsheet see UTF-8.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with open(fd, "w", encoding="utf-8-sig" if kind == "csv" else "utf-8",
-                      newline="") as out:
-                out.write(data)
-            self.audit.record("export", count=len(records))
+            actions.export_to_file(records, self.questions, kind, path, self.audit)
         except OSError as error:
             self._tell(f"Could not export: {error.strerror}", error=True)
             return

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-import time
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from kiosk.clock import Clock
+from kiosk.words import plural
+
 
 class StillThereScreen(ModalScreen[bool]):
     """Dismissed with True on any tap or key, False when the countdown ends
     (and the kiosk then wipes the visit)."""
 
-    def __init__(self, seconds: int) -> None:
+    def __init__(self, seconds: int, clock: Clock) -> None:
         super().__init__(id="still-there")
         self.seconds = seconds
-        self._ends = time.monotonic() + seconds
-        self._shown = time.monotonic()
+        self.clock = clock
+        self._ends = clock.monotonic() + seconds
+        self._inputs = 0
 
         self.countdown = Label("", id="still-there-countdown")
         self.button = Button("I'm still here", id="still-here", variant="primary")
@@ -33,24 +35,26 @@ class StillThereScreen(ModalScreen[bool]):
             yield self.button
 
     def on_mount(self) -> None:
+        self._inputs = getattr(self.app, "inputs", 0)  # Any input after this is an answer.
         self.button.focus()
-        self._timer = self.set_interval(0.25, self._tick)
-        self._tick()
+        self._timer = self.set_interval(0.25, self.tick)
+        self.tick()
 
     def _answer(self, still_here: bool) -> None:
         self._timer.stop()
         self.dismiss(still_here)
 
-    def _tick(self) -> None:
+    def tick(self) -> None:
+        """Any input answers yes; the end of the countdown answers no. Runs four
+        times a second (tests call it after moving the clock)."""
         if not self.is_current:
             return
-        if getattr(self.app, "last_input", 0.0) > self._shown:
+        if getattr(self.app, "inputs", 0) != self._inputs:
             self._answer(True)  # Any tap or key anywhere means someone is here.
             return
-        left = max(0, round(self._ends - time.monotonic()))
-        self.countdown.update(
-            f"Starting over in {left} second{'s' if left != 1 else ''}.")
-        if time.monotonic() >= self._ends:
+        left = max(0, round(self._ends - self.clock.monotonic()))
+        self.countdown.update(f"Starting over in {plural(left, 'second')}.")
+        if self.clock.monotonic() >= self._ends:
             self._answer(False)
 
     @on(Button.Pressed, "#still-here")

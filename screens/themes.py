@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App
 from textual.theme import Theme
 
@@ -42,6 +44,6 @@ THEME_NAMES = {
 """The `theme` setting's values to Textual theme names."""
 
 
-def register_themes(app: App) -> None:
+def register_themes(app: App[Any]) -> None:
     """Make the kiosk's own themes available to `app`."""
     app.register_theme(HIGH_CONTRAST)

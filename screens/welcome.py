@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
@@ -11,6 +9,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Label
 
+from kiosk.clock import Clock
 from kiosk.settings import Settings
 from screens.widgets import TopBar
 
@@ -27,9 +26,10 @@ class WelcomeScreen(Screen[None]):
     GESTURE_TAPS = 5
     GESTURE_SECONDS = 3.0
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, clock: Clock) -> None:
         super().__init__(id="welcome")
         self.settings = settings
+        self.clock = clock
         self._taps: list[float] = []
 
     def compose(self) -> ComposeResult:
@@ -50,7 +50,7 @@ class WelcomeScreen(Screen[None]):
     def on_click(self, event: events.Click) -> None:
         if event.widget is None or event.widget.id != "welcome-clinic":
             return
-        now = time.monotonic()
+        now = self.clock.monotonic()
         self._taps = [tap for tap in self._taps if now - tap <= self.GESTURE_SECONDS] + [now]
         if len(self._taps) >= self.GESTURE_TAPS:
             self._taps.clear()

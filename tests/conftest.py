@@ -8,14 +8,20 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.clock import FakeClock
 from kiosk.settings import Settings, load_settings
 
 FIXED_NOW = datetime(2026, 11, 27, 14, 30, tzinfo=UTC)
 
 
 def fixed_clock() -> datetime:
-    """The clock tests and snapshots run on."""
+    """The wall clock the domain's tests run on."""
     return FIXED_NOW
+
+
+def fake_clock() -> FakeClock:
+    """The clocks the apps run on in tests: fixed until a test moves them."""
+    return FakeClock(FIXED_NOW)
 
 
 @pytest.fixture(autouse=True)

@@ -18,16 +18,6 @@ from tests.visit import MEDICAL_VISIT, SPA_VISIT
 CONTENT = load_content()
 
 
-def test_domain_loads_without_textual() -> None:
-    code = (
-        "import sys; sys.modules['textual'] = None\n"
-        "import kiosk.content, kiosk.checkin, kiosk.rules, kiosk.store, kiosk.storage,"
-        " kiosk.audit, kiosk.maintenance, kiosk.qr, kiosk.settings, kiosk.cli\n"
-        "assert 'screens' not in sys.modules\n"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
 @pytest.mark.parametrize(
     ("first", "initial", "expected"),
     [

@@ -11,12 +11,12 @@ from textual.color import Color
 from textual.geometry import Region
 from textual.widgets import Button, Input
 
-from kiosk.app import KioskApp, make_app
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.store import CheckInStore
+from screens.app import KioskApp, make_app
 from screens.questionnaire import QuestionnaireScreen
 from screens.widgets import QRCode
-from tests.conftest import fixed_clock
+from tests.conftest import fake_clock
 from tests.qrimage import decode, strips_to_image
 from tests.visit import SPA_VISIT, answer_all, tap, type_text, wait_for, wait_for_screen
 
@@ -27,7 +27,7 @@ SECRET_PARTS = ("Zy", "xwq")  # Joined only where needed, so no constant holds i
 
 
 def kiosk(settings: Settings, **changes: object) -> KioskApp:
-    return make_app(replace(settings, **changes), clock=fixed_clock)
+    return make_app(replace(settings, **changes), clock=fake_clock())
 
 
 # -- Lock-down ----------------------------------------------------------------------
@@ -89,14 +89,23 @@ def objects_holding(text: str) -> list[object]:
 
 
 async def test_left_mid_visit_it_asks_then_forgets_everything(settings: Settings) -> None:
-    app = kiosk(settings, idle_seconds=1, idle_warning_seconds=1)
+    app = kiosk(settings)  # Asks after 60 s without a tap, wipes 20 s later.
     async with app.run_test(size=(80, 24)) as pilot:
         visit = {**SPA_VISIT, "name": {"first": "".join(SECRET_PARTS), "last_initial": "Q"}}
         await answer_all(pilot, visit, stop_at="focus")
         del visit
+        app.clock.advance(59)
+        await app.check_idle()
+        assert app.screen.id == "questionnaire", "asked before the idle time was up"
+        app.clock.advance(2)
         await wait_for_screen(pilot, "still-there")
-        await wait_for(pilot, lambda: "Starting over in 1 second" in str(
+        await wait_for(pilot, lambda: "Starting over in 20 seconds" in str(
             app.screen.countdown.render()), "the countdown")
+        app.clock.advance(19)
+        await wait_for(pilot, lambda: "Starting over in 1 second." in str(
+            app.screen.countdown.render()), "the countdown's last second")
+        assert app.screen.id == "still-there"
+        app.clock.advance(1)
         await wait_for_screen(pilot, "welcome")
         assert [screen.id for screen in app.screen_stack] == ["welcome"]
         await pilot.pause()
@@ -120,9 +129,10 @@ async def test_left_mid_visit_it_asks_then_forgets_everything(settings: Settings
 
 
 async def test_im_still_here_keeps_the_answers(settings: Settings) -> None:
-    app = kiosk(settings, idle_seconds=1, idle_warning_seconds=5)
+    app = kiosk(settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_all(pilot, SPA_VISIT, stop_at="injury")
+        app.clock.advance(61)
         await wait_for_screen(pilot, "still-there")
         await wait_for(pilot, lambda: bool(app.screen.query("#still-here")), "the button")
         await pilot.click("#still-here")  # (the touch itself already counts as an answer)
@@ -131,26 +141,36 @@ async def test_im_still_here_keeps_the_answers(settings: Settings) -> None:
 
 
 async def test_tapping_and_typing_hold_the_reset_off(settings: Settings) -> None:
-    app = kiosk(settings, idle_seconds=1, idle_warning_seconds=1)
+    app = kiosk(settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_all(pilot, SPA_VISIT, stop_at="name")
-        # Three seconds of slow typing and tapping, never a second apart.
+        # Twelve minutes of slow typing and tapping, never a minute apart.
         for step in range(12):
+            app.clock.advance(59)
             if step % 2:
                 await pilot.press("a")
             else:
                 await pilot.click("#first-name")
-            await pilot.pause(0.25)
+            app.clock.advance(59)
+            await app.check_idle()
+            await pilot.pause()
             assert app.screen.id == "questionnaire", step
         assert app.screen.query_one("#first-name", Input).value == "aaaaaa"
+        app.clock.advance(2)  # Now a whole minute without a tap.
+        await wait_for_screen(pilot, "still-there")
 
 
 async def test_the_result_screen_returns_to_welcome_by_itself(settings: Settings) -> None:
-    app = kiosk(settings, result_seconds=1, idle_seconds=1)
+    app = kiosk(settings)  # The result stays 90 s.
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_all(pilot, SPA_VISIT)
         await tap(pilot, "#next")
         await wait_for_screen(pilot, "result")
+        app.clock.advance(89)
+        app.screen.tick()
+        await pilot.pause()
+        assert app.screen.id == "result", "gone before its time"
+        app.clock.advance(1)
         await wait_for_screen(pilot, "welcome")
         assert [screen.id for screen in app.screen_stack] == ["welcome"]
 

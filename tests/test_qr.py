@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from textual.geometry import Region
 
-from kiosk.app import make_app
 from kiosk.qr import QUIET_ZONE, aftercare_url, qr_matrix, qr_text
 from kiosk.settings import Settings
+from screens.app import make_app
 from screens.widgets import QRCode
-from tests.conftest import fixed_clock
+from tests.conftest import fake_clock
 from tests.qrimage import decode, strips_to_image, text_to_image
 from tests.visit import MEDICAL_VISIT, SPA_VISIT, answer_all, tap, wait_for_screen
 
@@ -38,7 +38,7 @@ def test_half_block_text_decodes(url: str) -> None:
 async def test_result_screen_qr_decodes_to_the_aftercare_url(
     settings: Settings, visit: dict, kind: str
 ) -> None:
-    app = make_app(settings, clock=fixed_clock)
+    app = make_app(settings, clock=fake_clock())
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_all(pilot, visit)
         await tap(pilot, "#next")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.app import make_app
 from kiosk.settings import Settings
-from tests.conftest import fixed_clock
+from screens.app import make_app
+from tests.conftest import fake_clock, fixed_clock
 from tests.visit import MEDICAL_VISIT, SPA_VISIT, answer_all, tap, wait_for, wait_for_screen
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40), "240x70": (240, 70)}
@@ -111,7 +111,7 @@ async def _settled(pilot, steps) -> None:
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("steps", SCREENS, ids=[s.__name__ for s in SCREENS])
 def test_screen(snap_compare, settings: Settings, steps, size: str) -> None:
-    app = make_app(settings, clock=fixed_clock)
+    app = make_app(settings, clock=fake_clock())
 
     async def run_before(pilot) -> None:
         await _settled(pilot, steps)
@@ -134,7 +134,7 @@ def test_screen_look(snap_compare, settings: Settings, steps, look: str, size: s
     """The other themes and the large-text layout (dark is test_screen)."""
     from dataclasses import replace
 
-    app = make_app(replace(settings, **LOOKS[look]), clock=fixed_clock)
+    app = make_app(replace(settings, **LOOKS[look]), clock=fake_clock())
 
     async def run_before(pilot) -> None:
         await _settled(pilot, steps)
@@ -146,10 +146,10 @@ def test_screen_look(snap_compare, settings: Settings, steps, look: str, size: s
 
 
 def _staff_app(settings: Settings, *, signed_in: bool = True):
-    from kiosk.app import StaffApp
     from kiosk.content import load_content
+    from screens.staff_app import StaffApp
 
-    return StaffApp(settings, load_content(), fixed_clock, signed_in=signed_in)
+    return StaffApp(settings, load_content(), fake_clock(), signed_in=signed_in)
 
 
 def _seeded(settings: Settings, hostile: bool = False) -> None:
@@ -264,7 +264,7 @@ def test_kiosk_staff_menu(snap_compare, settings: Settings, size: str) -> None:
     from kiosk.pin import StaffPin
 
     StaffPin(settings.data_dir).set("2468")
-    app = make_app(settings, clock=fixed_clock)
+    app = make_app(settings, clock=fake_clock())
 
     async def run_before(pilot) -> None:
         await kiosk_staff_menu(pilot)

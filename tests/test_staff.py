@@ -20,24 +20,25 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from kiosk.app import StaffApp, make_app
 from kiosk.audit import AuditLog
 from kiosk.cli import main
+from kiosk.clock import SYSTEM_CLOCK, FakeClock, SystemClock
 from kiosk.content import load_content
 from kiosk.frontdesk import printable, spreadsheet_safe
 from kiosk.pin import StaffPin
 from kiosk.settings import Settings
 from kiosk.store import CheckInStore
-from tests.conftest import FIXED_NOW, fixed_clock
+from screens.app import make_app
+from screens.staff_app import StaffApp
+from tests.conftest import FIXED_NOW, fake_clock
 from tests.test_store import checkin
 from tests.visit import tap, wait_for, wait_for_screen
 
 CONTENT = load_content()
 PIN = "2468"
-HEALTH = {"id": "pregnancy", "kind": "health", "question": "health",
-          "staff": "Pregnant: ask which trimester"}
-DESK = {"id": "accident_claim", "kind": "desk", "question": "injury",
-        "staff": "Accident: ask for the claim number"}
+# Answers that the real rules flag: for the health screen, and for the desk.
+PREGNANT = {"health": ["pregnancy"]}
+CAR_ACCIDENT = {"injury": "car_accident", "referral": "yes"}
 
 # What a client, or a tampered file, might put where a name goes.
 HOSTILE = [
@@ -50,16 +51,6 @@ HOSTILE = [
     "e\u0301\u0327\u0308",
     "\u202eevil\u202c",
 ]
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime = FIXED_NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture
@@ -76,15 +67,16 @@ def seed(store: CheckInStore) -> dict[str, str]:
 
     return {
         "ann": add("Ann", 50),
-        "zoe": add("Zoë", 30, flags=[HEALTH]),
-        "bo": add("Bo", 10, flags=[HEALTH, DESK]),
+        "zoe": add("Zoë", 30, answers=PREGNANT),
+        "bo": add("Bo", 10, answers={**PREGNANT, **CAR_ACCIDENT}),
         "cy": add("Cy", 5, status="done"),
         "old": add("Annabel", 40 * 24 * 60),
     }
 
 
-def staff_app(settings: Settings, *, signed_in: bool = True, clock=fixed_clock) -> StaffApp:
-    return StaffApp(settings, CONTENT, clock, signed_in=signed_in)
+def staff_app(settings: Settings, *, signed_in: bool = True,
+              clock: FakeClock | SystemClock | None = None) -> StaffApp:
+    return StaffApp(settings, CONTENT, clock or fake_clock(), signed_in=signed_in)
 
 
 def table_rows(app: StaffApp) -> list[list[str]]:
@@ -130,8 +122,10 @@ async def test_todays_queue_flags_in_words_and_the_detail_flagged_first(
         lines = detail(app).splitlines()
         # Flagged answers come first, each under what staff must know.
         assert lines[2:6] == [
-            "! Desk: Accident: ask for the claim number", "Injury or accident: No",
-            "⚠ Health: Pregnant: ask which trimester", "Health: None of these"]
+            "! Desk: Accident: an insurance claim usually needs a referral and a claim number.",
+            "Injury or accident: Yes, a car accident",
+            "⚠ Health: Pregnancy: adapt technique and positioning; tell the therapist.",
+            "Health: Pregnancy"]
         assert "Name: Bo K." in lines[6:]
         assert len(lines) == 2 + 11 + 2
 
@@ -186,7 +180,7 @@ async def test_filters_and_a_name_search_across_all_history(staff_settings: Sett
 async def test_live_a_save_in_another_process_and_a_change_elsewhere_show_up(
     staff_settings: Settings,
 ) -> None:
-    app = staff_app(staff_settings, clock=lambda: datetime.now(UTC))
+    app = staff_app(staff_settings, clock=SYSTEM_CLOCK)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_screen(pilot, "staff")
         await wait_for(pilot, lambda: "0 today" in str(
@@ -310,7 +304,7 @@ async def test_staff_sign_in_and_a_lockout_that_survives_a_restart(
     staff_settings: Settings,
 ) -> None:
     StaffPin(staff_settings.data_dir).set(PIN)
-    clock = Clock()
+    clock = fake_clock()
     app = staff_app(staff_settings, signed_in=False, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, "pin-pad")
@@ -321,12 +315,12 @@ async def test_staff_sign_in_and_a_lockout_that_survives_a_restart(
         await wait_for(pilot, lambda: "Try again in 60 s" in pin_message(app), "the lock")
         assert app.screen.query_one("#pin-ok", Button).disabled
     # A restart doesn't lift it: the right PIN is refused while locked.
-    clock.now += timedelta(seconds=30)
-    assert StaffPin(staff_settings.data_dir, clock).check(PIN).locked_seconds == 30
+    clock.advance(30)
+    assert StaffPin(staff_settings.data_dir, clock.now).check(PIN).locked_seconds == 30
     app = staff_app(staff_settings, signed_in=False, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "Try again in 30 s" in pin_message(app), "still locked")
-        clock.now += timedelta(seconds=31)
+        clock.advance(31)
         await wait_for(pilot, lambda: not app.screen.query_one("#pin-ok").disabled, "open")
         await enter_pin(pilot, PIN)
         await wait_for_screen(pilot, "staff")
@@ -389,7 +383,8 @@ def test_export_round_trips_with_hostile_names(data_dir: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "kiosk", "export", "--data-dir", str(data_dir)],
                           capture_output=True, check=False)
     rows = list(csv.reader(io.StringIO(done.stdout.decode("utf-8"), newline="")))
-    assert rows[0][:6] == ["id", "created_at", "name", "recommendation", "flags", "status"]
+    assert rows[0][:6] == ["id", "created_at", "client", "recommendation", "flags", "status"]
+    assert len(set(rows[0])) == len(rows[0]), "every column name once"
     exported = {row[0]: row[2] for row in rows[1:]}
     for record in records:
         name = record["answers"]["name"]["first"] + " Q."
@@ -432,7 +427,7 @@ async def tap_clinic_name(pilot, times: int) -> None:
 async def test_five_taps_on_the_clinic_name_open_the_pin_pad(staff_settings: Settings) -> None:
     StaffPin(staff_settings.data_dir).set(PIN)
     seed(CheckInStore(staff_settings.data_dir))
-    app = make_app(staff_settings, clock=fixed_clock)
+    app = make_app(staff_settings, clock=fake_clock())
     async with app.run_test(size=(80, 24)) as pilot:
         await tap_clinic_name(pilot, 4)
         await pilot.pause(0.1)
@@ -464,23 +459,31 @@ async def test_the_pin_pad_and_staff_screens_on_the_kiosk_close_when_left(
     staff_settings: Settings,
 ) -> None:
     StaffPin(staff_settings.data_dir).set(PIN)
-    app = make_app(staff_settings, clock=fixed_clock)
-    app.PIN_IDLE_SECONDS = 0.5
-    app.STAFF_IDLE_SECONDS = 1.0
+    app = make_app(staff_settings, clock=fake_clock())
     async with app.run_test(size=(80, 24)) as pilot:
         await tap_clinic_name(pilot, 5)
         await wait_for_screen(pilot, "pin-pad")
-        await wait_for_screen(pilot, "welcome")  # No tap for half a second.
+        app.clock.advance(app.PIN_IDLE_SECONDS)
+        app.screen.tick()
+        await pilot.pause()
+        assert app.screen.id == "pin-pad", "gave up before its time"
+        app.clock.advance(1)
+        await wait_for_screen(pilot, "welcome")  # No tap for half a minute.
         await tap_clinic_name(pilot, 5)
         await enter_pin(pilot, PIN)
         await tap(pilot, "#menu-review")
         await wait_for_screen(pilot, "staff")
+        app.clock.advance(app.STAFF_IDLE_SECONDS)
+        await app.check_idle()
+        await pilot.pause()
+        assert app.screen.id == "staff", "closed before its time"
+        app.clock.advance(1)
         await wait_for_screen(pilot, "welcome")  # Left alone: back to Welcome.
         assert len(app.screen_stack) == 1
 
 
 async def test_without_a_pin_the_gesture_says_how_to_set_one(staff_settings: Settings) -> None:
-    app = make_app(staff_settings, clock=fixed_clock)
+    app = make_app(staff_settings, clock=fake_clock())
     async with app.run_test(size=(80, 24)) as pilot:
         await tap_clinic_name(pilot, 5)
         await wait_for_screen(pilot, "choice")
@@ -557,3 +560,68 @@ def test_the_staff_command_has_help() -> None:
             main([command, "--help"])
         assert done.value.code == 0
     assert os.environ.get("KIOSK_CONFIG") is None
+
+
+# -- Staff actions: one function each, the same from the command line and the app --------
+
+
+async def test_the_app_and_the_command_line_export_the_same_bytes(
+    staff_settings: Settings,
+) -> None:
+    seed(CheckInStore(staff_settings.data_dir))
+    for kind in ("csv", "json"):
+        app = staff_app(staff_settings)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await open_staff(pilot)
+            await pilot.press("e")
+            await wait_for_screen(pilot, "choice")
+            await tap(pilot, f"#choice-{kind}")
+            await wait_for(pilot, lambda k=kind: any(staff_settings.export_dir.glob(f"*.{k}")),
+                           "the file")
+        [from_app] = staff_settings.export_dir.glob(f"*.{kind}")
+        from_cli = staff_settings.export_dir / f"cli.{kind}"
+        done = run_cli(["export", "--format", kind, "--since", "2026-11-27", "--until",
+                        "2026-11-27", "--output", str(from_cli)], staff_settings.data_dir)
+        assert done.returncode == 0, done.stderr
+        assert from_app.read_bytes() == from_cli.read_bytes()
+        modes = {stat.S_IMODE(path.stat().st_mode) for path in (from_app, from_cli)}
+        assert modes == {0o600}
+
+
+def test_an_export_never_replaces_a_file_unasked_nor_follows_a_link(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    seed(CheckInStore(data_dir))
+    existing = tmp_path / "checkins.csv"
+    existing.write_text("the clinic's own notes\n")
+    existing.chmod(0o644)
+    done = run_cli(["export", "--output", str(existing)], data_dir)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1 and "--force" in done.stderr
+    assert existing.read_text() == "the clinic's own notes\n", "nothing was written"
+    done = run_cli(["export", "--output", str(existing), "--force"], data_dir)
+    assert done.returncode == 0, done.stderr
+    assert existing.read_bytes().startswith(b'\xef\xbb\xbf"id"')
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o600, "replaced, not kept at 0644"
+    # A symlink where the export goes: never followed, with or without --force.
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("not yours\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    assert run_cli(["export", "--output", str(link)], data_dir).returncode == 2
+    assert run_cli(["export", "--output", str(link), "--force"], data_dir).returncode == 0
+    assert target.read_text() == "not yours\n" and not link.is_symlink()
+    assert not list(tmp_path.glob(".*.tmp")), "no temporary file left behind"
+
+
+def test_every_csv_column_has_its_own_name() -> None:
+    from kiosk.content import Question
+    from kiosk.frontdesk import export_columns
+
+    header = export_columns(CONTENT.questions)
+    assert len(set(header)) == len(header), header
+    assert header.count("name") == 1, "the name question's column, once"
+    # A clinic's question may share its id with one of the record's own columns.
+    clash = (*CONTENT.questions, Question("status", "single", "Status", "Status?"))
+    header = export_columns(clash)
+    assert len(set(header)) == len(header) and header[-1] == "answer:status"

@@ -20,16 +20,15 @@ from pathlib import Path
 
 import pytest
 
-import kiosk.storage
 import kiosk.store
 from kiosk.audit import AuditLog
 from kiosk.checkin import clean_answers, new_record
 from kiosk.cli import main
 from kiosk.content import load_content
-from kiosk.maintenance import prepare_store
-from kiosk.rules import recommend
+from kiosk.maintenance import doctor, prepare_store
+from kiosk.rules import flags, recommend
 from kiosk.settings import load_settings
-from kiosk.store import CheckInStore, StoreError
+from kiosk.store import CheckInStore, StoreError, _atomic_storage
 from tests.conftest import FIXED_NOW, fixed_clock
 from tests.store_worker import WORKERS, shared_id, status_for
 from tests.visit import SPA_VISIT
@@ -38,11 +37,14 @@ CONTENT = load_content()
 WORKER = Path(__file__).with_name("store_worker.py")
 
 
-def checkin(first: str = "Ann", when: datetime = FIXED_NOW, **extra: object) -> dict:
-    """A check-in as the kiosk would save it, made at `when`."""
-    answers = clean_answers(CONTENT.questions,
-                            {**SPA_VISIT, "name": {"first": first, "last_initial": "K"}})
-    record = new_record(answers, recommend(CONTENT.rules, answers), (), now=when)
+def checkin(first: str = "Ann", when: datetime = FIXED_NOW, *,
+            answers: dict | None = None, **extra: object) -> dict:
+    """A check-in as the kiosk would save it, made at `when`: a spa visit,
+    but for `answers`, recommended and flagged by the real rules."""
+    given = clean_answers(CONTENT.questions, {
+        **SPA_VISIT, "name": {"first": first, "last_initial": "K"}, **(answers or {})})
+    record = new_record(given, recommend(CONTENT.rules, given), flags(CONTENT.rules, given),
+                        now=when)
     record.update(extra)
     return record
 
@@ -136,9 +138,8 @@ def test_today_is_the_clinics_local_day(data_dir: Path, pacific: None) -> None:
 
 
 def test_search_by_name_dates_status_and_flags(store: CheckInStore) -> None:
-    flag = {"id": "pregnancy", "kind": "health", "question": "health", "staff": "Pregnant"}
     a = store.add(checkin("Anna-Lise", FIXED_NOW - timedelta(days=300)))
-    b = store.add(checkin("Zoë", FIXED_NOW - timedelta(days=2), flags=[flag]))
+    b = store.add(checkin("Zoë", FIXED_NOW - timedelta(days=2), answers={"health": ["pregnancy"]}))
     c = store.add(checkin("ANNABEL", FIXED_NOW))
     store.set_status(c, "done")
 
@@ -184,7 +185,8 @@ def test_purge_and_retention_report_how_many(data_dir: Path, store: CheckInStore
     assert len(day_files(store)) == 3, "whole days older than the cutoff are deleted"
     settings = load_settings(data_dir=data_dir, environ={})
     settings = type(settings)(**{**settings.__dict__, "retention_days": 1})
-    assert prepare_store(store, settings) == ["removed 2 check-ins older than 1 day"]
+    assert prepare_store(store, AuditLog(data_dir), settings) == [
+        "removed 2 check-ins older than 1 day"]
     assert [e["action"] for e in AuditLog(data_dir).entries()] == ["retention"]
     assert AuditLog(data_dir).entries()[0]["count"] == 2
     # `kiosk purge` runs on the real clock.
@@ -223,8 +225,8 @@ def test_a_damaged_day_file_is_moved_aside_and_saving_goes_on(
     [aside] = store.quarantined()
     assert aside.name.startswith("2026-11-27.json.corrupt-2")
     assert aside.read_bytes() == damaged, "the damaged bytes are kept as they were"
-    health = store.doctor()
-    assert not health.ok and health.quarantined == [aside]
+    health = doctor(store, AuditLog(store.data_dir))
+    assert not health.ok and health.inspection.damaged == [str(aside)]
     assert main(["doctor", "--data-dir", str(store.data_dir)]) == 1
     out = capsys.readouterr().out
     assert "moved aside (did not parse): 1" in out and str(aside) in out
@@ -248,17 +250,17 @@ def test_a_failed_write_keeps_the_checkin_pending(
 
     first, second = checkin("Pending"), checkin("After")
     with monkeypatch.context() as patch:
-        patch.setattr(kiosk.storage, "write_atomically", disk_full)
+        patch.setattr(_atomic_storage(), "write", disk_full)
         with pytest.raises(StoreError) as caught:
             store.add(first)
     assert "No space left on device" in str(caught.value)
     assert "Pending" not in str(caught.value)
     assert store.get(first["id"]) is None
     assert stat.S_IMODE(store.pending_path.stat().st_mode) == 0o600
-    assert store.doctor().pending == 1
+    assert doctor(store, AuditLog(store.data_dir)).inspection.pending == 1
     store.add(second)  # The next save stores the pending one first.
     assert [r["id"] for r in store.all()] == [first["id"], second["id"]]
-    assert not store.pending_path.exists() and store.doctor().ok
+    assert not store.pending_path.exists() and doctor(store, AuditLog(store.data_dir)).ok
 
 
 def test_when_even_the_pending_file_fails_the_checkin_waits_in_memory(
@@ -269,7 +271,7 @@ def test_when_even_the_pending_file_fails_the_checkin_waits_in_memory(
 
     first = checkin("Memory")
     with monkeypatch.context() as patch:
-        patch.setattr(kiosk.storage, "write_atomically", disk_full)
+        patch.setattr(_atomic_storage(), "write", disk_full)
         patch.setattr(kiosk.store, "write_atomically", disk_full)
         with pytest.raises(StoreError):
             store.add(first)
@@ -286,7 +288,8 @@ def test_pending_checkins_are_stored_at_start(data_dir: Path) -> None:
     kept = checkin("Waiting")
     (data_dir / "pending.json").write_text(json.dumps([kept]))
     store = CheckInStore(data_dir, clock=fixed_clock)
-    assert prepare_store(store, load_settings(data_dir=data_dir, environ={})) == [
+    assert prepare_store(store, AuditLog(data_dir),
+                         load_settings(data_dir=data_dir, environ={})) == [
         "stored 1 check-in kept from failed saves"]
     assert store.get(kept["id"]) == kept and store.pending_count() == 0
 
@@ -313,7 +316,7 @@ def test_a_read_only_folder(open_dir: Path) -> None:
         for path in [store.data_dir, *store.data_dir.rglob("*")]:
             os.chown(path, 65534, 65534)
     code = (
-        "import os, sys, tinydb, kiosk.storage\n"
+        "import os, sys, tinydb, kiosk.store\n"
         "from kiosk.store import CheckInStore, StoreError\n"
         "if os.geteuid() == 0:  # Python itself lives where nobody can't read.\n"
         "    os.setgid(65534); os.setuid(65534)\n"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Label
 
-from kiosk.app import KioskApp, make_app
 from kiosk.settings import Settings
 from kiosk.store import CheckInStore
+from screens.app import KioskApp, make_app
 from screens.review import ReviewItem
 from screens.widgets import ChoiceGrid
-from tests.conftest import FIXED_NOW, fixed_clock
+from tests.conftest import FIXED_NOW, fake_clock
 from tests.visit import (
     MEDICAL_VISIT,
     SPA_VISIT,
@@ -24,7 +24,7 @@ from tests.visit import (
 
 
 def kiosk(settings: Settings) -> KioskApp:
-    return make_app(settings, clock=fixed_clock)
+    return make_app(settings, clock=fake_clock())
 
 
 async def tap_through_walkthrough(pilot) -> None:
@@ -244,14 +244,13 @@ async def test_try_again_from_the_failure_dialog(settings: Settings, blocked_dat
 
 
 async def test_done_and_timeout_return_to_welcome_with_nothing_left(settings: Settings) -> None:
-    from dataclasses import replace
-
-    app = kiosk(replace(settings, result_seconds=1))
+    app = kiosk(settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_all(pilot, MEDICAL_VISIT)
         await tap(pilot, "#next")
         await wait_for_screen(pilot, "result")
         # No button pressed: the result screen times out by itself.
+        app.clock.advance(settings.result_seconds)
         await wait_for_screen(pilot, "welcome")
         assert [type(s).__name__ for s in app.screen_stack] == ["WelcomeScreen"]
         await tap(pilot, "#start")
@@ -290,16 +289,16 @@ async def test_a_full_disk_keeps_the_checkin_pending_and_one_visit_is_one_checki
 ) -> None:
     import errno
 
-    from kiosk import storage
+    from kiosk.store import _atomic_storage
 
-    def disk_full(path, data) -> None:
+    def disk_full(storage, data) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     app = kiosk(settings)
     store = CheckInStore(settings.data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         with monkeypatch.context() as patch:
-            patch.setattr(storage, "write_atomically", disk_full)
+            patch.setattr(_atomic_storage(), "write", disk_full)
             await submit_into_failure(pilot)
             # Nothing is dropped: the check-in waits in the pending file.
             assert store.pending_count() == 1 and store.all() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.geometry import Size
 from textual.widget import Widget
 
 from kiosk.qr import qr_text
@@ -31,10 +32,10 @@ class QRCode(Widget):
         self.lines = qr_text(data)
         """The code as rows of ▀ ▄ █ and spaces."""
 
-    def get_content_width(self, container, viewport) -> int:
+    def get_content_width(self, container: Size, viewport: Size) -> int:
         return len(self.lines[0])
 
-    def get_content_height(self, container, viewport, width) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.lines)
 
     def render(self) -> Content:

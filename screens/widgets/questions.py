@@ -1,21 +1,28 @@
-"""One widget per kind of question; each gives back the client's answer."""
+"""One widget per kind of question; each gives back the client's answer.
+
+`VIEWS` is the screens' half of the kind registry (`kiosk.kinds.KINDS` is the
+domain's): a new kind adds its view here.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar, assert_never
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label
 
-from kiosk.checkin import FIRST_NAME_MAX, name_problems
-from kiosk.content import Question
+from kiosk.kinds import FIRST_NAME_MAX, QUESTION_KINDS, Question, QuestionKind, name_problems
 from screens.widgets.choice import Choice, ChoiceGrid
 
 
 class QuestionView(Vertical):
     """A question's prompt, its answer controls and a line for problems."""
+
+    typing: ClassVar[bool] = False
+    """Answered by typing: the on-screen keyboard shows with it."""
 
     def __init__(self, question: Question, answer: Any) -> None:
         super().__init__(id=f"question-{question.id}", classes=f"question -{question.kind}")
@@ -130,6 +137,8 @@ class NameInput(Input):
 class NameQuestion(QuestionView):
     """First name and last initial, each with its own problem line."""
 
+    typing = True
+
     def compose_answer(self) -> ComposeResult:
         with Horizontal(classes="name-fields"):
             with Vertical(classes="field first"):
@@ -178,10 +187,22 @@ class NameQuestion(QuestionView):
         self.query_one("#last-initial", Input).focus()
 
 
+def _view(kind: QuestionKind) -> type[QuestionView]:
+    match kind:
+        case "name":
+            return NameQuestion
+        case "consent":
+            return ConsentQuestion
+        case "single" | "multi" | "scale":
+            return ChoiceQuestion
+        case _:
+            assert_never(kind)
+
+
+VIEWS: Mapping[QuestionKind, type[QuestionView]] = {kind: _view(kind) for kind in QUESTION_KINDS}
+"""The widget that asks each kind of question."""
+
+
 def question_view(question: Question, answer: Any) -> QuestionView:
-    """The widget that asks this kind of question."""
-    if question.kind == "name":
-        return NameQuestion(question, answer)
-    if question.kind == "consent":
-        return ConsentQuestion(question, answer)
-    return ChoiceQuestion(question, answer)
+    """The widget that asks this question."""
+    return VIEWS[question.kind](question, answer)

@@ -1,11 +1,8 @@
-"""The Textual apps: the kiosk (the visit from Welcome to Result, saving) and
-the front desk's staff app."""
+"""The kiosk app: the visit from Welcome to Result, saving in a worker, and
+the staff's way in on the kiosk."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -14,6 +11,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from kiosk.audit import AuditLog
+from kiosk.clock import SYSTEM_CLOCK, Clock
 from kiosk.content import Content, load_content
 from kiosk.settings import Settings
 from screens import STYLESHEET
@@ -22,20 +21,11 @@ from screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
     from kiosk.checkin import Answers, Recommendation
-    from kiosk.store import CheckInStore
+    from kiosk.store import Store
     from screens.questionnaire import QuestionnaireScreen
 
 VISIT_SCREENS = {"walkthrough", "questionnaire", "save-failed"}
 """Where a client is mid-visit: left idle, these ask, then wipe the visit."""
-
-Clock = Callable[[], datetime]
-"""Gives the current time; tests and snapshots pass a fixed one."""
-
-
-def utc_now() -> datetime:
-    """The real clock."""
-    return datetime.now(UTC)
-
 
 class KioskApp(App[None], inherit_bindings=False):
     """The client-facing kiosk.
@@ -57,7 +47,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self,
         settings: Settings,
         content: Content,
-        clock: Clock = utc_now,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -65,14 +55,18 @@ class KioskApp(App[None], inherit_bindings=False):
         self.content = content
         """The walkthrough, questions and rules."""
         self.clock = clock
-        self.last_input = time.monotonic()
-        """When a key or a tap last came in (time.monotonic)."""
+        """Wall time for records; monotonic time for every timeout."""
+        self.audit = AuditLog(settings.data_dir, clock.now)
+        self.last_input = clock.monotonic()
+        """When a key or a tap last came in (`clock.monotonic`)."""
+        self.inputs = 0
+        """How many keys and taps have come in: any change means someone is here."""
         self.staff_open = False
         """Staff signed in on the kiosk: their screens close when left idle."""
         self.touch_keyboard = (
             settings.touch_keyboard if settings.touch_keyboard is not None else not settings.demo)
         """Whether name fields come with the on-screen keyboard."""
-        self._still_there: Screen | None = None
+        self._still_there: Screen[bool] | None = None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit":
@@ -93,35 +87,36 @@ class KioskApp(App[None], inherit_bindings=False):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.MouseUp | events.MouseScrollDown
                       | events.MouseScrollUp):
-            self.last_input = time.monotonic()
+            self.last_input = self.clock.monotonic()
+            self.inputs += 1
         await super().on_event(event)
 
     def idle_seconds(self) -> float:
         """How long since the last key or tap."""
-        return time.monotonic() - self.last_input
+        return self.clock.monotonic() - self.last_input
 
     @cached_property
-    def store(self) -> CheckInStore:
-        """Where check-ins are saved (TinyDB loads when first needed)."""
-        from kiosk.store import CheckInStore
+    def store(self) -> Store:
+        """Where check-ins are saved (loaded when first needed)."""
+        from kiosk.store import open_store
 
-        return CheckInStore(self.settings.data_dir, clock=self.clock)
+        return open_store(self.settings.data_dir, self.clock.now)
 
     def on_ready(self) -> None:
         # After the first screen is up, so disk work never delays it.
         self._prepare_store()
-        self.set_interval(0.25, self._watch_idle)
+        self.set_interval(0.25, self.check_idle)
 
     @work(thread=True, group="store")
     def _prepare_store(self) -> None:
         """Store check-ins kept from earlier failed saves; apply retention."""
         from kiosk.maintenance import prepare_store
 
-        prepare_store(self.store, self.settings)
+        prepare_store(self.store, self.audit, self.settings)
 
     def get_default_screen(self) -> WelcomeScreen:
         # Welcome is the bottom of the stack: every visit is pushed on it.
-        return WelcomeScreen(self.settings)
+        return WelcomeScreen(self.settings, self.clock)
 
     # What the welcome screen doesn't need (the later screens, rules, QR) is
     # imported when first used, so the first screen comes up sooner. Handlers
@@ -151,13 +146,13 @@ class KioskApp(App[None], inherit_bindings=False):
     def _save(self, answers: Answers, checkin_id: str) -> None:
         """Save off the UI thread; the result shows only once it is stored."""
         from kiosk.checkin import new_record
+        from kiosk.files import StoreError
         from kiosk.rules import flags, needs_front_desk, recommend
-        from kiosk.store import StoreError
 
         rules = self.content.rules
         recommendation = recommend(rules, answers)
         found = flags(rules, answers)
-        record = new_record(answers, recommendation, found, self.clock(), checkin_id)
+        record = new_record(answers, recommendation, found, self.clock.now(), checkin_id)
         try:
             self.store.add(record)
         except (StoreError, ValueError):
@@ -188,7 +183,8 @@ class KioskApp(App[None], inherit_bindings=False):
 
         url = aftercare_url(self.settings.aftercare_url, recommendation.type)
         # Replacing the questionnaire drops the answers with it.
-        self.switch_screen(ResultScreen(self.settings, recommendation, url=url, notice=notice))
+        self.switch_screen(ResultScreen(self.settings, recommendation, url=url, notice=notice,
+                                        clock=self.clock))
 
     # -- Staff on the kiosk: five taps on the clinic name, then the PIN -------
 
@@ -197,7 +193,7 @@ class KioskApp(App[None], inherit_bindings=False):
         from screens.choice import ChoiceScreen
         from screens.pin_pad import PinPadScreen
 
-        pin = StaffPin(self.settings.data_dir)
+        pin = StaffPin(self.settings.data_dir, self.clock.now)
         if not pin.is_set():
             self.push_screen(ChoiceScreen(
                 "No staff PIN is set",
@@ -210,7 +206,7 @@ class KioskApp(App[None], inherit_bindings=False):
                 self.staff_open = True
                 self._open_staff_menu()
 
-        self.push_screen(PinPadScreen(pin, where="kiosk", strict=True,
+        self.push_screen(PinPadScreen(pin, where="kiosk", clock=self.clock, strict=True,
                                       idle_seconds=self.PIN_IDLE_SECONDS), signed_in)
 
     def _open_staff_menu(self) -> None:
@@ -219,15 +215,14 @@ class KioskApp(App[None], inherit_bindings=False):
         self.push_screen(StaffMenuScreen(), self._staff_menu_chosen)
 
     def _staff_menu_chosen(self, choice: str | None) -> None:
-        from kiosk.audit import AuditLog
         from screens.staff import StaffScreen
 
         if choice == "review":
             self.push_screen(StaffScreen(
-                self.store, self.content.questions, self.settings.clinic_name,
+                self.store, self.audit, self.content.questions, self.settings.clinic_name,
                 export_dir=self.settings.export_dir, closable=True, clock=self.clock))
         elif choice == "exit":
-            AuditLog(self.settings.data_dir, self.clock).record("kiosk-exit")
+            self.audit.record("kiosk-exit")
             self.exit()
         else:
             self.staff_open = False
@@ -235,9 +230,10 @@ class KioskApp(App[None], inherit_bindings=False):
     async def on_staff_screen_closed(self) -> None:
         await self.back_to_welcome()
 
-    async def _watch_idle(self) -> None:
+    async def check_idle(self) -> None:
         """Nobody at the kiosk: close staff screens; mid-visit, ask first,
-        then wipe the visit. Any key or tap holds it off."""
+        then wipe the visit. Any key or tap holds it off. Runs four times a
+        second (tests call it after moving the clock)."""
         if len(self.screen_stack) < 1 or not self.is_running:
             return  # Closing down.
         idle = self.idle_seconds()
@@ -258,7 +254,7 @@ class KioskApp(App[None], inherit_bindings=False):
                     # question can't be asked again on a screen about to go.
                     self.call_later(self.back_to_welcome)
 
-            self._still_there = StillThereScreen(self.settings.idle_warning_seconds)
+            self._still_there = StillThereScreen(self.settings.idle_warning_seconds, self.clock)
             self.push_screen(self._still_there, answered)
 
     async def on_result_screen_done(self) -> None:
@@ -278,55 +274,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._still_there = None
 
 
-class StaffApp(App[None]):
-    """The front desk's app, `kiosk staff`: the PIN, then the live queue.
-    Runs beside any number of kiosks on the same data folder."""
-
-    CSS_PATH = STYLESHEET
-    TITLE = "Front desk"
-    ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
-
-    def __init__(self, settings: Settings, content: Content, clock: Clock = utc_now,
-                 *, signed_in: bool = False) -> None:
-        """`signed_in` skips the PIN: for tests and benchmarks only."""
-        from kiosk.store import CheckInStore
-
-        super().__init__()
-        self.settings = settings
-        self.content = content
-        self.clock = clock
-        self.store = CheckInStore(settings.data_dir, clock=clock)
-        self.signed_in = signed_in
-
-    def on_mount(self) -> None:
-        from kiosk.pin import StaffPin
-        from screens.pin_pad import PinPadScreen
-        from screens.staff import StaffScreen
-
-        staff = StaffScreen(self.store, self.content.questions, self.settings.clinic_name,
-                            export_dir=self.settings.export_dir, clock=self.clock)
-        if self.signed_in:
-            self.push_screen(staff)
-            return
-
-        def signed_in(ok: bool | None) -> None:
-            if ok:
-                self.push_screen(staff)
-            else:
-                self.exit()
-
-        # Over the app's blank default screen: nothing shows before the PIN.
-        self.push_screen(PinPadScreen(StaffPin(self.settings.data_dir, self.clock),
-                                      where="staff", cancel_label="Quit"), signed_in)
-
-
-def make_staff_app(settings: Settings, clock: Clock = utc_now) -> StaffApp:
-    """The staff app for these settings (raises ContentError for bad content)."""
-    return StaffApp(settings, load_content(settings.content_folder), clock)
-
-
-def make_app(settings: Settings, clock: Clock = utc_now) -> KioskApp:
+def make_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> KioskApp:
     """The kiosk for these settings; the command line and the tests use it.
 
     Raises:

@@ -1,0 +1,117 @@
+"""Staff actions, one function each, shared by the command line and the staff
+screen: export to a file, erase, move a check-in along. Each is audited."""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import Any, Literal
+
+from kiosk.audit import AuditLog
+from kiosk.files import fsync_dir
+from kiosk.frontdesk import export_text
+from kiosk.kinds import Question
+from kiosk.store import Store
+
+ExportFormat = Literal["csv", "json"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json")
+
+
+class ExportExists(FileExistsError):
+    """The export's file is there already, and replacing it was not asked for."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(errno.EEXIST, "already exists", str(path))
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{self.path} already exists: nothing was written (--force replaces it)"
+
+
+def export_bytes(records: Sequence[Mapping[str, Any]], questions: Sequence[Question],
+                 kind: ExportFormat) -> bytes:
+    """The export file's bytes. A CSV starts with a byte-order mark, which
+    tells a spreadsheet it is UTF-8."""
+    text = export_text(records, questions, kind)
+    return text.encode("utf-8-sig" if kind == "csv" else "utf-8")
+
+
+def export_to_file(
+    records: Sequence[Mapping[str, Any]],
+    questions: Sequence[Question],
+    kind: ExportFormat,
+    path: Path,
+    audit: AuditLog,
+    *,
+    force: bool = False,
+) -> int:
+    """Write check-ins to `path` (health data: mode 0600, this user only);
+    returns how many.
+
+    The file is written whole beside its target and then moved into place,
+    so nobody ever reads half an export. An existing file (or a symlink: it
+    is never followed) is replaced only with `force`.
+
+    Raises:
+        ExportExists: if `path` exists and `force` is not given.
+        OSError: if the folder can't be written.
+    """
+    data = export_bytes(records, questions, kind)
+    folder = path.parent
+    if not force and os.path.lexists(path):
+        raise ExportExists(path)
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:  # mkstemp makes it 0600.
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        if force:
+            os.replace(temporary, path)  # Replaces a symlink itself, never its target.
+        else:
+            _move_without_replacing(Path(temporary), path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+    fsync_dir(folder)
+    audit.record("export", count=len(records))
+    return len(records)
+
+
+def _move_without_replacing(temporary: Path, path: Path) -> None:
+    """Rename, failing if `path` appeared meanwhile (a hard link does that
+    atomically, where the file system has them)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise ExportExists(path) from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+        # No hard links here (a FAT memory stick): check, then rename.
+        if os.path.lexists(path):
+            raise ExportExists(path) from None
+        os.rename(temporary, path)
+        return
+    os.unlink(temporary)
+
+
+def erase(store: Store, audit: AuditLog, checkin_id: str) -> bool:
+    """Erase one check-in for good; False if there was none with that id."""
+    erased = store.delete(checkin_id)
+    if erased:
+        audit.record("erase", checkin_id=checkin_id)
+    return erased
+
+
+def set_status(store: Store, audit: AuditLog, checkin_id: str, status: str) -> bool:
+    """Move a check-in along; False if it is gone."""
+    changed = store.set_status(checkin_id, status)
+    if changed:
+        audit.record(f"status-{status}", checkin_id=checkin_id)
+    return changed

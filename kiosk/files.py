@@ -1,0 +1,101 @@
+"""Files the program writes and reads back: atomic replace, a lock across
+processes, and strict parsing of TinyDB's JSON. Nothing here knows what a
+check-in is."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+LOCK_FILE = ".lock"
+
+TinyDBData = dict[str, dict[str, Any]]
+"""A TinyDB file: table name to document id to document."""
+
+
+class StoreError(Exception):
+    """Data could not be read or written; the message holds no answers."""
+
+
+class DamagedFile(StoreError):
+    """A data file that does not parse as what it should be."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path.name} does not parse")
+        self.path = path
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or an unlink in `folder` survive a power cut."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def data_lock(data_dir: Path, name: str = LOCK_FILE) -> Iterator[None]:
+    """An exclusive lock on a file in the data folder, across processes and
+    threads (flock locks belong to each open file, not to the process)."""
+    fd = os.open(Path(data_dir) / name, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # Closing releases the lock.
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves the old or the new file.
+
+    The new file is made 0600 (mkstemp), written and fsynced beside the old
+    one, then renamed over it: a symlink at `path` is replaced, never followed.
+    """
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
+    fsync_dir(path.parent)
+
+
+def parse_tinydb(path: Path, data: bytes) -> TinyDBData | None:
+    """A TinyDB file's contents from its bytes; None if it was never written.
+
+    Raises:
+        DamagedFile: if it is not JSON of TinyDB's shape.
+    """
+    if not data.strip():
+        return None  # Never written: nothing to lose.
+    try:
+        parsed = json.loads(data)
+    except ValueError:
+        raise DamagedFile(path) from None
+    if not isinstance(parsed, dict) or not all(
+        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+        for table in parsed.values()
+    ):
+        raise DamagedFile(path)
+    return parsed
+
+
+def read_tinydb(path: Path) -> TinyDBData | None:
+    """A TinyDB file's contents; None if it is missing or empty."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return parse_tinydb(path, data)

@@ -1,0 +1,61 @@
+"""The front desk's app, `kiosk staff`: the PIN, then the live queue."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from kiosk.audit import AuditLog
+from kiosk.clock import SYSTEM_CLOCK, Clock
+from kiosk.content import Content, load_content
+from kiosk.settings import Settings
+from kiosk.store import open_store
+from screens import STYLESHEET
+
+
+class StaffApp(App[None]):
+    """Runs beside any number of kiosks on the same data folder."""
+
+    CSS_PATH = STYLESHEET
+    TITLE = "Front desk"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(self, settings: Settings, content: Content, clock: Clock = SYSTEM_CLOCK,
+                 *, signed_in: bool = False) -> None:
+        """`signed_in` skips the PIN: for tests and benchmarks only."""
+        super().__init__()
+        self.settings = settings
+        self.content = content
+        self.clock = clock
+        self.store = open_store(settings.data_dir, clock.now)
+        self.audit = AuditLog(settings.data_dir, clock.now)
+        self.signed_in = signed_in
+
+    def on_mount(self) -> None:
+        from kiosk.pin import StaffPin
+        from screens.pin_pad import PinPadScreen
+        from screens.staff import StaffScreen
+
+        staff = StaffScreen(self.store, self.audit, self.content.questions,
+                            self.settings.clinic_name, export_dir=self.settings.export_dir,
+                            clock=self.clock)
+        if self.signed_in:
+            self.push_screen(staff)
+            return
+
+        def signed_in(ok: bool | None) -> None:
+            if ok:
+                self.push_screen(staff)
+            else:
+                self.exit()
+
+        # Over the app's blank default screen: nothing shows before the PIN.
+        self.push_screen(PinPadScreen(StaffPin(self.settings.data_dir, self.clock.now),
+                                      where="staff", clock=self.clock, cancel_label="Quit"),
+                         signed_in)
+
+
+def make_staff_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> StaffApp:
+    """The staff app for these settings (raises ContentError for bad content)."""
+    return StaffApp(settings, load_content(settings.content_folder), clock)
