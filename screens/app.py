@@ -105,7 +105,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def on_ready(self) -> None:
         # After the first screen is up, so disk work never delays it.
         self._prepare_store()
-        self.set_interval(0.25, self.check_idle)
+        self.set_interval(0.25, self.reset_if_idle)
 
     @work(thread=True, group="store")
     def _prepare_store(self) -> None:
@@ -230,7 +230,7 @@ class KioskApp(App[None], inherit_bindings=False):
     async def on_staff_screen_closed(self) -> None:
         await self.back_to_welcome()
 
-    async def check_idle(self) -> None:
+    async def reset_if_idle(self) -> None:
         """Nobody at the kiosk: close staff screens; mid-visit, ask first,
         then wipe the visit. Any key or tap holds it off. Runs four times a
         second (tests call it after moving the clock)."""

@@ -95,7 +95,7 @@ async def test_left_mid_visit_it_asks_then_forgets_everything(settings: Settings
         await answer_all(pilot, visit, stop_at="focus")
         del visit
         app.clock.advance(59)
-        await app.check_idle()
+        await app.reset_if_idle()
         assert app.screen.id == "questionnaire", "asked before the idle time was up"
         app.clock.advance(2)
         await wait_for_screen(pilot, "still-there")
@@ -152,7 +152,7 @@ async def test_tapping_and_typing_hold_the_reset_off(settings: Settings) -> None
             else:
                 await pilot.click("#first-name")
             app.clock.advance(59)
-            await app.check_idle()
+            await app.reset_if_idle()
             await pilot.pause()
             assert app.screen.id == "questionnaire", step
         assert app.screen.query_one("#first-name", Input).value == "aaaaaa"

@@ -474,7 +474,7 @@ async def test_the_pin_pad_and_staff_screens_on_the_kiosk_close_when_left(
         await tap(pilot, "#menu-review")
         await wait_for_screen(pilot, "staff")
         app.clock.advance(app.STAFF_IDLE_SECONDS)
-        await app.check_idle()
+        await app.reset_if_idle()
         await pilot.pause()
         assert app.screen.id == "staff", "closed before its time"
         app.clock.advance(1)
