@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import random
+import select
 import shutil
 import signal
 import stat
@@ -389,8 +390,9 @@ def test_kill_9_at_random_moments_loses_nothing(data_dir: Path) -> None:
         assert child.stdout.readline() == b"ready\n"
         for _ in range(chance.randrange(0, 12)):
             promised.add(child.stdout.readline().decode().strip())
-        # A random extra moment (0-5 ms) so kills land at every step of a save.
-        time.sleep(chance.uniform(0, 0.005))
+        # Kill at a random moment (up to 5 ms on) of the save under way, or as
+        # its id is printed, whichever comes first: kills land at every step.
+        select.select([child.stdout], [], [], chance.uniform(0, 0.005))
         child.send_signal(signal.SIGKILL)
         rest = child.stdout.read()
         child.wait()

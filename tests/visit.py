@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any, assert_never
 
 from textual.pilot import Pilot
 from textual.widgets import Button
@@ -81,18 +82,22 @@ async def type_text(pilot: Pilot, text: str) -> None:
     await pilot.press(*("space" if char == " " else char for char in text))
 
 
-async def answer_by_taps(pilot: Pilot, question_id: str, answer: object) -> None:
+async def answer_by_taps(pilot: Pilot, question_id: str, answer: Any) -> None:
     """Answer the question on screen by tapping (typing only for the name)."""
-    if question_id == "name":
-        await tap(pilot, "#first-name")
-        await type_text(pilot, answer["first"])
-        await tap(pilot, "#last-initial")
-        await type_text(pilot, answer["last_initial"])
-    elif question_id == "consent":
-        await tap(pilot, "#choice-consent-yes")
-    else:
-        for value in answer if isinstance(answer, list) else [answer]:
-            await tap(pilot, f"#choice-{question_id}-{value}")
+    question = pilot.app.content.question(question_id)  # type: ignore[attr-defined]
+    match question.kind:
+        case "name":
+            await tap(pilot, "#first-name")
+            await type_text(pilot, answer["first"])
+            await tap(pilot, "#last-initial")
+            await type_text(pilot, answer["last_initial"])
+        case "consent":
+            await tap(pilot, f"#choice-{question_id}-yes")
+        case "single" | "multi" | "scale":
+            for value in answer if isinstance(answer, list) else [answer]:
+                await tap(pilot, f"#choice-{question_id}-{value}")
+        case _:
+            assert_never(question.kind)
     await tap(pilot, "#next")
 
 

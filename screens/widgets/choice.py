@@ -22,6 +22,29 @@ class Choice(Widget):
 
     selected: reactive[bool] = reactive(False)
 
+    DEFAULT_CSS = """
+    Choice {
+        height: auto;
+        min-height: 4;
+        border: tall $panel-lighten-2;
+        background: $panel;
+        padding: 0 1;
+    }
+    Choice.-selected {
+        border: tall $accent;
+        background: $accent 30%;
+        text-style: bold;
+    }
+    Choice.-cursor {
+        border: tall $secondary;
+        background-tint: $foreground 15%;
+        text-style: underline;
+    }
+    Choice.-selected.-cursor {
+        text-style: bold underline;
+    }
+    """
+
     class Tapped(Message):
         """The client tapped a choice."""
 
@@ -62,6 +85,15 @@ class ChoiceGrid(Grid, can_focus=True):
 
     cursor: reactive[int] = reactive(0)
     """The highlighted choice, for the keyboard."""
+
+    DEFAULT_CSS = """
+    ChoiceGrid {
+        height: auto;
+        grid-gutter: 0 1;
+        grid-rows: auto;
+        margin-top: 1;
+    }
+    """
 
     class Changed(Message):
         """The picked answers changed."""

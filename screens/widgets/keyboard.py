@@ -28,6 +28,25 @@ class Key(Widget):
 
     can_focus = False
 
+    DEFAULT_CSS = """
+    Key {
+        width: 1fr;
+        height: 3;
+        border: tall $panel-lighten-2;
+        background: $panel;
+        content-align: center middle;
+        text-style: bold;
+    }
+    Key.-wide {
+        column-span: 2;
+        width: 100%;
+    }
+    Key.-down {
+        background: $accent;
+        color: $background;
+    }
+    """
+
     class Pressed(Message):
         """A key was tapped."""
 
@@ -55,6 +74,17 @@ class TouchKeyboard(Grid):
     """Types into the focused text field, through `Typed` messages."""
 
     page: reactive[str] = reactive(LETTERS, recompose=True)
+
+    DEFAULT_CSS = """
+    TouchKeyboard {
+        grid-size: 8;
+        grid-rows: 3;
+        grid-gutter: 0;
+        height: 12;
+        width: 100%;
+        background: $background;
+    }
+    """
 
     class Typed(Message):
         """Text to insert, or None for a backspace."""

@@ -11,6 +11,21 @@ from textual.widgets import Button, Static
 class ScrollControls(Vertical):
     """Shown only while `target` has more than fits; ▲/▼ scroll it a page."""
 
+    DEFAULT_CSS = """
+    ScrollControls {
+        width: 10;
+        height: 1fr;
+    }
+    ScrollControls Button {
+        width: 10;
+        min-width: 10;
+        height: 3;
+    }
+    ScrollControls .scroll-gap {
+        height: 1fr;
+    }
+    """
+
     def __init__(self, target: str, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="scroll-controls")
         self.target = target

@@ -11,6 +11,31 @@ from textual.widgets import Label
 class TopBar(Horizontal):
     """Clinic name on the left; where the client is, and DEMO, on the right."""
 
+    DEFAULT_CSS = """
+    TopBar {
+        dock: top;
+        height: 1;
+        background: $primary;
+        color: $text;
+        padding: 0 1;
+    }
+    TopBar #clinic-name {
+        width: 1fr;
+        text-style: bold;
+    }
+    TopBar #step {
+        width: auto;
+    }
+    TopBar #demo-mark {
+        width: auto;
+        margin-left: 2;
+        padding: 0 1;
+        background: $warning;
+        color: $background;
+        text-style: bold;
+    }
+    """
+
     step: reactive[str] = reactive("")
     """Where the client is, such as "Question 3 of 11"."""
 
