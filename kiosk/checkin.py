@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from kiosk.content import FLAG_KINDS
 from kiosk.kinds import (
     FIRST_NAME_MAX,
     NOT_ANSWERED,
@@ -118,3 +119,87 @@ def client_name(record: Mapping[str, Any]) -> str:
             initial = str(answer.get("last_initial", ""))
             return f"{first} {initial}." if initial else first
     return ""
+
+
+# -- The record's schema, checked at every door ------------------------------------
+
+_RECORD_KEYS = {"id", "created_at", "answers", "recommendation", "flags", "status",
+                "status_at"}
+
+
+class BadRecord(ValueError):
+    """A check-in that is not of the stored shape; names the field, never a value."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"check-in field '{field}' {problem}")
+        self.field = field
+
+
+def _moment(record: Mapping[str, Any], field: str) -> datetime:
+    value = record.get(field)
+    if not isinstance(value, str):
+        raise BadRecord(field, "is not a date and time")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise BadRecord(field, "is not an ISO date and time") from None
+    if moment.tzinfo is None:
+        raise BadRecord(field, "has no time zone")
+    return moment
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _answer_ok(answer: Any) -> bool:
+    if answer is None or isinstance(answer, bool | str):
+        return True
+    if isinstance(answer, int):
+        return -1_000_000 < answer < 1_000_000
+    if isinstance(answer, list):
+        return all(_is_text(item) for item in answer)
+    if isinstance(answer, dict):
+        return set(answer) == {"first", "last_initial"} and all(
+            _is_text(part) for part in answer.values())
+    return False
+
+
+def check_record(record: Any) -> None:
+    """Raise `BadRecord` unless `record` has the shape a check-in is stored in.
+
+    Checked when a record is written and again when it is read: a hand-edited
+    or damaged record is skipped and reported, never drawn or exported.
+    """
+    if not isinstance(record, Mapping):
+        raise BadRecord("(record)", "is not a table of fields")
+    unknown = sorted(set(record) - _RECORD_KEYS, key=str)
+    if unknown:
+        raise BadRecord(str(unknown[0])[:40], "is not a check-in field")
+    checkin_id = record.get("id")
+    try:
+        uuid.UUID(checkin_id if isinstance(checkin_id, str) else "")
+    except ValueError:
+        raise BadRecord("id", "is not a uuid") from None
+    _moment(record, "created_at")
+    if "status_at" in record:
+        _moment(record, "status_at")
+    answers = record.get("answers")
+    if not isinstance(answers, dict) or not all(_is_text(key) for key in answers):
+        raise BadRecord("answers", "is not a table of answers")
+    for question_id, answer in answers.items():
+        if not _answer_ok(answer):
+            raise BadRecord(f"answers.{question_id[:40]}", "is not an answer")
+    recommendation = record.get("recommendation")
+    if not isinstance(recommendation, dict) or not all(
+            _is_text(recommendation.get(key)) for key in ("type", "name", "why")):
+        raise BadRecord("recommendation", "needs a type, a name and a why, as text")
+    flags = record.get("flags")
+    if not isinstance(flags, list):
+        raise BadRecord("flags", "is not a list")
+    for flag in flags:
+        if not isinstance(flag, dict) or flag.get("kind") not in FLAG_KINDS or not all(
+                _is_text(flag.get(key)) for key in ("id", "question", "staff")):
+            raise BadRecord("flags", "holds a flag that is not of the stored shape")
+    if record.get("status") not in STATUSES:
+        raise BadRecord("status", f"is not one of {', '.join(STATUSES)}")

@@ -65,4 +65,4 @@ class ReviewView(Vertical):
 
     def focus_first(self) -> None:
         """Put the keyboard focus on the first answer."""
-        self.query(ReviewItem).first().focus()
+        self.query(ReviewItem).first().focus(scroll_visible=False)

@@ -106,6 +106,21 @@ async def _settled(pilot, steps) -> None:
     await pilot.pause()
     # Buttons fade their "pressed" look on a timer: wait for it to end.
     await wait_for(pilot, lambda: not pilot.app.screen.query(".-active"), "pressed look")
+    # ▲/▼ show once the layout says there is more than fits: on a busy
+    # machine that can come a frame after the rest.
+    await wait_for(pilot, lambda: _scroll_controls_settled(pilot.app.screen), "▲/▼")
+
+
+def _scroll_controls_settled(screen) -> bool:
+    from textual.containers import ScrollableContainer
+
+    from screens.widgets import ScrollControls
+
+    for controls in screen.query(ScrollControls):
+        area = screen.query_one(controls.target, ScrollableContainer)
+        if controls.display != (area.max_scroll_y > 0):
+            return False
+    return not screen._layout_required and not screen._repaint_required
 
 
 @pytest.mark.parametrize("size", SIZES)

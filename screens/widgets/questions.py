@@ -51,8 +51,9 @@ class QuestionView(Vertical):
         label.set_class(bool(problem), "-shown")
 
     def focus_first(self) -> None:
-        """Put the keyboard focus on the first control."""
-        self.query_one(ChoiceGrid).focus()
+        """Put the keyboard focus on the first control. The page is not
+        scrolled to it: a new page shows from its top, prompt first."""
+        self.query_one(ChoiceGrid).focus(scroll_visible=False)
 
 
 class ChoiceQuestion(QuestionView):
@@ -175,7 +176,7 @@ class NameQuestion(QuestionView):
         super().show_problem(problem)
 
     def focus_first(self) -> None:
-        self.query_one("#first-name", Input).focus()
+        self.query_one("#first-name", Input).focus(scroll_visible=False)
 
     @on(Input.Changed)
     def _clear_problem(self) -> None:
