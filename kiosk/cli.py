@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.content import ContentError, load_content
 from kiosk.settings import Settings, SettingsError, load_settings
+from kiosk.tomltable import ContentError
 
 EXIT_BAD_INPUT = 2
 
@@ -128,6 +127,7 @@ def _days(text: str) -> int:
 
 def _check_content(folder: Path) -> int:
     from kiosk.aftercare import aftercare_pages
+    from kiosk.content import load_content
 
     content = load_content(folder)
     pages = aftercare_pages(folder)
@@ -152,6 +152,7 @@ def _aftercare(settings: Settings, args: dict[str, Any]) -> int:
     import contextlib
     import functools
     import http.server
+    import tempfile
 
     with tempfile.TemporaryDirectory(prefix="kiosk-aftercare-") as folder:
         build_site(settings.content_folder, Path(folder), settings.clinic_name, settings.language)
@@ -244,6 +245,7 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
 
     from kiosk.actions import export_to_file
     from kiosk.audit import AuditLog
+    from kiosk.content import load_content
     from kiosk.frontdesk import write_csv, write_json
     from kiosk.store import open_store
     from kiosk.words import plural
@@ -313,6 +315,7 @@ def _staff(settings: Settings) -> int:
 
 
 def _serve(settings: Settings, args: dict[str, Any]) -> int:
+    from kiosk.content import load_content
     from kiosk.serve import ServeError, serve
 
     load_content(settings.content_folder)  # A broken content file stops it here, not per tab.
@@ -327,8 +330,12 @@ def _serve(settings: Settings, args: dict[str, Any]) -> int:
 def _run(settings: Settings) -> int:
     from screens.app import make_app  # Textual loads only for commands that draw.
 
-    make_app(settings).run()
-    return 0
+    app = make_app(settings)
+    app.run()
+    if app.content_error is not None:
+        # Found once the first screen was up (the content loads after it).
+        raise app.content_error
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -339,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     content_dir: Path | None = args.get("content")
     try:
         if command == "demo":
+            import tempfile
+
             with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as data_dir:
                 return _run(load_settings(config=config, content_dir=content_dir,
                                           data_dir=Path(data_dir), demo=True))

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Literal
 
 from kiosk.kinds import KINDS, QUESTION_KINDS, Option, Question, QuestionKind
+from kiosk.paths import default_content_dir
 from kiosk.tomltable import ContentError, Table, read_toml
 
 __all__ = ["QUESTION_KINDS", "Condition", "Content", "ContentError", "FlagRule", "Option",
            "Question", "QuestionKind", "RecommendRule", "Rules", "Walkthrough",
-           "WalkthroughPage", "load_content"]
+           "WalkthroughPage", "default_content_dir", "load_content"]
 
 WALKTHROUGH_FILE = "walkthrough.toml"
 QUESTIONNAIRE_FILE = "questionnaire.toml"
@@ -96,13 +97,6 @@ class Content:
             if question.id == question_id:
                 return question
         raise KeyError(question_id)
-
-
-def default_content_dir() -> Path:
-    """The content shipped with the kiosk: inside the wheel, or ./content."""
-    package = Path(__file__).resolve().parent
-    bundled = package / "_content"
-    return bundled if bundled.is_dir() else package.parent / "content"
 
 
 def _load_walkthrough(path: Path) -> Walkthrough:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
-from kiosk.content import default_content_dir
+from kiosk.paths import default_content_dir
 
 APP_NAME = "clinic-kiosk"
 CONFIG_FILE = "kiosk.toml"

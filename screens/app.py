@@ -13,14 +13,15 @@ from textual.screen import Screen
 
 from kiosk.audit import AuditLog
 from kiosk.clock import SYSTEM_CLOCK, Clock
-from kiosk.content import Content, load_content
 from kiosk.settings import Settings
+from kiosk.tomltable import ContentError
 from screens import STYLESHEET
 from screens.themes import THEME_NAMES, register_themes
 from screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
     from kiosk.checkin import Answers, Recommendation
+    from kiosk.content import Content
     from kiosk.store import Store
     from screens.questionnaire import QuestionnaireScreen
 
@@ -46,14 +47,17 @@ class KioskApp(App[None], inherit_bindings=False):
     def __init__(
         self,
         settings: Settings,
-        content: Content,
+        content: Content | None = None,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
+        """`content` None: read from the settings' folder once Welcome is up."""
         super().__init__()
         self.settings = settings
         """The effective settings."""
-        self.content = content
-        """The walkthrough, questions and rules."""
+        self._content = content
+        self.content_error: ContentError | None = None
+        """Why the content could not be read, if it could not: the kiosk then
+        closes, and the command line says so."""
         self.clock = clock
         """Wall time for records; monotonic time for every timeout."""
         self.audit = AuditLog(settings.data_dir, clock.now)
@@ -102,8 +106,24 @@ class KioskApp(App[None], inherit_bindings=False):
 
         return open_store(self.settings.data_dir, self.clock.now)
 
+    @property
+    def content(self) -> Content:
+        """The walkthrough, questions and rules (read when first needed)."""
+        if self._content is None:
+            from kiosk.content import load_content
+
+            self._content = load_content(self.settings.content_folder)
+        return self._content
+
     def on_ready(self) -> None:
-        # After the first screen is up, so disk work never delays it.
+        # After the first screen is up, so neither the content's files nor
+        # the store's delay it.
+        try:
+            self.content  # noqa: B018  # Read and check it now, not mid-visit.
+        except ContentError as error:
+            self.content_error = error
+            self.exit(return_code=2)
+            return
         self._prepare_store()
         self.set_interval(0.25, self.reset_if_idle)
 
@@ -277,8 +297,7 @@ class KioskApp(App[None], inherit_bindings=False):
 def make_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> KioskApp:
     """The kiosk for these settings; the command line and the tests use it.
 
-    Raises:
-        ContentError: if the content folder is missing or wrong.
+    Its content is read once Welcome is up; if it is missing or wrong the app
+    closes with `content_error` set (the command line prints it, exit 2).
     """
-    content = load_content(settings.content_folder)
-    return KioskApp(settings, content, clock)
+    return KioskApp(settings, None, clock)

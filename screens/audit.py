@@ -47,6 +47,9 @@ def _when(entry: dict[str, Any]) -> str:
 class AuditScreen(Screen[None]):
     """A read-only table of the audit log."""
 
+    CSS_PATH = "dialogs.tcss"
+    """Its layout, loaded when it first shows (not at start-up)."""
+
     BINDINGS = [Binding("escape", "close", "Close")]
 
     def __init__(self, audit: AuditLog) -> None:

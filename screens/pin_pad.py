@@ -24,6 +24,9 @@ class PinPadScreen(Screen[bool]):
     many tries are left, and five lock entry for a minute.
     """
 
+    CSS_PATH = "dialogs.tcss"
+    """Its layout, loaded when it first shows (not at start-up)."""
+
     BINDINGS = [
         *(Binding(digit, f"digit('{digit}')", show=False) for digit in "0123456789"),
         Binding("backspace", "erase", "Erase", show=False),

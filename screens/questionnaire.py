@@ -26,6 +26,9 @@ class QuestionnaireScreen(Screen[None]):
     The answers live only here: when the screen goes, they go with it.
     """
 
+    CSS_PATH = ["pages.tcss", "questionnaire.tcss"]
+    """Its layout, loaded when it first shows (not at start-up)."""
+
     index: reactive[int] = reactive(0, init=False)
     """The page shown: a question's index, or len(questions) for the review."""
 

@@ -18,6 +18,9 @@ from screens.widgets import QRCode, TopBar
 class ResultScreen(Screen[None]):
     """What the kiosk recommends; returns to Welcome on Done or after a while."""
 
+    CSS_PATH = "result.tcss"
+    """Its layout, loaded when it first shows (not at start-up)."""
+
     class Done(Message):
         """The client finished, or walked away from the result."""
 

@@ -12,6 +12,9 @@ from textual.widgets import Button, Label, Static
 class SaveFailedScreen(ModalScreen[bool]):
     """Dismissed with True to try the save again, False to go back."""
 
+    CSS_PATH = "save_failed.tcss"
+    """Its layout, loaded when it first shows (not at start-up)."""
+
     def __init__(self) -> None:
         super().__init__(id="save-failed")
 

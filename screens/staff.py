@@ -61,6 +61,9 @@ class Loaded:
 class StaffScreen(Screen[None]):
     """Check-ins as they arrive; the selected one in full below."""
 
+    CSS_PATH = "staff.tcss"
+    """Its layout, loaded when it first shows (not at start-up)."""
+
     BINDINGS = [
         *(Binding(shown.key, f"set_status('{status}')", shown.button)
           for status, shown in STATUSES.items()),

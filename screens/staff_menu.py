@@ -12,6 +12,9 @@ from textual.widgets import Button, Label
 class StaffMenuScreen(Screen[str]):
     """Dismissed with "review", "exit" or "back"."""
 
+    CSS_PATH = "dialogs.tcss"
+    """Its layout, loaded when it first shows (not at start-up)."""
+
     def __init__(self) -> None:
         super().__init__(id="staff-menu")
 

@@ -16,6 +16,9 @@ class StillThereScreen(ModalScreen[bool]):
     """Dismissed with True on any tap or key, False when the countdown ends
     (and the kiosk then wipes the visit)."""
 
+    CSS_PATH = "still_there.tcss"
+    """Its layout, loaded when it first shows (not at start-up)."""
+
     def __init__(self, seconds: int, clock: Clock) -> None:
         super().__init__(id="still-there")
         self.seconds = seconds

@@ -19,6 +19,9 @@ from screens.widgets import ScrollControls, TopBar
 class WalkthroughScreen(Screen[None]):
     """One difference a page, spa and medical side by side."""
 
+    CSS_PATH = ["pages.tcss", "walkthrough.tcss"]
+    """Its layout, loaded when it first shows (not at start-up)."""
+
     BINDINGS = [
         Binding("right", "next", "Next", id="walkthrough.next", tooltip="The next difference"),
         Binding("left", "back", "Back", id="walkthrough.back", tooltip="The previous page"),
