@@ -141,15 +141,16 @@ class StaffScreen(Screen[None]):
         self._show(self.view, self._query(self.view, self._today()))
         self.watch_view(self.view)
         self.query_one("#staff-table", DataTable).focus()
-        self.set_interval(POLL_SECONDS, self._poll)
+        self.set_interval(POLL_SECONDS, self.poll)
 
     # -- Loading, live ------------------------------------------------------------
 
     def _today(self) -> date:
         return self.clock.now().astimezone().date()
 
-    def _poll(self) -> None:
-        """Reload when the store, the day or the view changed: one or two stats."""
+    def poll(self) -> None:
+        """Reload when the store, the day or the view changed: one or two stats.
+        Runs twice a second (tests call it by hand)."""
         seen = (self.store.version(), self._today(), self.view)
         if seen != self._seen:
             self._seen = seen
@@ -162,7 +163,7 @@ class StaffScreen(Screen[None]):
             button.set_class(active, "-active-filter")
             # Marked in words too, not by colour alone.
             button.label = f"● {label}" if active else label
-        self._poll()
+        self.poll()
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self, view: View, today: date) -> None:
@@ -288,7 +289,7 @@ class StaffScreen(Screen[None]):
             return
         if not changed:
             self._tell("That check-in was erased meanwhile.")
-        self.app.call_from_thread(self._poll)
+        self.app.call_from_thread(self.poll)
 
     def _tell(self, message: str, *, error: bool = False) -> None:
         """A notice from a worker thread. Never markup: it may hold a path
@@ -322,7 +323,7 @@ class StaffScreen(Screen[None]):
                 self._tell("Check-in erased.")
         except (StoreError, OSError) as error:
             self._tell(str(error), error=True)
-        self.app.call_from_thread(self._poll)
+        self.app.call_from_thread(self.poll)
 
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:

@@ -217,9 +217,14 @@ async def test_the_live_check_reads_nothing_while_nothing_changes(
     async with app.run_test(size=(100, 30)) as pilot:
         await open_staff(pilot)
         before = len(loads)
-        for _ in range(5):  # Five polls' worth of idling.
-            await pilot.pause(0.5)
+        for _ in range(5):  # Five polls' worth of idling, polled by hand.
+            app.screen.poll()
+            await pilot.pause()
         assert len(loads) == before
+        seed_more = CheckInStore(staff_settings.data_dir)
+        seed_more.add(checkin("Dee", FIXED_NOW))
+        app.screen.poll()  # ...and a change is seen at the next poll.
+        await wait_for(pilot, lambda: len(loads) == before + 1, "one reload")
 
 
 async def test_export_from_the_app(staff_settings: Settings) -> None:
@@ -430,7 +435,7 @@ async def test_five_taps_on_the_clinic_name_open_the_pin_pad(staff_settings: Set
     app = make_app(staff_settings, clock=fake_clock())
     async with app.run_test(size=(80, 24)) as pilot:
         await tap_clinic_name(pilot, 4)
-        await pilot.pause(0.1)
+        await pilot.pause()
         assert app.screen.id == "welcome"
         await tap_clinic_name(pilot, 1)
         await wait_for_screen(pilot, "pin-pad")
