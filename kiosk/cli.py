@@ -8,10 +8,14 @@ from collections.abc import Sequence
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from kiosk.settings import Settings, SettingsError, load_settings
 from kiosk.tomltable import ContentError
+from kiosk.words import plural
+
+if TYPE_CHECKING:
+    from kiosk.store import Store
 
 EXIT_BAD_INPUT = 2
 
@@ -19,17 +23,17 @@ EXIT_BAD_INPUT = 2
 def _parser() -> argparse.ArgumentParser:
     # SUPPRESS: an option given before the command must survive the
     # subcommand's parser, which would otherwise reset it to None.
-    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    common = _Parser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("--config", type=Path, metavar="FILE",
                         help="settings file (default: $KIOSK_CONFIG, then the "
                              "platform's config folder)")
     common.add_argument("--content", type=Path, metavar="DIR",
                         help="a clinic's own copy of the content folder")
-    stored = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    stored = _Parser(add_help=False, argument_default=argparse.SUPPRESS)
     stored.add_argument("--data-dir", type=Path, metavar="DIR",
                         help="where check-ins are saved (default: $KIOSK_DATA_DIR, "
                              "then the platform's user data folder)")
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="kiosk", parents=[common, stored],
         description="A check-in kiosk for a massage clinic's reception.",
     )
@@ -92,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
                     "kiosk session on the same data folder, so one machine can drive several "
                     "touchscreens. Listens on 127.0.0.1 unless told otherwise.")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on")
     serve.add_argument("--public", action="store_true",
                        help="allow an address other than this machine's own (prints a warning)")
     aftercare = commands.add_parser(
@@ -108,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
                              description="Build the site into a temporary folder and serve it "
                                          "over HTTP until stopped (ctrl+c), to check it.")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8001, help="port to listen on")
+    serve.add_argument("--port", type=_port, default=8001, help="port to listen on")
     return parser
 
 
@@ -119,10 +123,29 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-27") from None
 
 
+MOST_DAYS = 36_500
+"""A hundred years: more days than any check-in can be old."""
+
+
 def _days(text: str) -> int:
-    if not text.isdigit():
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days")
+    if not text.isdigit() or not text.isascii():
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a whole number of days")
+    if len(text) > 6 or int(text) > MOST_DAYS:
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is more than {MOST_DAYS} days")
     return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not text.isascii() or len(text) > 5 or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a port (0 to 65535)")
+    return int(text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad flags get one line naming the flag, and exit 2 (not usage text)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _check_content(folder: Path) -> int:
@@ -248,10 +271,9 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
     from kiosk.content import load_content
     from kiosk.frontdesk import write_csv, write_json
     from kiosk.store import open_store
-    from kiosk.words import plural
 
-    records = open_store(settings.data_dir).search(
-        since=args.get("since"), until=args.get("until"))
+    store = open_store(settings.data_dir)
+    records = store.search(since=args.get("since"), until=args.get("until"))
     questions = load_content(settings.content_folder).questions
     audit = AuditLog(settings.data_dir)
     output: Path | None = args.get("output")
@@ -259,7 +281,7 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
         count = export_to_file(records, questions, args["format"], output, audit,
                                force=args["force"])
         print(f"Exported {plural(count)} to {output}.")
-        return 0
+        return _said_skipped(store)
     # UTF-8 whatever the locale, and no newline translation inside cells.
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
     try:
@@ -269,6 +291,14 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
     finally:
         out.detach()  # Leave sys.stdout open.
     audit.record("export", count=count)
+    return _said_skipped(store)
+
+
+def _said_skipped(store: Store) -> int:
+    """Say on stderr how many damaged check-ins an export passed over."""
+    if skipped := store.skipped():
+        print(f"kiosk: skipped {plural(skipped, 'damaged check-in')} (not of the stored "
+              "shape): `kiosk doctor` names them", file=sys.stderr)
     return 0
 
 
@@ -281,23 +311,24 @@ def _erase(settings: Settings, checkin_id: str, yes: bool) -> int:
 
     store = open_store(settings.data_dir)
     record = store.get(checkin_id)
-    if record is None:
-        print(f"kiosk: no check-in has the id {printable(checkin_id, 60)}", file=sys.stderr)
-        return 1
-    who = printable(client_name(record), 40) or "(no name)"
-    when = arrival(record, date.today())
+    if record is not None:
+        who = printable(client_name(record), 40) or "(no name)"
+        what = f"the check-in of {who}, arrived {arrival(record, date.today())}"
+    else:  # Missing, or damaged (erasing is never blocked by a bad field).
+        what = f"check-in {printable(checkin_id, 60)}"
     if not yes:
         if not sys.stdin.isatty():
             print("kiosk: erasing needs a yes: run it on a terminal, or add --yes",
                   file=sys.stderr)
             return EXIT_BAD_INPUT
-        answer = input(f"Erase the check-in of {who}, arrived {when}? It can't be undone. "
-                       "[y/N] ")
+        answer = input(f"Erase {what}? It can't be undone. [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             print("Nothing was erased.")
             return 0
-    erase(store, AuditLog(settings.data_dir), checkin_id)
-    print(f"Erased the check-in of {who}, arrived {when}.")
+    if not erase(store, AuditLog(settings.data_dir), checkin_id):
+        print(f"kiosk: no check-in has the id {printable(checkin_id, 60)}", file=sys.stderr)
+        return 1
+    print(f"Erased {what}.")
     return 0
 
 
@@ -327,7 +358,29 @@ def _serve(settings: Settings, args: dict[str, Any]) -> int:
     return 0
 
 
+def _no_terminal() -> str | None:
+    """Why this process can't draw a kiosk, or None if it can. (Under `kiosk
+    serve`, textual-serve names its own driver and no terminal is needed.)"""
+    import os
+
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    for stream, name in ((sys.stdin, "standard input"), (sys.stdout, "standard output")):
+        try:
+            if stream is None or stream.closed or not stream.isatty():
+                return f"{name} is not a terminal"
+        except (OSError, ValueError):
+            return f"{name} is not a terminal"
+    if os.environ.get("TERM", "") in ("", "dumb", "unknown"):
+        return "the terminal type ($TERM) is not one that can show the kiosk"
+    return None
+
+
 def _run(settings: Settings) -> int:
+    if reason := _no_terminal():
+        print(f"kiosk: {reason}: run it in a terminal (or use `kiosk serve`)",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
     from screens.app import make_app  # Textual loads only for commands that draw.
 
     app = make_app(settings)

@@ -84,8 +84,11 @@ def parse_tinydb(path: Path, data: bytes) -> TinyDBData | None:
         parsed = json.loads(data)
     except ValueError:
         raise DamagedFile(path) from None
+    # TinyDB's document ids are whole numbers: any other key breaks every
+    # later write to the file, so such a file is as damaged as a torn one.
     if not isinstance(parsed, dict) or not all(
-        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+        isinstance(table, dict) and all(
+            key.isdigit() and isinstance(doc, dict) for key, doc in table.items())
         for table in parsed.values()
     ):
         raise DamagedFile(path)

@@ -90,6 +90,10 @@ def doctor(store: Store, audit: AuditLog) -> Health:
     if found.pending:
         problems.append(f"{found.pending} check-in(s) failed to save and are pending: "
                         "they are stored on the next save or start")
+        problems.extend(f"waiting to be stored: check-in {checkin_id}"
+                        for checkin_id in found.pending_ids)
+    problems.extend(f"{where}: skipped; erase it with `kiosk erase ID`, or mend the file"
+                    for where in found.bad_records)
     problems.extend(f"{path} did not parse and was moved aside (bytes kept as they were)"
                     for path in found.damaged)
     upkeep = [entry for entry in audit.entries() if entry.get("action") in UPKEEP_ACTIONS]

@@ -20,6 +20,7 @@ import gc
 import json
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -28,7 +29,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from kiosk.checkin import STATUSES, client_name
+from kiosk.checkin import STATUSES, BadRecord, check_record, client_name
 from kiosk.clock import WallClock, utc_now
 from kiosk.files import (
     LOCK_FILE,
@@ -86,6 +87,10 @@ class Inspection:
     pending: int = 0
     damaged: list[str] = field(default_factory=list)
     """Files set aside because they did not parse."""
+    pending_ids: list[str] = field(default_factory=list)
+    """The check-ins waiting after a failed save, by id."""
+    bad_records: list[str] = field(default_factory=list)
+    """Records not of the stored shape: where each is, and which field is wrong."""
     free_bytes: int | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -145,6 +150,11 @@ class Store(Protocol):
         """Files set aside because they did not parse."""
         ...
 
+    def skipped(self) -> int:
+        """Records the last read in this thread passed over because they are
+        not of the stored shape (`inspect` names them)."""
+        ...
+
     def inspect(self) -> Inspection:
         """Read everything and report on it (slow: for `kiosk doctor`)."""
         ...
@@ -165,7 +175,14 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def created(record: dict[str, Any]) -> datetime:
+def _made(record: Mapping[str, Any], fallback: datetime) -> datetime:
+    try:
+        return created(record)
+    except (KeyError, TypeError, ValueError):
+        return fallback
+
+
+def created(record: Mapping[str, Any]) -> datetime:
     """When a check-in was made, in UTC."""
     return _utc(datetime.fromisoformat(record["created_at"]))
 
@@ -181,7 +198,14 @@ def _bound(value: date | datetime | None, *, end: bool) -> datetime | None:
     if isinstance(value, datetime):
         return _utc(value)
     # A date means the whole local day: `until` includes it.
-    return _local_start(value + timedelta(days=1) if end else value)
+    try:
+        return _local_start(value + timedelta(days=1) if end else value)
+    except (OverflowError, ValueError):
+        # At the calendar's very ends: its last day has no end; its first
+        # day has no start before it, nor anything after the last.
+        if value.year == 1:
+            return None
+        return None if end else datetime.max.replace(tzinfo=UTC)
 
 
 class CheckInStore:
@@ -201,6 +225,7 @@ class CheckInStore:
         """Check-ins whose save failed, waiting to be stored."""
         self.clock: WallClock = clock or utc_now
         self._pending: dict[str, dict[str, Any]] = {}
+        self._reads = threading.local()  # What each thread's last read skipped.
         # Check-ins that could not even go to the pending file: kept in
         # memory until a save works.
 
@@ -284,12 +309,13 @@ class CheckInStore:
         fsync_dir(path.parent)
         return target
 
-    def _read(self, path: Path) -> list[dict[str, Any]]:
-        """The check-ins in one day file; a damaged file is moved aside."""
+    def _raw(self, path: Path) -> dict[str, Record]:
+        """A day file's documents by TinyDB key, good or bad; a file that does
+        not parse is moved aside."""
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            return []
+            return {}
         except OSError as error:
             raise self._error("read", error) from None
         try:
@@ -300,8 +326,27 @@ class CheckInStore:
                     self._quarantine_locked(path)
             except OSError as error:
                 raise self._error("read", error) from None
-            return []
-        return list((parsed or {}).get(TABLE, {}).values())
+            return {}
+        return dict((parsed or {}).get(TABLE, {}))
+
+    def _read(self, path: Path) -> list[Record]:
+        """The check-ins in one day file that are of the stored shape; the
+        others are counted in `skipped`."""
+        found = []
+        for document in self._raw(path).values():
+            try:
+                check_record(document)
+            except BadRecord:
+                self._reads.skipped = getattr(self._reads, "skipped", 0) + 1
+                continue
+            found.append(document)
+        return found
+
+    def skipped(self) -> int:
+        return int(getattr(self._reads, "skipped", 0))
+
+    def _start_read(self) -> None:
+        self._reads.skipped = 0
 
     def _find(self, checkin_id: str) -> tuple[Path, dict[str, Any]] | None:
         """The day file and record with this id, searching newest first."""
@@ -315,7 +360,7 @@ class CheckInStore:
                 raise self._error("read", error) from None
             if needle not in data:
                 continue  # A quick look at the bytes saves parsing every day.
-            for record in self._read(path):
+            for record in self._raw(path).values():
                 if record.get("id") == checkin_id:
                     return path, record
         return None
@@ -325,12 +370,11 @@ class CheckInStore:
     def _document(self, record: Mapping[str, Any]) -> Record:
         document = dict(record)
         document.setdefault("id", str(uuid.uuid4()))
-        try:
-            uuid.UUID(str(document["id"]))
-        except ValueError:
-            raise ValueError("a check-in id must be a uuid") from None
         document.setdefault("created_at", self.clock().isoformat(timespec="seconds"))
-        created(document)  # A bad date fails here, before anything is written.
+        try:
+            check_record(document)  # Before anything is written.
+        except BadRecord as error:
+            raise StoreError(f"refused a check-in: {error}") from None
         # A round trip through JSON proves the record is storable before
         # anything is written, so a bad record never leaves half a file.
         stored: Record = json.loads(json.dumps(document, ensure_ascii=False))
@@ -365,7 +409,16 @@ class CheckInStore:
             saved = json.loads(data)
         except ValueError:
             raise DamagedFile(self.pending_path) from None
+        if not isinstance(saved, list):
+            raise DamagedFile(self.pending_path)
+        good = []
         for document in saved:
+            try:
+                check_record(document)
+            except BadRecord:
+                raise DamagedFile(self.pending_path) from None
+            good.append(document)
+        for document in good:
             pending.setdefault(document["id"], document)
         return pending
 
@@ -373,8 +426,9 @@ class CheckInStore:
         try:
             pending = self._load_pending()
         except DamagedFile:
+            salvaged = self._salvage_pending()
             self._quarantine_pending_locked()
-            pending = dict(self._pending)
+            pending = {**salvaged, **self._pending}
         if not pending:
             return 0
         added = self._insert_locked(pending.values())
@@ -383,6 +437,21 @@ class CheckInStore:
             fsync_dir(self.data_dir)
         self._pending.clear()
         return added
+
+    def _salvage_pending(self) -> dict[str, Record]:
+        """The good check-ins of a pending file that is not all good."""
+        try:
+            saved = json.loads(self.pending_path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        good = {}
+        for document in saved if isinstance(saved, list) else []:
+            try:
+                check_record(document)
+            except BadRecord:
+                continue
+            good[document["id"]] = document
+        return good
 
     def _quarantine_pending_locked(self) -> None:
         stamp = utc_now().strftime("%Y%m%dT%H%M%S.%fZ")
@@ -465,18 +534,26 @@ class CheckInStore:
         """Erase check-ins made more than this many days ago; returns how many."""
         if older_than_days < 0:
             raise ValueError("older_than_days must not be negative")
-        from tinydb import Query
-
-        cutoff = _utc(self.clock()) - timedelta(days=older_than_days)
+        try:
+            cutoff = _utc(self.clock()) - timedelta(days=older_than_days)
+        except OverflowError:
+            return 0  # Older than the calendar goes: nothing is that old.
         removed = 0
         if not self.partitions_dir.exists():
             return 0
         try:
             with self._locked():
                 for path in self._partitions(last=cutoff.date()):
+                    # A record whose date can't be read is dated by its day
+                    # file, as if made at the end of that day: retention is
+                    # never blocked by a bad date, and never takes a record
+                    # that could be younger than the cutoff.
+                    end_of_day = _utc(datetime.combine(
+                        date.fromisoformat(path.stem), time())) + timedelta(days=1)
                     with self._table(path) as table:
-                        removed += len(table.remove(Query().created_at.test(
-                            lambda value: created({"created_at": value}) < cutoff)))
+                        old = [document.doc_id for document in table.all()
+                               if _made(document, end_of_day) < cutoff]
+                        removed += len(table.remove(doc_ids=old)) if old else 0
                         empty = len(table) == 0
                     if empty and path.exists():
                         path.unlink()
@@ -488,9 +565,16 @@ class CheckInStore:
     # -- Reading ------------------------------------------------------------
 
     def get(self, checkin_id: str) -> dict[str, Any] | None:
-        """The check-in with this id, or None."""
+        """The check-in with this id, or None (also for one not of the stored
+        shape, which only `delete` still reaches)."""
         found = self._find(checkin_id)
-        return dict(found[1]) if found else None
+        if found is None:
+            return None
+        try:
+            check_record(found[1])
+        except BadRecord:
+            return None
+        return dict(found[1])
 
     def all(self) -> list[dict[str, Any]]:
         """Every check-in, oldest first."""
@@ -514,6 +598,7 @@ class CheckInStore:
         `text` is looked for in the client's name, ignoring case. `since` and
         `until` are inclusive; a date means that whole local day.
         """
+        self._start_read()
         start, end = _bound(since, end=False), _bound(until, end=True)
         paths = self._partitions(
             start.date() if start else None, end.date() if end else None)
@@ -625,11 +710,21 @@ class CheckInStore:
                                     "should be 0600)")
         for path in paths:
             try:
-                report.checkins += len(self._read(path))
+                documents = self._raw(path)
             except StoreError as error:
                 problems.append(str(error))
+                continue
+            for key, document in documents.items():
+                try:
+                    check_record(document)
+                except BadRecord as error:
+                    report.bad_records.append(f"{path} record {key}: {error}")
+                else:
+                    report.checkins += 1
         report.files = len(self._partitions()) if paths else 0
         report.pending = self.pending_count()
+        with suppress(DamagedFile, OSError):
+            report.pending_ids = sorted(self._load_pending())
         report.damaged = [str(path) for path in self.quarantined()]
         if (self.data_dir / LEGACY_FILE).exists():
             problems.append(f"{self.data_dir / LEGACY_FILE} is from an earlier version: "

@@ -3,6 +3,7 @@ the staff's way in on the kiosk."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -71,6 +72,8 @@ class KioskApp(App[None], inherit_bindings=False):
             settings.touch_keyboard if settings.touch_keyboard is not None else not settings.demo)
         """Whether name fields come with the on-screen keyboard."""
         self._still_there: Screen[bool] | None = None
+        self._first_tries: dict[str, datetime] = {}
+        """When each visit's check-in was first sent, by its id."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "quit":
@@ -160,10 +163,14 @@ class KioskApp(App[None], inherit_bindings=False):
         self.pop_screen()
 
     def on_questionnaire_screen_submitted(self, event: QuestionnaireScreen.Submitted) -> None:
-        self._save(event.answers, event.checkin_id)
+        # Every try of one visit carries the time of its first: the record
+        # then always falls in the same day file, so a retry after midnight
+        # replaces the first try instead of adding a second check-in.
+        first_try = self._first_tries.setdefault(event.checkin_id, self.clock.now())
+        self._save(event.answers, event.checkin_id, first_try)
 
     @work(thread=True, exclusive=True, group="save")
-    def _save(self, answers: Answers, checkin_id: str) -> None:
+    def _save(self, answers: Answers, checkin_id: str, first_try: datetime) -> None:
         """Save off the UI thread; the result shows only once it is stored."""
         from kiosk.checkin import new_record
         from kiosk.files import StoreError
@@ -172,17 +179,17 @@ class KioskApp(App[None], inherit_bindings=False):
         rules = self.content.rules
         recommendation = recommend(rules, answers)
         found = flags(rules, answers)
-        record = new_record(answers, recommendation, found, self.clock.now(), checkin_id)
+        record = new_record(answers, recommendation, found, first_try, checkin_id)
         try:
             self.store.add(record)
         except (StoreError, ValueError):
             # The store keeps the check-in as pending; the client sees the desk.
-            self.call_from_thread(self._save_failed, answers, checkin_id)
+            self.call_from_thread(self._save_failed, answers, checkin_id, first_try)
         else:
             notice = rules.health_notice if needs_front_desk(found) else None
             self.call_from_thread(self._show_result, recommendation, notice)
 
-    def _save_failed(self, answers: Answers, checkin_id: str) -> None:
+    def _save_failed(self, answers: Answers, checkin_id: str, first_try: datetime) -> None:
         from screens.questionnaire import QuestionnaireScreen
         from screens.save_failed import SaveFailedScreen
 
@@ -191,7 +198,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
         def retry(again: bool | None) -> None:
             if again:
-                self._save(answers, checkin_id)
+                self._save(answers, checkin_id, first_try)
             else:
                 questionnaire.saving = False
 
@@ -284,6 +291,7 @@ class KioskApp(App[None], inherit_bindings=False):
         """End the visit (or the staff's turn): every screen above Welcome
         goes, with what it held."""
         self.staff_open = False
+        self._first_tries.clear()
         for screen in self.screen_stack:
             forget = getattr(screen, "forget", None)
             if forget is not None:

@@ -187,6 +187,8 @@ class StaffScreen(Screen[None]):
             problems = []
             if aside := store.damaged_count():
                 problems.append(f"{aside} damaged file(s) moved aside")
+            if skipped := store.skipped():
+                problems.append(f"{skipped} damaged check-in(s) not shown")
             if pending := store.pending_count():
                 problems.append(f"{pending} check-in(s) waiting after a failed save")
             note = "⚠ " + "; ".join(problems) + ": run `kiosk doctor`" if problems else ""

@@ -33,6 +33,7 @@ def status_for(number: int) -> str:
 
 def _record(first: str, checkin_id: str | None = None) -> dict:
     record = {"answers": {"name": {"first": first, "last_initial": "Q"}},
+              "recommendation": {"type": "spa", "name": "Spa massage", "why": "To relax."},
               "flags": [], "status": "waiting"}
     if checkin_id:
         record["id"] = checkin_id

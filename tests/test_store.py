@@ -35,6 +35,8 @@ from tests.store_worker import WORKERS, shared_id, status_for
 from tests.visit import SPA_VISIT
 
 CONTENT = load_content()
+REC = "'recommendation': {'type': 'spa', 'name': 'Spa massage', 'why': 'To relax.'}, 'flags': [], 'status': 'waiting'"
+"""The rest of a minimal check-in, as Python source for a child process."""
 WORKER = Path(__file__).with_name("store_worker.py")
 
 
@@ -75,12 +77,14 @@ def test_round_trip_in_day_files_private_at_rest(store: CheckInStore) -> None:
 
 
 def test_ids_are_uuids_and_a_repeated_save_is_stored_once(store: CheckInStore) -> None:
-    given = store.add({"answers": {}, "status": "waiting"})
+    bare = checkin()
+    del bare["id"], bare["created_at"]
+    given = store.add(bare)
     assert uuid.UUID(given) and store.get(given)["created_at"] == "2026-11-27T14:30:00+00:00"
     record = checkin()
     assert store.add(record) == store.add(record) == record["id"]
     assert [r["id"] for r in store.all()].count(record["id"]) == 1
-    with pytest.raises(ValueError, match="uuid"):
+    with pytest.raises(StoreError, match="'id' is not a uuid"):
         store.add(checkin(id="7"))
 
 
@@ -89,7 +93,8 @@ def test_non_ascii_names_survive_a_c_locale(data_dir: Path) -> None:
         "import sys\n"
         "from kiosk.store import CheckInStore\n"
         "store = CheckInStore(sys.argv[1])\n"
-        "i = store.add({'answers': {'name': {'first': 'Zo\\u00eb', 'last_initial': 'K'}}})\n"
+        "i = store.add({'answers': {'name': {'first': 'Zo\\u00eb', 'last_initial': 'K'}}, "
+        f"{REC}}})\n"
         "print(ascii(store.get(i)['answers']['name']['first']))\n"
     )
     done = subprocess.run(
@@ -324,7 +329,7 @@ def test_a_read_only_folder(open_dir: Path) -> None:
         "store = CheckInStore(sys.argv[1])\n"
         "print(len(store.all()))\n"
         "try:\n"
-        "    store.add({'answers': {'name': {'first': 'Secret', 'last_initial': 'S'}}})\n"
+        f"    store.add({{'answers': {{'name': {{'first': 'Secret', 'last_initial': 'S'}}}}, {REC}}})\n"
         "except StoreError as error:\n"
         "    print(error)\n"
         "print(store.pending_count())\n"

@@ -328,3 +328,39 @@ async def test_start_stores_checkins_kept_from_failed_saves(settings: Settings) 
         await wait_for(pilot, lambda: app.store.get(kept["id"]) is not None, "pending stored")
         assert app.screen.id == "welcome"
     assert app.store.pending_count() == 0
+
+
+async def test_one_visit_is_one_checkin_even_when_its_retry_comes_after_midnight(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store's invariant, one id stored once across all day files, held
+    against a failing disk and a clock that crosses midnight between tries."""
+    import errno
+    import json
+    from datetime import datetime, timedelta
+
+    from kiosk.clock import FakeClock
+    from kiosk.store import _atomic_storage
+
+    def disk_full(storage, data) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    clock = FakeClock(datetime(2026, 11, 27, 23, 59, 50, tzinfo=FIXED_NOW.tzinfo))
+    app = make_app(settings, clock=clock)
+    store = CheckInStore(settings.data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        with monkeypatch.context() as patch:
+            patch.setattr(_atomic_storage(), "write", disk_full)
+            await submit_into_failure(pilot)
+        clock.advance(30)  # Now the next day, UTC and local alike.
+        await tap(pilot, "#retry")
+        await wait_for_screen(pilot, "result")
+    ids = []
+    for path in store.partitions_dir.glob("*.json"):
+        ids += [doc["id"] for doc in json.loads(path.read_text())["checkins"].values()]
+    assert len(ids) == len(set(ids)) == 1, ids
+    [record] = store.all()
+    assert record["created_at"] == "2026-11-27T23:59:50+00:00", "dated by its first try"
+    assert store.pending_count() == 0
+    assert clock.now() - timedelta(seconds=30) < datetime.fromisoformat(
+        record["created_at"]) + timedelta(seconds=1)
