@@ -341,8 +341,13 @@ def _staff(settings: Settings) -> int:
         return EXIT_BAD_INPUT
     from screens.staff_app import make_staff_app  # Textual loads only here.
 
-    make_staff_app(settings).run()
-    return 0
+    app = make_staff_app(settings)
+    app.run()
+    if app.signal_stop.signal is not None:
+        from kiosk.tty import clear_terminal
+
+        clear_terminal()
+    return app.return_code or 0
 
 
 def _serve(settings: Settings, args: dict[str, Any]) -> int:
@@ -381,10 +386,16 @@ def _run(settings: Settings) -> int:
         print(f"kiosk: {reason}: run it in a terminal (or use `kiosk serve`)",
               file=sys.stderr)
         return EXIT_BAD_INPUT
+    from kiosk.tty import remember_terminal
     from screens.app import make_app  # Textual loads only for commands that draw.
 
     app = make_app(settings)
+    remember_terminal()
     app.run()
+    if app.signal_stop.signal is not None:
+        from kiosk.tty import clear_terminal
+
+        clear_terminal()
     if app.content_error is not None:
         # Found once the first screen was up (the content loads after it).
         raise app.content_error

@@ -17,6 +17,7 @@ from kiosk.clock import SYSTEM_CLOCK, Clock
 from kiosk.settings import Settings
 from kiosk.tomltable import ContentError
 from screens import STYLESHEET
+from screens.signals import SignalStop
 from screens.themes import THEME_NAMES, register_themes
 from screens.welcome import WelcomeScreen
 
@@ -72,6 +73,8 @@ class KioskApp(App[None], inherit_bindings=False):
             settings.touch_keyboard if settings.touch_keyboard is not None else not settings.demo)
         """Whether name fields come with the on-screen keyboard."""
         self._still_there: Screen[bool] | None = None
+        self.signal_stop = SignalStop(self._stop_for_signal)
+        """Stops the kiosk on SIGTERM, SIGHUP or SIGINT."""
         self._first_tries: dict[str, datetime] = {}
         """When each visit's check-in was first sent, by its id."""
 
@@ -81,6 +84,7 @@ class KioskApp(App[None], inherit_bindings=False):
         return True
 
     def on_mount(self) -> None:
+        self.signal_stop.install()
         register_themes(self)
         self.theme = THEME_NAMES[self.settings.theme]
         self.set_class(self.settings.text_size == "large", "large-text")
@@ -283,6 +287,12 @@ class KioskApp(App[None], inherit_bindings=False):
 
             self._still_there = StillThereScreen(self.settings.idle_warning_seconds, self.clock)
             self.push_screen(self._still_there, answered)
+
+    async def _stop_for_signal(self) -> None:
+        """Asked to stop (a supervisor, a shutdown): nothing of the visit is
+        left behind, on screen or in memory."""
+        await self.back_to_welcome()
+        self.exit(return_code=0)
 
     async def on_result_screen_done(self) -> None:
         await self.back_to_welcome()

@@ -11,6 +11,7 @@ from kiosk.content import Content, load_content
 from kiosk.settings import Settings
 from kiosk.store import open_store
 from screens import STYLESHEET
+from screens.signals import SignalStop
 
 
 class StaffApp(App[None]):
@@ -31,8 +32,14 @@ class StaffApp(App[None]):
         self.store = open_store(settings.data_dir, clock.now)
         self.audit = AuditLog(settings.data_dir, clock.now)
         self.signed_in = signed_in
+        self.signal_stop = SignalStop(self._stop_for_signal)
+        """Stops the desk on SIGTERM, SIGHUP or SIGINT."""
+
+    async def _stop_for_signal(self) -> None:
+        self.exit(return_code=0)
 
     def on_mount(self) -> None:
+        self.signal_stop.install()
         from kiosk.pin import StaffPin
         from screens.pin_pad import PinPadScreen
         from screens.staff import StaffScreen

@@ -238,3 +238,41 @@ def test_a_visit_left_mid_way_is_wiped_after_the_idle_time(tmp_path: Path) -> No
         assert not (tmp_path / "data" / "checkins").exists()
     finally:
         terminal.stop()
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_a_signal_wipes_the_visit_and_gives_the_terminal_back(
+    signame: str, tmp_path: Path
+) -> None:
+    """Before: `pkill -f "kiosk run"` left the alternate screen and mouse mode
+    on, with the last frame (a name on it) still showing, and exit 0 was a
+    guess. Now: exit 0, the terminal as it was, nothing of the visit."""
+    import signal
+
+    data_dir = tmp_path / "data"
+    terminal = Terminal(tmp_path / "tmux.sock")
+    try:
+        # exec: the pane's process is the kiosk itself, for the signal.
+        terminal.start(["exec", sys.executable, "-m", "kiosk", "run", "--data-dir",
+                        str(data_dir)], env_for(tmp_path))
+        terminal.wait_for("Tap to start")
+        terminal.tap_until("Tap to start", lambda s: "Difference 1 of 6" in s, "walkthrough")
+        terminal.tap_until("Skip to check-in", lambda s: "Question 1 of 11" in s, "questions")
+        terminal.tap("e.g. Maria")
+        terminal.type("Quillon")
+        terminal.wait_for("Quillon")
+        pid = int(terminal._tmux("display-message", "-p", "-t", "kiosk", "#{pane_pid}"))
+        os.kill(pid, getattr(signal, signame))
+
+        def pane(formats: str) -> str:
+            return terminal._tmux("display-message", "-p", "-t", "kiosk", formats).strip()
+
+        terminal.wait_until(lambda _screen: pane("#{pane_dead_status}") != "", "its exit")
+        # Exit status 0; out of the alternate screen; no mouse reports of any kind.
+        flags = pane("#{pane_dead_status} #{pane_dead_signal} #{alternate_on} "
+                     "#{mouse_any_flag} #{mouse_button_flag} #{mouse_sgr_flag}").split()
+        assert flags == ["0", "0", "0", "0", "0"], flags
+        assert "Quillon" not in terminal.text()
+        assert CheckInStore(data_dir).all() == []
+    finally:
+        terminal.stop()
