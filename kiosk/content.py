@@ -8,7 +8,7 @@ from typing import Literal
 
 from kiosk.kinds import KINDS, QUESTION_KINDS, Option, Question, QuestionKind
 from kiosk.paths import default_content_dir
-from kiosk.tomltable import ContentError, Table, read_toml
+from kiosk.tomltable import IDENTIFIER, ContentError, Table, read_toml
 
 __all__ = ["QUESTION_KINDS", "Condition", "Content", "ContentError", "FlagRule", "Option",
            "Question", "QuestionKind", "RecommendRule", "Rules", "Walkthrough",
@@ -18,6 +18,9 @@ WALKTHROUGH_FILE = "walkthrough.toml"
 QUESTIONNAIRE_FILE = "questionnaire.toml"
 RULES_FILE = "rules.toml"
 CONTENT_FILES = (WALKTHROUGH_FILE, QUESTIONNAIRE_FILE, RULES_FILE)
+
+MOST_TYPE_ID = 20
+"""A massage type's id goes into the QR code's URL: short, so it fits 80x24."""
 
 FlagKind = Literal["health", "desk"]
 FLAG_KINDS: tuple[FlagKind, ...] = ("health", "desk")
@@ -122,7 +125,7 @@ def _load_question(table: Table) -> Question:
         )
     rules = KINDS[name]
     question = Question(
-        id=table.text("id"),
+        id=table.ident("id"),
         kind=name,
         short=table.text("short"),
         prompt=table.text("prompt"),
@@ -180,6 +183,10 @@ def _load_rules(path: Path, questions: tuple[Question, ...]) -> Rules:
     types_table = table.table("types")
     types = {}
     for type_id in types_table.data:
+        if not IDENTIFIER.fullmatch(type_id) or len(type_id) > MOST_TYPE_ID:
+            raise types_table.fail(
+                f"type id {type_id!r} must be up to {MOST_TYPE_ID} lower-case letters, "
+                "digits, _ or -")
         type_table = types_table.table(type_id)
         types[type_id] = type_table.text("name")
         type_table.done()
@@ -209,7 +216,7 @@ def _load_rules(path: Path, questions: tuple[Question, ...]) -> Rules:
         if kind not in FLAG_KINDS:
             raise flag.fail(f"'kind' must be one of {', '.join(FLAG_KINDS)}, not {kind!r}")
         when = _load_condition(flag, by_id)
-        flags.append(FlagRule(flag.text("id"), kind, when, flag.text("staff")))
+        flags.append(FlagRule(flag.ident("id"), kind, when, flag.text("staff")))
         flag.done()
     notice = table.table("notice")
     health_notice = notice.text("health")

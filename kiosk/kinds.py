@@ -137,7 +137,7 @@ def _name_text(question: Question, answer: Any) -> str:
 def _load_options(table: Table) -> tuple[Option, ...]:
     options = []
     for option in table.tables("options", "option"):
-        options.append(Option(option.text("id"), option.text("label")))
+        options.append(Option(option.ident("id"), option.text("label")))
         option.done()
     if len(options) < 2:
         raise table.fail("needs at least two options")

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import platformdirs
 
 from kiosk.paths import default_content_dir
+from kiosk.tomltable import control_characters
 
 APP_NAME = "clinic-kiosk"
 CONFIG_FILE = "kiosk.toml"
@@ -99,6 +100,11 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / CONFIG_FILE
 
 
+# The QR code is drawn with error correction L: version 4 (33 modules, 41x21
+# cells with its quiet zone) is the largest that fits beside the text at
+# 80x24, and holds 78 bytes: the URL, a slash, and a type id of up to 20.
+MOST_URL_BYTES = 78 - 1 - 20
+
 THEMES = ("dark", "light", "high-contrast")
 TEXT_SIZES = ("normal", "large")
 _RANGES = {
@@ -119,10 +125,18 @@ def _check_value(path: Path, key: str, value: Any) -> Any:
     kind, noun = _FILE_KEYS[key]
     if not _of_type(value, kind):
         raise SettingsError(f"{path}: '{key}' must be {noun}, not {value!r}")
+    if isinstance(value, str) and control_characters(value):
+        raise SettingsError(f"{path}: '{key}' holds a control character (such as ESC)")
     if key == "aftercare_url":
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SettingsError(f"{path}: 'aftercare_url' must start with https:// or http://")
+        if any(char.isspace() for char in value):
+            raise SettingsError(f"{path}: 'aftercare_url' must not hold spaces")
+        if len(value.rstrip("/").encode("utf-8")) > MOST_URL_BYTES:
+            raise SettingsError(
+                f"{path}: 'aftercare_url' is too long for a QR code that fits an 80x24 "
+                f"screen: at most {MOST_URL_BYTES} characters")
     if key in _RANGES:
         low, high = _RANGES[key]
         if not low <= value <= high:

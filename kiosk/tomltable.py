@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,23 @@ class ContentError(Exception):
         """The file at fault."""
         self.problem = problem
         """What is wrong with it, in plain words."""
+
+
+IDENTIFIER = re.compile(r"[a-z0-9_-]{1,40}")
+"""Ids of questions, options, massage types and flags: they go into widget
+ids, file names and URLs, so nothing else is allowed."""
+
+# Text direction overrides reorder the rest of a line around them.
+_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def control_characters(text: str, *, lines: bool = False) -> bool:
+    """Whether `text` holds a character a terminal would act on rather than
+    show (ESC and the other controls, direction overrides); newlines count
+    only if `lines` is False."""
+    return any(
+        (unicodedata.category(char) == "Cc" and not (lines and char == "\n")) or char in _BIDI
+        for char in text)
 
 
 class Table:
@@ -48,6 +67,15 @@ class Table:
         value: str = self._get(key, str, "text", default)
         if default is ... and not value.strip():
             raise self.fail(f"'{key}' is empty")
+        if control_characters(value, lines=True):
+            raise self.fail(f"'{key}' holds a control character (such as ESC)")
+        return value
+
+    def ident(self, key: str) -> str:
+        """An id: lower-case letters, digits, _ and -."""
+        value = self.text(key)
+        if not IDENTIFIER.fullmatch(value):
+            raise self.fail(f"'{key}' must be lower-case letters, digits, _ or -, not {value!r}")
         return value
 
     def integer(self, key: str, default: Any = ...) -> int:
@@ -62,6 +90,8 @@ class Table:
         value: list[str] = self._get(key, list, "a list of texts", default)
         if not all(isinstance(item, str) for item in value):
             raise self.fail(f"'{key}' must be a list of texts")
+        if any(control_characters(item) for item in value):
+            raise self.fail(f"'{key}' holds a control character (such as ESC)")
         return value
 
     def tables(self, key: str, noun: str, default: Any = ...) -> Iterator[Table]:

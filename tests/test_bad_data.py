@@ -203,3 +203,45 @@ def test_a_terminal_type_textual_cannot_drive_is_refused(data_dir: Path) -> None
 
     code, screen = run_in_pty(["run", "--data-dir", str(data_dir)], {"TERM": "dumb"})
     assert code == 2 and "terminal type" in screen and "Traceback" not in screen
+
+
+@pytest.mark.parametrize(("setting", "says"), [
+    ('clinic_name = "Spa\\u001b]0;pwned\\u0007"', "'clinic_name' holds a control character"),
+    ('clinic_name = "Spa\\u202eevil"', "'clinic_name' holds a control character"),
+    ('aftercare_url = "https://clinic.example/after care"', "must not hold spaces"),
+    ('aftercare_url = "https://clinic.example/\\naftercare"', "control character"),
+    (f'aftercare_url = "https://clinic.example/{"a" * 3000}"', "too long for a QR code"),
+    ('aftercare_url = "javascript:alert(1)"', "must start with https://"),
+])
+def test_settings_are_checked_like_answers(setting: str, says: str, tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(setting + "\n")
+    for command in ("config", "check-content", "run"):
+        done = run_cli("--config", str(config), command)
+        assert done.returncode == 2, (command, done.stderr)
+        assert says in done.stderr and done.stderr.count("\n") == 1, done.stderr
+        assert "\x1b" not in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("file", "old", "new", "says"), [
+    ("questionnaire.toml", 'id = "pain"', 'id = "../../x"', "'id' must be lower-case"),
+    ("questionnaire.toml", '{ id = "neck", label = "Neck" }',
+     '{ id = "neck", label = "Ne\\u001b[2Jck" }', "'label' holds a control character"),
+    ("rules.toml", "[types.spa]", '[types."../../x"]', "type id '../../x' must be"),
+    ("walkthrough.toml", 'title = "How your', 'title = "\\u009b31mHow your', "control character"),
+])
+def test_content_ids_and_text_are_checked(file: str, old: str, new: str, says: str,
+                                          tmp_path: Path) -> None:
+    import shutil
+
+    from kiosk.content import default_content_dir
+
+    content = tmp_path / "content"
+    shutil.copytree(default_content_dir(), content)
+    path = content / file
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+    done = run_cli("check-content", str(content))
+    assert done.returncode == 2 and says in done.stderr, done.stderr
+    assert str(path) in done.stderr and "Traceback" not in done.stderr
