@@ -342,11 +342,14 @@ def _staff(settings: Settings) -> int:
     from screens.staff_app import make_staff_app  # Textual loads only here.
 
     app = make_staff_app(settings)
-    app.run()
+    try:
+        app.run()
+    except KeyboardInterrupt:  # SIGINT, re-raised by asyncio as the loop closes.
+        app.signal_stop.signal = app.signal_stop.signal or 2
     if app.signal_stop.signal is not None:
-        from kiosk.tty import clear_terminal
+        from kiosk.tty import exit_now
 
-        clear_terminal()
+        exit_now(0)
     return app.return_code or 0
 
 
@@ -391,11 +394,16 @@ def _run(settings: Settings) -> int:
 
     app = make_app(settings)
     remember_terminal()
-    app.run()
+    try:
+        app.run()
+    except KeyboardInterrupt:
+        # SIGINT is one of the stop signals: asyncio may re-raise it as the
+        # loop closes, after the app has already wiped and stopped.
+        app.signal_stop.signal = app.signal_stop.signal or 2
     if app.signal_stop.signal is not None:
-        from kiosk.tty import clear_terminal
+        from kiosk.tty import exit_now
 
-        clear_terminal()
+        exit_now(0)
     if app.content_error is not None:
         # Found once the first screen was up (the content loads after it).
         raise app.content_error

@@ -37,3 +37,16 @@ def clear_terminal() -> None:
         sys.__stdout__.flush()  # type: ignore[union-attr]
     except (AttributeError, OSError, ValueError):
         pass  # No terminal to give back.
+
+
+def exit_now(code: int = 0) -> None:
+    """After a stop signal, once the app has wiped and closed: give the
+    terminal back and end the process without waiting on anything more
+    (a thread still reading the terminal would hold Python's own exit)."""
+    import os
+
+    clear_terminal()
+    for stream in (sys.__stdout__, sys.__stderr__):
+        with suppress(AttributeError, OSError, ValueError):
+            stream.flush()  # type: ignore[union-attr]
+    os._exit(code)

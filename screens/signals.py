@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from kiosk.tty import clear_terminal
+from kiosk.tty import clear_terminal, exit_now
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+GRACE_SECONDS = 3.0
 
 class SignalStop:
     """Installs the handlers on the app's own event loop (call `install` from
@@ -33,4 +35,10 @@ class SignalStop:
             clear_terminal()
             os._exit(0)
         self.signal = signum
+        # Closing must never hang a stopped kiosk: if the app has not ended
+        # in a few seconds (seen under load: the driver's input thread held
+        # its exit), the terminal is given back and the process ends anyway.
+        watchdog = threading.Timer(GRACE_SECONDS, exit_now)
+        watchdog.daemon = True
+        watchdog.start()
         asyncio.get_running_loop().create_task(self._stop())
