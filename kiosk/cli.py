@@ -342,6 +342,7 @@ def _staff(settings: Settings) -> int:
     from screens.staff_app import make_staff_app  # Textual loads only here.
 
     app = make_staff_app(settings)
+    app.contain_crashes = True
     try:
         app.run()
     except KeyboardInterrupt:  # SIGINT, re-raised by asyncio as the loop closes.
@@ -350,7 +351,7 @@ def _staff(settings: Settings) -> int:
         from kiosk.tty import exit_now
 
         exit_now(0)
-    return app.return_code or 0
+    return _after_crash(app.gave_up, app.crash_log) or app.return_code or 0
 
 
 def _serve(settings: Settings, args: dict[str, Any]) -> int:
@@ -393,6 +394,7 @@ def _run(settings: Settings) -> int:
     from screens.app import make_app  # Textual loads only for commands that draw.
 
     app = make_app(settings)
+    app.contain_crashes = True
     remember_terminal()
     try:
         app.run()
@@ -407,7 +409,16 @@ def _run(settings: Settings) -> int:
     if app.content_error is not None:
         # Found once the first screen was up (the content loads after it).
         raise app.content_error
-    return app.return_code or 0
+    return _after_crash(app.gave_up, app.crash_log) or app.return_code or 0
+
+
+def _after_crash(gave_up: bool, log: Path | None) -> int:
+    """One line, and status 1, for an app that closed after an error."""
+    if not gave_up:
+        return 0
+    where = f": the details are in {log}" if log else ""
+    print(f"kiosk: stopped after an unexpected error{where}", file=sys.stderr)
+    return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,6 +3,8 @@ the staff's way in on the kiosk."""
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import suppress
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -17,6 +19,7 @@ from kiosk.clock import SYSTEM_CLOCK, Clock
 from kiosk.settings import Settings
 from kiosk.tomltable import ContentError
 from screens import STYLESHEET
+from screens.crash import CrashContainment, CrashScreen
 from screens.signals import SignalStop
 from screens.themes import THEME_NAMES, register_themes
 from screens.welcome import WelcomeScreen
@@ -30,7 +33,7 @@ if TYPE_CHECKING:
 VISIT_SCREENS = {"walkthrough", "questionnaire", "save-failed"}
 """Where a client is mid-visit: left idle, these ask, then wipe the visit."""
 
-class KioskApp(App[None], inherit_bindings=False):
+class KioskApp(CrashContainment, App[None], inherit_bindings=False):
     """The client-facing kiosk.
 
     Locked down: no key quits, suspends or reaches developer tools (Textual's
@@ -75,6 +78,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._still_there: Screen[bool] | None = None
         self.signal_stop = SignalStop(self._stop_for_signal)
         """Stops the kiosk on SIGTERM, SIGHUP or SIGINT."""
+        self._crash_setup(settings.data_dir, "kiosk", clock)
         self._first_tries: dict[str, datetime] = {}
         """When each visit's check-in was first sent, by its id."""
 
@@ -288,6 +292,17 @@ class KioskApp(App[None], inherit_bindings=False):
             self._still_there = StillThereScreen(self.settings.idle_warning_seconds, self.clock)
             self.push_screen(self._still_there, answered)
 
+    async def recover(self) -> None:
+        """After an unexpected error: the visit is wiped (nothing of it stays
+        on screen), a calm word, then Welcome."""
+        await self.back_to_welcome()
+        self.push_screen(CrashScreen(
+            "Something went wrong. Please see the front desk.", "OK", clock=self.clock,
+            seconds=self.settings.result_seconds))
+
+    async def on_crash_screen_done(self) -> None:
+        await self.back_to_welcome()
+
     async def _stop_for_signal(self) -> None:
         """Asked to stop (a supervisor, a shutdown): nothing of the visit is
         left behind, on screen or in memory."""
@@ -305,7 +320,10 @@ class KioskApp(App[None], inherit_bindings=False):
         for screen in self.screen_stack:
             forget = getattr(screen, "forget", None)
             if forget is not None:
-                await forget()
+                # A screen that failed may never answer: its answers still go
+                # with it when it is popped below.
+                with suppress(Exception):
+                    await asyncio.wait_for(forget(), 1.0)
         # More than one screen: while the app closes down, the stack empties.
         while len(self.screen_stack) > 1 and not isinstance(self.screen, WelcomeScreen):
             await self.pop_screen()

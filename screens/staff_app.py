@@ -11,10 +11,11 @@ from kiosk.content import Content, load_content
 from kiosk.settings import Settings
 from kiosk.store import open_store
 from screens import STYLESHEET
+from screens.crash import CrashContainment, CrashScreen
 from screens.signals import SignalStop
 
 
-class StaffApp(App[None]):
+class StaffApp(CrashContainment, App[None]):
     """Runs beside any number of kiosks on the same data folder."""
 
     CSS_PATH = STYLESHEET
@@ -34,12 +35,31 @@ class StaffApp(App[None]):
         self.signed_in = signed_in
         self.signal_stop = SignalStop(self._stop_for_signal)
         """Stops the desk on SIGTERM, SIGHUP or SIGINT."""
+        self._crash_setup(settings.data_dir, "staff", clock)
 
     async def _stop_for_signal(self) -> None:
         self.exit(return_code=0)
 
+    async def recover(self) -> None:
+        """After an unexpected error: every screen goes, a word on what
+        happened, then the queue again, after the PIN."""
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        log = f" The details are in {self.crash_log}." if self.crash_log else ""
+        self.push_screen(CrashScreen(
+            f"Something went wrong at the front desk, and the queue was closed.{log} "
+            "Nothing was changed by it.", "Open the queue again", clock=self.clock,
+            seconds=float("inf")))
+
+    async def on_crash_screen_done(self) -> None:
+        await self.pop_screen()
+        self._open()
+
     def on_mount(self) -> None:
         self.signal_stop.install()
+        self._open()
+
+    def _open(self) -> None:
         from kiosk.pin import StaffPin
         from screens.pin_pad import PinPadScreen
         from screens.staff import StaffScreen

@@ -1,0 +1,127 @@
+"""Crash containment: an unexpected error in a visit or at the desk shows a
+calm screen, never a traceback or a client's answer, and is logged without
+them; too many in a row close the app with status 1."""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kiosk.settings import Settings
+from kiosk.store import CheckInStore
+from screens.app import make_app
+from screens.questionnaire import QuestionnaireScreen
+from screens.staff import StaffScreen
+from tests.conftest import fake_clock
+from tests.test_staff import open_staff, screen_lines, seed, staff_app
+from tests.visit import SPA_VISIT, answer_all, tap, wait_for, wait_for_screen
+
+SECRET = "Quillonessa"
+VISIT = {**SPA_VISIT, "name": {"first": SECRET, "last_initial": "Z"}}
+
+
+def calm_and_clean(app, log: Path) -> None:
+    """What the screen shows and what the log holds after the error."""
+    drawn = "\n".join(screen_lines(app))
+    assert "Traceback" not in drawn and SECRET not in drawn
+    assert "Something went wrong" in drawn
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    logged = log.read_text()
+    assert "RuntimeError" in logged and SECRET not in logged and "Z." not in logged
+
+
+async def test_an_error_while_saving_a_visit_shows_a_calm_screen(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kiosk.rules
+
+    def broken(rules, answers):
+        raise RuntimeError(f"recommend broke on {answers['name']['first']}")
+
+    monkeypatch.setattr(kiosk.rules, "recommend", broken)
+    app = make_app(settings, clock=fake_clock())
+    app.contain_crashes = True
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, VISIT)
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "crash")
+        await wait_for(pilot, lambda: "went wrong" in "\n".join(screen_lines(app)), "words")
+        calm_and_clean(app, settings.data_dir / "errors.log")
+        assert "in _save" in (settings.data_dir / "errors.log").read_text()
+        assert [s.id for s in app.screen_stack] == ["welcome", "crash"], "the visit is gone"
+        app.clock.advance(settings.result_seconds)
+        await wait_for_screen(pilot, "welcome")
+        assert app.is_running and not app.gave_up
+    assert CheckInStore(settings.data_dir).all() == []
+
+
+async def test_an_error_in_a_screens_handler_wipes_the_visit(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self) -> bool:
+        raise RuntimeError(f"next broke with {self.answers['name']}")
+
+    monkeypatch.setattr(QuestionnaireScreen, "_keep_answer", broken)
+    app = make_app(settings, clock=fake_clock())
+    app.contain_crashes = True
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, VISIT, stop_at="name")
+        await tap(pilot, "#first-name")
+        await pilot.press(*SECRET)
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "crash")
+        await wait_for(pilot, lambda: "went wrong" in "\n".join(screen_lines(app)), "words")
+        calm_and_clean(app, settings.data_dir / "errors.log")
+        await tap(pilot, "#crash-ok")
+        await wait_for_screen(pilot, "welcome")
+        assert len(app.screen_stack) == 1
+
+
+async def test_errors_again_and_again_close_the_kiosk_with_status_1(settings: Settings) -> None:
+    app = make_app(settings, clock=fake_clock())
+    app.contain_crashes = True
+    async with app.run_test(size=(80, 24)) as pilot:
+        for number in range(1, 5):  # Four within a minute: the fourth is too many.
+            app._handle_exception(RuntimeError(f"error {number}"))
+            if number < 4:
+                await wait_for_screen(pilot, "crash")
+                await tap(pilot, "#crash-ok")
+                await wait_for_screen(pilot, "welcome")
+                app.clock.advance(1)
+        await wait_for(pilot, lambda: app.return_code is not None, "the kiosk to close")
+    assert app.gave_up and app.return_code == 1
+    assert (settings.data_dir / "errors.log").read_text().count("RuntimeError") == 4
+
+
+async def test_an_error_in_the_desks_refresh_shows_its_own_calm_screen(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(CheckInStore(settings.data_dir))
+    loads = []
+    original = StaffScreen._query
+
+    def flaky(self, view, today):
+        loads.append(1)
+        if len(loads) == 2:
+            raise RuntimeError("refresh broke")
+        return original(self, view, today)
+
+    monkeypatch.setattr(StaffScreen, "_query", flaky)
+    app = staff_app(replace(settings, export_dir=tmp_path / "exports"))
+    app.contain_crashes = True
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff(pilot)
+        CheckInStore(settings.data_dir).add(seed.__globals__["checkin"]("Newcomer"))
+        app.screen.poll()  # The refresh that fails.
+        await wait_for_screen(pilot, "crash")
+        await wait_for(pilot, lambda: "front desk" in "\n".join(screen_lines(app)), "words")
+        drawn = "\n".join(screen_lines(app))
+        assert "Traceback" not in drawn and "Ann" not in drawn
+        await tap(pilot, "#crash-ok")
+        await open_staff(pilot)
+        assert "Newcomer K." in [str(row[1]) for row in
+                                 (app.screen.query_one("#staff-table").get_row_at(n)
+                                  for n in range(app.screen.query_one("#staff-table").row_count))]
