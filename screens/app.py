@@ -195,14 +195,25 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
             self.call_from_thread(self._save_failed, answers, checkin_id, first_try)
         else:
             notice = rules.health_notice if needs_front_desk(found) else None
-            self.call_from_thread(self._show_result, recommendation, notice)
+            self.call_from_thread(self._show_result, recommendation, notice, checkin_id)
+
+    def _visit_on_screen(self, checkin_id: str) -> QuestionnaireScreen | None:
+        """The questionnaire of this visit, if it is still what shows: a save
+        that ends after the visit was wiped (left idle while the disk was
+        slow) shows nothing to whoever is at the kiosk now."""
+        from screens.questionnaire import QuestionnaireScreen
+
+        screen = self.screen
+        if isinstance(screen, QuestionnaireScreen) and screen.checkin_id == checkin_id:
+            return screen
+        return None
 
     def _save_failed(self, answers: Answers, checkin_id: str, first_try: datetime) -> None:
-        from screens.questionnaire import QuestionnaireScreen
         from screens.save_failed import SaveFailedScreen
 
-        questionnaire = self.screen
-        assert isinstance(questionnaire, QuestionnaireScreen)
+        questionnaire = self._visit_on_screen(checkin_id)
+        if questionnaire is None:
+            return  # Kept as pending by the store; the client has gone.
 
         def retry(again: bool | None) -> None:
             if again:
@@ -212,10 +223,13 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
 
         self.push_screen(SaveFailedScreen(), retry)
 
-    def _show_result(self, recommendation: Recommendation, notice: str | None) -> None:
+    def _show_result(self, recommendation: Recommendation, notice: str | None,
+                     checkin_id: str) -> None:
         from kiosk.qr import aftercare_url
         from screens.result import ResultScreen
 
+        if self._visit_on_screen(checkin_id) is None:
+            return  # Stored, as the client asked; they are gone, so nothing shows.
         url = aftercare_url(self.settings.aftercare_url, recommendation.type)
         # Replacing the questionnaire drops the answers with it.
         self.switch_screen(ResultScreen(self.settings, recommendation, url=url, notice=notice,

@@ -125,3 +125,38 @@ async def test_an_error_in_the_desks_refresh_shows_its_own_calm_screen(
         assert "Newcomer K." in [str(row[1]) for row in
                                  (app.screen.query_one("#staff-table").get_row_at(n)
                                   for n in range(app.screen.query_one("#staff-table").row_count))]
+
+
+async def test_a_save_that_ends_after_the_idle_wipe_stores_and_shows_nothing(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the lock held elsewhere kept the save waiting past the idle
+    time; the visit was wiped, then the save finished and the kiosk crashed
+    (or showed the gone client's result to the next one)."""
+    import threading
+
+    held = threading.Event()
+    original = CheckInStore.add
+
+    def slow_add(self, record):
+        assert held.wait(20), "the test never let the save finish"
+        return original(self, record)
+
+    monkeypatch.setattr(CheckInStore, "add", slow_add)
+    app = make_app(settings, clock=fake_clock())
+    app.contain_crashes = True
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, VISIT)
+        await tap(pilot, "#next")
+        await wait_for(pilot, lambda: app.screen.saving, "the save to start")
+        app.clock.advance(settings.idle_seconds + 1)
+        await wait_for_screen(pilot, "still-there")
+        app.clock.advance(settings.idle_warning_seconds)
+        await wait_for_screen(pilot, "welcome")
+        held.set()  # The disk answers at last.
+        await wait_for(pilot, lambda: len(CheckInStore(settings.data_dir).all()) == 1, "saved")
+        await pilot.pause()
+        assert [s.id for s in app.screen_stack] == ["welcome"], "nothing of the visit shows"
+        assert not app.gave_up and app.crash_log is None
+    [record] = CheckInStore(settings.data_dir).all()
+    assert record["answers"]["name"]["first"] == SECRET, "what the client confirmed is kept"
