@@ -99,6 +99,11 @@ class StaffScreen(Screen[None]):
         self.closable = closable
         self.clock = clock
         self.records: dict[str, Record] = {}
+        self.selected: str | None = None
+        """The chosen check-in's id: keys act on it, wherever its row moves."""
+        self.selection_gone = False
+        """The chosen check-in left the list: keys do nothing until another is chosen."""
+        self._shown_view: View | None = None
         self._seen: tuple[Any, ...] | None = None
 
     # -- Layout -----------------------------------------------------------------
@@ -194,25 +199,40 @@ class StaffScreen(Screen[None]):
             note = "⚠ " + "; ".join(problems) + ": run `kiosk doctor`" if problems else ""
         except StoreError as error:
             found, note = [], f"⚠ {error}"
-        return Loaded(found[:MOST_ROWS], len(found), note)
+        # Lists newest first keep their head; today's queue, in arrival order,
+        # keeps its tail: on a day of thousands, the newest arrivals show.
+        newest_last = not (view.search or view.filter == "all")
+        shown = found[-MOST_ROWS:] if newest_last else found[:MOST_ROWS]
+        return Loaded(shown, len(found), note)
 
     def _show(self, view: View, loaded: Loaded) -> None:
         if view != self.view:
             return  # A newer load is on its way.
         table = self.query_one("#staff-table", DataTable)
-        selected = self.selected_id()
+        selected = self.selected
         self.records = {record["id"]: record for record in loaded.records}
-        table.clear()
         today = self._today()
-        for record in loaded.records:
-            row = queue_row(record, today)
-            table.add_row(
-                Text(row.arrived), Text(row.name), Text(row.type),
-                Text(row.flags, style="bold" if row.flags else ""), Text(row.status),
-                key=row.id,
-            )
-        if selected in self.records:
-            table.move_cursor(row=table.get_row_index(selected), animate=False)
+        # Rebuilding the table moves its cursor: that is not staff choosing.
+        with table.prevent(DataTable.RowHighlighted):
+            table.clear()
+            for record in loaded.records:
+                row = queue_row(record, today)
+                table.add_row(
+                    Text(row.arrived), Text(row.name), Text(row.type),
+                    Text(row.flags, style="bold" if row.flags else ""), Text(row.status),
+                    key=row.id,
+                )
+            if selected in self.records:
+                table.move_cursor(row=table.get_row_index(selected), animate=False)
+        if view != self._shown_view:
+            self.selection_gone = False  # A new list: its first row is chosen.
+        if selected is not None and selected not in self.records and view == self._shown_view:
+            # Erased, or moved out of this view, at another desk: no key may
+            # now act on whichever client the cursor happens to rest on.
+            self.selected, self.selection_gone = None, True
+        elif selected not in self.records and not self.selection_gone:
+            self.selected = loaded.records[0]["id"] if loaded.records else None
+        self._shown_view = view
         shown = len(loaded.records)
         what = f"“{printable(view.search, 30)}”" if view.search else FILTERS[view.filter].lower()
         count = f"{shown} {what}" if shown == loaded.total else f"newest {shown} of {loaded.total}"
@@ -225,16 +245,22 @@ class StaffScreen(Screen[None]):
     # -- The selected check-in ------------------------------------------------------
 
     def selected_id(self) -> str | None:
-        table = self.query_one("#staff-table", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return key.value
+        """The check-in staff chose (by its id, not by its row), if any."""
+        return self.selected
 
     @on(DataTable.RowHighlighted)
+    @on(DataTable.RowSelected)  # A tap or Enter on the row the cursor rests on.
+    def _highlighted(self, event: DataTable.RowHighlighted | DataTable.RowSelected) -> None:
+        self.selected, self.selection_gone = event.row_key.value, False
+        self._show_detail()
+
     def _show_detail(self) -> None:
         record = self.records.get(self.selected_id() or "")
         detail = self.query_one("#staff-detail-text", Static)
+        if self.selection_gone:
+            detail.update("The check-in you had selected is gone from this list: erased, or "
+                          "moved on at another desk. Choose one to go on.")
+            return
         if record is None:
             detail.update("Nothing to show: no check-ins here yet.")
             return

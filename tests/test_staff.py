@@ -630,3 +630,53 @@ def test_every_csv_column_has_its_own_name() -> None:
     clash = (*CONTENT.questions, Question("status", "single", "Status", "Status?"))
     header = export_columns(clash)
     assert len(set(header)) == len(header) and header[-1] == "answer:status"
+
+
+async def test_when_the_chosen_checkin_is_erased_elsewhere_no_key_acts_on_another(
+    staff_settings: Settings,
+) -> None:
+    """Before: another desk erased the selected row, the cursor slid to the
+    next client, and the next key changed that client's status."""
+    store = CheckInStore(staff_settings.data_dir)
+    ids = seed(store)
+    app = staff_app(staff_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff(pilot)
+        await pilot.press("down", "down")
+        await wait_for(pilot, lambda: detail(app).startswith("Bo K."), "Bo chosen")
+        store.delete(ids["bo"])  # At another desk.
+        app.screen.poll()
+        await wait_for(pilot, lambda: "gone from this list" in detail(app), "the notice")
+        await pilot.press("d", "n", "t")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert {r["id"]: r["status"] for r in store.all() if r["id"] != ids["old"]} == {
+            ids["ann"]: "waiting", ids["zoe"]: "waiting", ids["cy"]: "done"}
+        await pilot.press("enter")  # Choosing again makes the keys work again.
+        await wait_for(pilot, lambda: "gone" not in detail(app), "a new choice")
+        chosen = app.screen.selected_id()
+        await pilot.press("t")
+        await wait_for(pilot, lambda: store.get(chosen)["status"] == "with_therapist",
+                       "the status")
+
+
+async def test_a_day_of_more_checkins_than_the_table_holds_shows_the_newest(
+    staff_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: with 50,000 check-ins in one day the queue showed the oldest
+    500, so a new arrival never appeared. (Here 30 and a limit of 20.)"""
+    import screens.staff
+
+    monkeypatch.setattr(screens.staff, "MOST_ROWS", 20)
+    store = CheckInStore(staff_settings.data_dir)
+    store.import_records([checkin(f"N{n:02d}", FIXED_NOW - timedelta(minutes=60 - n))
+                          for n in range(30)])
+    app = staff_app(staff_settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff(pilot)
+        assert names(app)[0] == "N10 K." and names(app)[-1] == "N29 K."
+        assert "newest 20 of 30" in str(app.screen.query_one("#staff-count", Label).render())
+        store.add(checkin("Newest", FIXED_NOW))
+        app.screen.poll()
+        await wait_for(pilot, lambda: names(app)[-1] == "Newest K.", "the new arrival")
+        assert "newest 20 of 31" in str(app.screen.query_one("#staff-count", Label).render())
