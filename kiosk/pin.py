@@ -1,8 +1,12 @@
 """The staff PIN: a salted scrypt hash in the data folder, with a lockout.
 
-Five wrong PINs lock entry for 60 seconds. The count and the lock live in a
-file beside the hash, so restarting the app doesn't lift them, and they are
-updated under a file lock so two terminals can't race past the limit.
+Five wrong PINs lock entry, and each lockout in a row lasts longer: 60 s,
+5 min, 30 min, then twice as long each time, until a right PIN. The count
+and the lock are kept per place (the kiosk's pad, the staff terminal), so a
+client tapping at the kiosk never locks the front desk out. They live in a
+file beside the hash, so restarting the app doesn't lift them, and change
+under a file lock, so two terminals can't race past the limit. A state file
+that can't be read is moved aside and counts as a lock: it fails closed.
 """
 
 from __future__ import annotations
@@ -10,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 import secrets
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,10 +30,21 @@ PIN_FILE = "staff_pin.json"
 STATE_FILE = "pin_state.json"
 PIN_LOCK = ".pin.lock"
 MAX_TRIES = 5
-LOCK_SECONDS = 60
+LOCK_STEPS = (60, 5 * 60, 30 * 60)
+"""The first lockouts in a row; each after those is twice the one before."""
+LOCK_SECONDS = LOCK_STEPS[0]
+MOST_LOCK_SECONDS = 24 * 60 * 60
 PIN_DIGITS = (4, 12)
 # scrypt costs: 16 MiB and about 50 ms a try on these machines.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def lock_seconds(lockouts: int) -> int:
+    """How long the `lockouts`-th lockout in a row lasts (1 is the first)."""
+    if lockouts <= len(LOCK_STEPS):
+        return LOCK_STEPS[max(lockouts, 1) - 1]
+    doublings = min(lockouts - len(LOCK_STEPS), 16)  # Past a day it stops growing.
+    return min(LOCK_STEPS[-1] << doublings, MOST_LOCK_SECONDS)
 
 
 def pin_problem(pin: str) -> str | None:
@@ -53,6 +70,8 @@ class PinResult:
     tries_left: int = MAX_TRIES
     locked_seconds: int = 0
     """Seconds until entry opens again; 0 if it is not locked."""
+    problem: str | None = None
+    """Why no PIN can be checked at all (its file is missing or damaged)."""
 
 
 class StaffPin:
@@ -82,47 +101,109 @@ class StaffPin:
         self.audit.record("pin-set")
 
     def _state(self) -> dict[str, Any]:
+        """Every place's count and lock. A file that does not read as that is
+        moved aside (its bytes kept) and every place counts as locked."""
         try:
-            state = json.loads(self.state_path.read_bytes())
-        except (FileNotFoundError, ValueError):
+            data = self.state_path.read_bytes()
+        except FileNotFoundError:
             return {}
-        return state if isinstance(state, dict) else {}
+        except OSError:
+            return {place: self._damaged_lock() for place in PLACES}
+        try:
+            state = json.loads(data)
+            if not isinstance(state, dict) or not all(
+                    place in PLACES and _place_ok(entry) for place, entry in state.items()):
+                raise ValueError("not a lock state")
+        except ValueError:
+            stamp = utc_now().strftime("%Y%m%dT%H%M%S.%fZ")
+            state = {place: self._damaged_lock() for place in PLACES}
+            with suppress(OSError):
+                os.rename(self.state_path, self.state_path.with_name(
+                    f"{STATE_FILE}.corrupt-{stamp}"))
+                self.audit.record("pin-state-damaged")
+                self._save_state(state)
+            return state
+        return state
+
+    def _damaged_lock(self) -> dict[str, Any]:
+        until = self.clock() + timedelta(seconds=LOCK_STEPS[0])
+        return {"failures": 0, "lockouts": 1, "locked_until": until.isoformat()}
 
     def _save_state(self, state: dict[str, Any]) -> None:
         write_atomically(self.state_path, json.dumps(state).encode())
 
-    def _locked_seconds(self, state: dict[str, Any]) -> int:
-        until = state.get("locked_until")
+    def _locked_seconds(self, entry: dict[str, Any]) -> int:
+        until = entry.get("locked_until")
         if not until:
             return 0
         left = (datetime.fromisoformat(until) - self.clock()).total_seconds()
         return max(0, int(left + 0.999))
 
-    def locked_seconds(self) -> int:
-        """Seconds until PIN entry opens again; 0 if it is open."""
-        return self._locked_seconds(self._state())
+    def locked_seconds(self, where: str = "staff") -> int:
+        """Seconds until PIN entry opens again at this place; 0 if it is open."""
+        return self._locked_seconds(self._state().get(where, {}))
+
+    def _saved_hash(self) -> dict[str, Any] | None:
+        try:
+            saved = json.loads(self.path.read_bytes())
+            bytes.fromhex(saved["hash"]), bytes.fromhex(saved["salt"])
+            if not all(isinstance(saved[k], int) and 0 < saved[k] < 2**21
+                       for k in ("n", "r", "p")):
+                raise ValueError("bad costs")
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return saved if isinstance(saved, dict) else None
 
     def check(self, pin: str, *, where: str = "staff") -> PinResult:
-        """Try a PIN. Every attempt is in the audit log, never the PIN."""
+        """Try a PIN at a place ("staff" or "kiosk"). Every attempt is in the
+        audit log, never the PIN."""
+        if where not in PLACES:
+            raise ValueError(f"unknown place {where!r}")
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         with data_lock(self.data_dir, PIN_LOCK):
             state = self._state()
-            locked = self._locked_seconds(state)
+            entry = dict(state.get(where, {}))
+            locked = self._locked_seconds(entry)
             if locked:
                 self.audit.record("pin-refused-locked")
                 return PinResult(False, 0, locked)
-            saved = json.loads(self.path.read_bytes())
-            expected = bytes.fromhex(saved["hash"])
+            saved = self._saved_hash()
+            if saved is None:
+                self.audit.record("pin-file-damaged")
+                return PinResult(False, 0, 0, problem=PIN_FILE_PROBLEM)
             given = _hash(pin, bytes.fromhex(saved["salt"]), saved["n"], saved["r"], saved["p"])
-            if hmac.compare_digest(given, expected):
-                self._save_state({})
+            if hmac.compare_digest(given, bytes.fromhex(saved["hash"])):
+                state.pop(where, None)
+                self._save_state(state)
                 self.audit.record(f"sign-in-{where}")
                 return PinResult(True)
-            failures = int(state.get("failures", 0)) + 1
+            failures = int(entry.get("failures", 0)) + 1
             self.audit.record("pin-failed")
             if failures >= MAX_TRIES:
-                until = self.clock() + timedelta(seconds=LOCK_SECONDS)
-                self._save_state({"failures": 0, "locked_until": until.isoformat()})
-                self.audit.record("pin-locked")
-                return PinResult(False, 0, LOCK_SECONDS)
-            self._save_state({"failures": failures})
+                lockouts = int(entry.get("lockouts", 0)) + 1
+                seconds = lock_seconds(lockouts)
+                until = self.clock() + timedelta(seconds=seconds)
+                state[where] = {"failures": 0, "lockouts": lockouts,
+                                "locked_until": until.isoformat()}
+                self._save_state(state)
+                self.audit.record("pin-locked", count=seconds)
+                return PinResult(False, 0, seconds)
+            state[where] = {**entry, "failures": failures}
+            self._save_state(state)
             return PinResult(False, MAX_TRIES - failures)
+
+
+PLACES = ("staff", "kiosk")
+PIN_FILE_PROBLEM = ("The staff PIN file is missing or damaged. Set the PIN again at this "
+                    "machine's terminal with: kiosk set-pin")
+
+
+def _place_ok(entry: Any) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    try:
+        if "locked_until" in entry:
+            datetime.fromisoformat(entry["locked_until"])
+        return all(isinstance(entry.get(k, 0), int) for k in ("failures", "lockouts"))
+    except (TypeError, ValueError):
+        return False

@@ -79,7 +79,7 @@ class PinPadScreen(Screen[bool]):
         ):
             self.dismiss(False)
             return
-        locked = self.pin.locked_seconds()
+        locked = self.pin.locked_seconds(self.where)
         for button in self.query("#pin-keys Button"):
             button.disabled = bool(locked)
         if locked:
@@ -132,7 +132,7 @@ class PinPadScreen(Screen[bool]):
             self.entered = len(self._digits)
 
     def action_submit(self) -> None:
-        if self._checking or not self._digits or self.pin.locked_seconds():
+        if self._checking or not self._digits or self.pin.locked_seconds(self.where):
             return
         self._checking = True
         self._say("Checking…")
@@ -143,12 +143,19 @@ class PinPadScreen(Screen[bool]):
     @work(thread=True, exclusive=True, group="pin")
     def _check(self, pin: str) -> None:
         # scrypt is slow on purpose: off the UI thread.
-        result = self.pin.check(pin, where=self.where)
+        try:
+            result = self.pin.check(pin, where=self.where)
+        except OSError:  # A full or read-only data folder: fail closed, say why.
+            result = PinResult(False, 0, 0, problem=(
+                "The PIN can't be checked now: the data folder can't be written. "
+                "Run kiosk doctor at this machine's terminal."))
         self.app.call_from_thread(self._checked, result)
 
     def _checked(self, result: PinResult) -> None:
         self._checking = False
-        if result.ok:
+        if result.problem:
+            self._say(result.problem)  # Even on the kiosk: staff must see why.
+        elif result.ok:
             self.dismiss(True)
         elif self.strict:
             self.dismiss(False)

@@ -680,3 +680,87 @@ async def test_a_day_of_more_checkins_than_the_table_holds_shows_the_newest(
         app.screen.poll()
         await wait_for(pilot, lambda: names(app)[-1] == "Newest K.", "the new arrival")
         assert "newest 20 of 31" in str(app.screen.query_one("#staff-count", Label).render())
+
+
+def test_the_lockout_escalates_and_is_kept_per_place(staff_settings: Settings) -> None:
+    """Before: anyone at the kiosk could lock the front desk out for 60 s
+    with six seconds of tapping, again and again, and it never grew."""
+    from kiosk.pin import lock_seconds
+
+    clock = fake_clock()
+    pin = StaffPin(staff_settings.data_dir, clock.now)
+    pin.set(PIN)
+    expected = [60, 5 * 60, 30 * 60, 60 * 60, 2 * 60 * 60]
+    assert [lock_seconds(n) for n in range(1, 6)] == expected
+    for seconds in expected:
+        for _ in range(4):
+            assert not pin.check("1111", where="kiosk").ok
+        assert pin.check("1111", where="kiosk").locked_seconds == seconds
+        assert pin.locked_seconds("kiosk") == seconds
+        assert pin.locked_seconds("staff") == 0, "the desk is never locked by the kiosk"
+        clock.advance(seconds)
+    assert pin.check(PIN, where="staff").ok
+    assert pin.check(PIN, where="kiosk").ok  # A right PIN ends the kiosk's run of lockouts.
+    for _ in range(5):
+        pin.check("1111", where="kiosk")
+    assert pin.locked_seconds("kiosk") == 60
+
+
+@pytest.mark.parametrize("content", [b"not json", b"[1]", b'{"staff": 3}',
+                                     b'{"staff": {"locked_until": "soon"}}'])
+def test_a_damaged_lock_file_fails_closed(staff_settings: Settings, content: bytes) -> None:
+    """Before: a non-JSON pin_state.json silently lifted the lockout, and one
+    of the wrong shape crashed the pad."""
+    clock = fake_clock()
+    pin = StaffPin(staff_settings.data_dir, clock.now)
+    pin.set(PIN)
+    (staff_settings.data_dir / "pin_state.json").write_bytes(content)
+    assert pin.locked_seconds("staff") == 60
+    assert not pin.check(PIN).ok, "locked, not reset"
+    assert [p.read_bytes() for p in staff_settings.data_dir.glob("pin_state.json.corrupt-*")
+            ] == [content]
+    clock.advance(60)
+    assert pin.check(PIN).ok
+
+
+@pytest.mark.parametrize("content", [None, b"", b"{}", b'{"hash": "zz", "salt": "00"}'])
+async def test_a_missing_or_damaged_pin_file_is_said_not_crashed_on(
+    staff_settings: Settings, content: bytes | None
+) -> None:
+    StaffPin(staff_settings.data_dir).set(PIN)
+    pin_file = staff_settings.data_dir / "staff_pin.json"
+    app = staff_app(staff_settings, signed_in=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, "pin-pad")
+        if content is None:
+            pin_file.unlink()
+        else:
+            pin_file.write_bytes(content)
+        await enter_pin(pilot, PIN)
+        await wait_for(pilot, lambda: "kiosk set-pin" in pin_message(app), "the problem")
+        assert app.screen.id == "pin-pad" and PIN not in pin_message(app)
+
+
+async def test_a_pin_on_a_folder_that_cannot_be_written_is_refused_with_a_reason(
+    staff_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: with the data folder full or read-only, any PIN on the kiosk
+    crashed it, and Textual's crash screen showed the PIN as typed."""
+    import errno
+
+    import kiosk.pin
+
+    StaffPin(staff_settings.data_dir).set(PIN)
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(kiosk.pin, "data_lock", read_only)
+    app = make_app(staff_settings, clock=fake_clock())
+    app.contain_crashes = True
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap_clinic_name(pilot, 5)
+        await enter_pin(pilot, PIN)
+        await wait_for(pilot, lambda: "can't be checked" in pin_message(app), "the reason")
+        assert app.screen.id == "pin-pad" and app.crash_log is None
+        assert PIN not in "\n".join(screen_lines(app))
