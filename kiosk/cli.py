@@ -97,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
                     "touchscreens. Listens on 127.0.0.1 unless told otherwise.")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on")
+    serve.add_argument("--max-sessions", type=_sessions, default=4, metavar="N",
+                       help="at most N screens at once (1 to 64, default 4); the next "
+                            "browser is told to wait")
     serve.add_argument("--public", action="store_true",
                        help="allow an address other than this machine's own (prints a warning)")
     aftercare = commands.add_parser(
@@ -138,6 +141,12 @@ def _days(text: str) -> int:
 def _port(text: str) -> int:
     if not text.isdigit() or not text.isascii() or len(text) > 5 or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a port (0 to 65535)")
+    return int(text)
+
+
+def _sessions(text: str) -> int:
+    if not text.isdigit() or not text.isascii() or len(text) > 2 or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"'{text[:20]}' is not a number of screens (1 to 64)")
     return int(text)
 
 
@@ -360,7 +369,8 @@ def _serve(settings: Settings, args: dict[str, Any]) -> int:
 
     load_content(settings.content_folder)  # A broken content file stops it here, not per tab.
     try:
-        serve(settings, args["host"], args["port"], args["public"], args.get("config"))
+        serve(settings, args["host"], args["port"], args["public"], args.get("config"),
+              args["max_sessions"])
     except ServeError as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
+from typing import Any
 
 from kiosk.settings import Settings
 
@@ -39,14 +40,90 @@ def check_host(host: str, public: bool) -> str | None:
             "keep it on a private network, behind the clinic's firewall")
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse, in words, an address or port this machine can't listen on."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise ServeError(f"{host} is not an address of this machine ({error})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise ServeError(f"can't listen on {host} port {port}: {reason}") from None
+
+
+BUSY_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font: 1.5em sans-serif; margin: 3em">
+<p>All {count} check-in screens are in use right now.</p>
+<p>Please try again in a moment, or see the front desk.</p>
+</body></html>
+"""
+
+
 def serve(settings: Settings, host: str, port: int, public: bool,
-          config: Path | None) -> None:
-    """Serve until stopped. Each tab gets its own `kiosk run` process."""
+          config: Path | None, max_sessions: int = 4) -> None:
+    """Serve until stopped. Each tab gets its own `kiosk run` process, up to
+    `max_sessions` at once; the next browser is turned away with a plain page.
+
+    Raises:
+        ServeError: the address or port can't be used (said in one line).
+    """
     warning = check_host(host, public)
+    check_port(host, port)
     if warning:
         print(f"kiosk: {warning}", file=sys.stderr)
+    server = make_server(kiosk_command(settings, config), host, port, settings.clinic_name,
+                         max_sessions)
+    try:
+        server.serve()
+    except OSError as error:  # Taken between the check and the start.
+        reason = error.strerror or type(error).__name__
+        raise ServeError(f"can't listen on {host} port {port}: {reason}") from None
+
+
+def make_server(command: str, host: str, port: int, title: str, max_sessions: int) -> Any:
+    """textual-serve's server, with a cap on sessions and logs without locals."""
+    import html
+    import logging
+
+    from aiohttp import web
     from textual_serve.server import Server
 
-    server = Server(kiosk_command(settings, config), host=host, port=port,
-                    title=settings.clinic_name, templates_path=TEMPLATES)
-    server.serve()
+    class KioskServer(Server):
+        sessions = 0
+
+        def initialize_logging(self) -> None:
+            # Its own logging shows every local variable of a failing
+            # session's frames; these logs say what failed, never with what.
+            logging.basicConfig(level="INFO", format="%(levelname)s %(message)s",
+                                stream=sys.stderr)
+
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
+            if self.sessions >= max_sessions:
+                return web.Response(
+                    status=503, content_type="text/html", headers={"Retry-After": "30"},
+                    text=BUSY_PAGE.format(title=html.escape(title), count=max_sessions))
+            response: web.StreamResponse = await super().handle_index(request)
+            return response
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            if self.sessions >= max_sessions:
+                refused = web.WebSocketResponse()
+                await refused.prepare(request)
+                await refused.close(code=1013, message=b"All check-in screens are in use.")
+                return refused
+            self.sessions += 1
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.sessions -= 1
+
+    return KioskServer(command, host=host, port=port, title=title, templates_path=TEMPLATES)
