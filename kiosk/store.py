@@ -150,6 +150,16 @@ class Store(Protocol):
         """Files set aside because they did not parse."""
         ...
 
+    def held_in_memory(self) -> int:
+        """Check-ins this process could not write anywhere yet: lost if it
+        stops before `retry` stores them."""
+        ...
+
+    def retry(self) -> int:
+        """Try again to store what failed saves kept; returns how many are
+        now stored. Never raises: what still can't be written stays kept."""
+        ...
+
     def skipped(self) -> int:
         """Records the last read in this thread passed over because they are
         not of the stored shape (`inspect` names them)."""
@@ -677,6 +687,22 @@ class CheckInStore:
 
     def damaged_count(self) -> int:
         return len(self.quarantined())
+
+    def held_in_memory(self) -> int:
+        return len(self._pending)
+
+    def retry(self) -> int:
+        if not self._pending and not self.pending_path.exists():
+            return 0
+        try:
+            return self.recover().saved_pending
+        except StoreError:
+            # The day files still can't be written: the pending file, at
+            # least, lets `kiosk doctor` and the desk see them, and survives
+            # a restart.
+            for document in list(self._pending.values()):
+                self._keep_pending(document)
+            return 0
 
     def pending_count(self) -> int:
         """Check-ins whose save failed and that are not stored yet."""

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from kiosk.store import Store
     from screens.questionnaire import QuestionnaireScreen
 
+RETRY_SECONDS = 15.0
+"""How often a failed save is tried again in the background."""
+
 VISIT_SCREENS = {"walkthrough", "questionnaire", "save-failed"}
 """Where a client is mid-visit: left idle, these ask, then wipe the visit."""
 
@@ -137,6 +140,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
             return
         self._prepare_store()
         self.set_interval(0.25, self.reset_if_idle)
+        self.set_interval(RETRY_SECONDS, self.retry_saves)
 
     @work(thread=True, group="store")
     def _prepare_store(self) -> None:
@@ -144,6 +148,13 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         from kiosk.maintenance import prepare_store
 
         prepare_store(self.store, self.audit, self.settings)
+
+    @work(thread=True, exclusive=True, group="retry")
+    def retry_saves(self) -> None:
+        """Store, in the background, check-ins whose save failed (held in this
+        process's memory, or in the pending file)."""
+        if self.store.held_in_memory() or self.store.pending_count():
+            self.store.retry()
 
     def get_default_screen(self) -> WelcomeScreen:
         # Welcome is the bottom of the stack: every visit is pushed on it.
@@ -261,7 +272,8 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
     def _open_staff_menu(self) -> None:
         from screens.staff_menu import StaffMenuScreen
 
-        self.push_screen(StaffMenuScreen(), self._staff_menu_chosen)
+        self.push_screen(StaffMenuScreen(held=self.store.held_in_memory()),
+                         self._staff_menu_chosen)
 
     def _staff_menu_chosen(self, choice: str | None) -> None:
         from screens.staff import StaffScreen

@@ -194,6 +194,8 @@ class StaffScreen(Screen[None]):
                 problems.append(f"{aside} damaged file(s) moved aside")
             if skipped := store.skipped():
                 problems.append(f"{skipped} damaged check-in(s) not shown")
+            if held := store.held_in_memory():
+                problems.append(f"{held} check-in(s) held only in this kiosk's memory")
             if pending := store.pending_count():
                 problems.append(f"{pending} check-in(s) waiting after a failed save")
             note = "⚠ " + "; ".join(problems) + ": run `kiosk doctor`" if problems else ""

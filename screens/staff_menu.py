@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Label
 
+from kiosk.words import plural
+
 
 class StaffMenuScreen(Screen[str]):
     """Dismissed with "review", "exit" or "back"."""
@@ -15,12 +17,21 @@ class StaffMenuScreen(Screen[str]):
     CSS_PATH = "dialogs.tcss"
     """Its layout, loaded when it first shows (not at start-up)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, held: int = 0) -> None:
+        """`held`: check-ins this kiosk could not write anywhere yet."""
         super().__init__(id="staff-menu")
+        self.held = held
 
     def compose(self) -> ComposeResult:
         with Vertical(id="staff-menu-box"):
             yield Label("Staff", id="staff-menu-title")
+            if self.held:
+                yield Label(
+                    f"⚠ {plural(self.held)} could not be saved anywhere and "
+                    f"{'is' if self.held == 1 else 'are'} held in this kiosk's memory: the "
+                    "data folder can't be written. Keep the kiosk running (it tries again "
+                    "every few seconds) and run kiosk doctor at its terminal.",
+                    id="staff-menu-held", markup=False)
             yield Button("Review check-ins", id="menu-review", variant="primary")
             yield Button("Close the kiosk", id="menu-exit", variant="error")
             yield Button("Back to Welcome", id="menu-back")

@@ -160,3 +160,49 @@ async def test_a_save_that_ends_after_the_idle_wipe_stores_and_shows_nothing(
         assert not app.gave_up and app.crash_log is None
     [record] = CheckInStore(settings.data_dir).all()
     assert record["answers"]["name"]["first"] == SECRET, "what the client confirmed is kept"
+
+
+async def test_a_checkin_held_only_in_memory_is_shown_to_staff_and_stored_later(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a visit that could be saved nowhere sat in memory, unseen by
+    any tool, and a restart lost it."""
+    import errno
+
+    import kiosk.store
+    from kiosk.pin import StaffPin
+    from kiosk.store import _atomic_storage
+    from tests.test_staff import PIN, enter_pin, tap_clinic_name
+
+    def disk_full(*args, **kwargs) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    StaffPin(settings.data_dir).set(PIN)
+    app = make_app(replace(settings, export_dir=settings.data_dir.parent / "x"),
+                   clock=fake_clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        with monkeypatch.context() as patch:
+            patch.setattr(_atomic_storage(), "write", disk_full)
+            patch.setattr(kiosk.store, "write_atomically", disk_full)
+            await answer_all(pilot, VISIT)
+            await tap(pilot, "#next")
+            await wait_for_screen(pilot, "save-failed")
+            assert app.store.held_in_memory() == 1
+            await tap(pilot, "#keep")
+            app.clock.advance(settings.idle_seconds + settings.idle_warning_seconds + 2)
+            await wait_for_screen(pilot, "still-there")
+            app.clock.advance(settings.idle_warning_seconds)
+            await wait_for_screen(pilot, "welcome")  # The client has gone.
+            await tap_clinic_name(pilot, 5)
+            await enter_pin(pilot, PIN)
+            await wait_for_screen(pilot, "staff-menu")
+            held = str(app.screen.query_one("#staff-menu-held").render())
+            assert "1 check-in could not be saved anywhere" in held and SECRET not in held
+            app.retry_saves()  # Still full: still held, nothing lost.
+            await app.workers.wait_for_complete()
+            assert app.store.held_in_memory() == 1
+        app.retry_saves()  # The disk has room again.
+        await app.workers.wait_for_complete()
+        assert app.store.held_in_memory() == 0
+    [record] = CheckInStore(settings.data_dir).all()
+    assert record["answers"]["name"]["first"] == SECRET
