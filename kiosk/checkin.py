@@ -148,6 +148,11 @@ def _moment(record: Mapping[str, Any], field: str) -> datetime:
     return moment
 
 
+def _shown(name: object) -> str:
+    """A field name from a file, safe to print: escapes, never raw controls."""
+    return ascii(str(name))[1:-1][:40]
+
+
 def _is_text(value: Any) -> bool:
     return isinstance(value, str)
 
@@ -175,7 +180,7 @@ def check_record(record: Any) -> None:
         raise BadRecord("(record)", "is not a table of fields")
     unknown = sorted(set(record) - _RECORD_KEYS, key=str)
     if unknown:
-        raise BadRecord(str(unknown[0])[:40], "is not a check-in field")
+        raise BadRecord(_shown(unknown[0]), "is not a check-in field")
     checkin_id = record.get("id")
     try:
         uuid.UUID(checkin_id if isinstance(checkin_id, str) else "")
@@ -189,7 +194,7 @@ def check_record(record: Any) -> None:
         raise BadRecord("answers", "is not a table of answers")
     for question_id, answer in answers.items():
         if not _answer_ok(answer):
-            raise BadRecord(f"answers.{question_id[:40]}", "is not an answer")
+            raise BadRecord(f"answers.{_shown(question_id)}", "is not an answer")
     recommendation = record.get("recommendation")
     if not isinstance(recommendation, dict) or not all(
             _is_text(recommendation.get(key)) for key in ("type", "name", "why")):
