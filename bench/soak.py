@@ -1,0 +1,152 @@
+"""Soak: many visits in one kiosk process, and what memory keeps growing.
+
+Each visit goes Welcome → walkthrough → questionnaire (answered) → review →
+saved → result with its QR code → Welcome, in one process through Pilot.
+After a warm-up, it measures the growth of the resident set (RSS) and of
+the live objects Python tracks. Beside it, in the same run, a bare Textual
+app pushes and pops a one-label screen as many times: the baseline.
+Target: RSS growth after warm-up <= 5 MiB.
+
+    python bench/soak.py [--visits 1000] [--warmup 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+from textual.widgets import Label
+
+from kiosk.clock import FakeClock
+from kiosk.settings import load_settings
+
+MIB = 1024 * 1024
+VISIT = {
+    "name": {"first": "Soak", "last_initial": "T"},
+    "reasons": ["chronic_pain"], "injury": "none", "referral": "no", "focus": ["neck"],
+    "avoid": ["nothing"], "pain": 6, "pressure": "medium", "experience": "before",
+    "health": ["none"], "consent": True,
+}
+
+
+def rss() -> int:
+    """This process's resident set, in bytes."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Growth:
+    rss: int
+    objects: int
+
+
+async def _until(pilot, condition, what: str) -> None:
+    """Let the app run until `condition` holds (10 s at most)."""
+    deadline = time.monotonic() + 10
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never: {what}; screens {[s.id for s in pilot.app.screen_stack]}")
+        await pilot.pause()
+
+
+async def kiosk_visits(visits: int, warmup: int, data_dir: Path, *,
+                       keyboard: bool = True) -> Growth:
+    """Growth over `visits` after `warmup` visits, in one kiosk process (with
+    the on-screen keyboard, as `kiosk run` has it, unless `keyboard` is off)."""
+    from screens.app import make_app
+    from screens.questionnaire import QuestionnaireScreen
+
+    settings = replace(load_settings(data_dir=data_dir, environ={}), touch_keyboard=keyboard)
+    # A clock that stands still: no visit is left idle, whatever the pace.
+    app = make_app(settings, clock=FakeClock(datetime.now(UTC)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        async def visit() -> None:
+            app.on_welcome_screen_start_pressed()
+            await _until(pilot, lambda: app.screen.id == "walkthrough", "walkthrough")
+            app.on_walkthrough_screen_finished()
+            await _until(pilot, lambda: app.screen.id == "questionnaire", "questionnaire")
+            screen = app.screen
+            assert isinstance(screen, QuestionnaireScreen)
+            await _until(pilot, lambda: bool(screen.query("#question-name")), "question 1")
+            screen.answers.update(VISIT)
+            screen.index = len(screen.questions)
+            await _until(pilot, lambda: bool(screen.query("#review")), "review")
+            screen._next()
+            await _until(pilot, lambda: app.screen.id == "result", "result")
+            await app.on_result_screen_done()
+            await _until(pilot, lambda: app.screen.id == "welcome", "welcome")
+
+        for _ in range(warmup):
+            await visit()
+        gc.collect()
+        start = Growth(rss(), len(gc.get_objects()))
+        for _ in range(visits):
+            await visit()
+        gc.collect()
+        return Growth(rss() - start.rss, len(gc.get_objects()) - start.objects)
+
+
+class _Page(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Label("A page")
+
+
+class _Bare(App[None]):
+    pass
+
+
+async def bare_pages(pages: int, warmup: int) -> Growth:
+    """The baseline: a bare Textual app pushing and popping a simple screen."""
+    app = _Bare()
+    async with app.run_test(size=(80, 24)) as pilot:
+        async def page() -> None:
+            await app.push_screen(_Page())
+            await pilot.pause()
+            await app.pop_screen()
+            await pilot.pause()
+
+        for _ in range(warmup):
+            await page()
+        gc.collect()
+        start = Growth(rss(), len(gc.get_objects()))
+        for _ in range(pages):
+            await page()
+        gc.collect()
+        return Growth(rss() - start.rss, len(gc.get_objects()) - start.objects)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--visits", type=int, default=1000)
+    # RSS climbs for the first hundred visits or so (glibc keeps the stacks
+    # and arenas of the save workers' threads), then stays: warm up past it.
+    parser.add_argument("--warmup", type=int, default=100)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        ours = asyncio.run(kiosk_visits(args.visits, args.warmup, Path(folder) / "data"))
+    base = asyncio.run(bare_pages(args.visits, args.warmup))
+    print(f"{args.visits} visits after {args.warmup} to warm up, one process, 80x24 Pilot")
+    print(f"{'':34}{'RSS growth':>12}{'live objects':>14}")
+    print(f"{'baseline: bare app, a screen a time':34}{base.rss / MIB:>10.2f}MiB{base.objects:>14}")
+    print(f"{'ours: kiosk visits':34}{ours.rss / MIB:>10.2f}MiB{ours.objects:>14}")
+    # The baseline's growth is often zero pages: the ratio is against at least 1 MiB.
+    ratio = ours.rss / max(base.rss, MIB)
+    print(f"{'ratio (RSS growth, per MiB of it)':34}{ratio:>11.2f}x   target: ours <= 5 MiB "
+          f"({'met' if ours.rss <= 5 * MIB else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
