@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +13,7 @@ from PIL import Image
 from kiosk.store import CheckInStore
 from tests.browser import Browser, have_browser
 from tests.qrimage import decode, text_to_image
+from tests.serving import kiosk_serve
 from tests.test_e2e import tap_through_visit
 
 pytestmark = [pytest.mark.e2e,
@@ -26,32 +23,12 @@ pytestmark = [pytest.mark.e2e,
 SCREENSHOT_TO = os.environ.get("KIOSK_SCREENSHOT")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """`kiosk serve` on a free port; yields its URL and data folder."""
-    port, data_dir = free_port(), tmp_path / "data"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "serve", "--port", str(port), "--data-dir", str(data_dir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-    deadline = time.monotonic() + 30
-    while True:  # Until it listens.
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
-            assert time.monotonic() < deadline, "kiosk serve never listened"
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/", data_dir
-    server.terminate()
-    server.wait(timeout=10)
+    data_dir = tmp_path / "data"
+    with kiosk_serve(data_dir) as url:
+        yield url, data_dir
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ than screens it allows. (Chromium drives a whole visit in test_browser.py.)"""
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.test_browser import free_port
+from tests.serving import kiosk_serve
 
 
 def run_serve(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -59,23 +58,8 @@ def _get(url: str) -> tuple[int, str]:
 
 def test_past_max_sessions_the_next_browser_is_told_to_wait(tmp_path: Path) -> None:
     """Before: no cap; twelve browsers were twelve kiosk processes."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "serve", "--port", str(port), "--max-sessions", "1",
-         "--data-dir", str(tmp_path / "data")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
-    try:
-        deadline = time.monotonic() + 30
-        while True:  # Until it listens.
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert server.poll() is None, server.stderr.read().decode()  # type: ignore[union-attr]
-                assert time.monotonic() < deadline, "kiosk serve never listened"
-                time.sleep(0.05)
+    with kiosk_serve(tmp_path / "data", "--max-sessions", "1") as url:
+        port = url.split(":")[2].strip("/")
 
         async def one_screen_open() -> tuple[tuple[int, str], bool]:
             async with aiohttp.ClientSession() as session, session.ws_connect(
@@ -95,6 +79,3 @@ def test_past_max_sessions_the_next_browser_is_told_to_wait(tmp_path: Path) -> N
         while _get(url)[0] != 200:  # The screen closed: the next browser is welcome.
             assert time.monotonic() < deadline, "the session never ended"
             time.sleep(0.05)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
