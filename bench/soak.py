@@ -71,7 +71,8 @@ async def kiosk_visits(visits: int, warmup: int, data_dir: Path, *,
 
     settings = replace(load_settings(data_dir=data_dir, environ={}), touch_keyboard=keyboard)
     # A clock that stands still: no visit is left idle, whatever the pace.
-    app = make_app(settings, clock=FakeClock(datetime.now(UTC)))
+    clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))
+    app = make_app(settings, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         async def visit() -> None:
             app.on_welcome_screen_start_pressed()
@@ -88,6 +89,9 @@ async def kiosk_visits(visits: int, warmup: int, data_dir: Path, *,
             await _until(pilot, lambda: app.screen.id == "result", "result")
             await app.on_result_screen_done()
             await _until(pilot, lambda: app.screen.id == "welcome", "welcome")
+            # Each visit on a day of its own: a day file that grows with the
+            # day's check-ins is data, not memory the program keeps.
+            clock.advance(24 * 60 * 60)
 
         for _ in range(warmup):
             await visit()
