@@ -91,7 +91,7 @@ async def kiosk_visits(visits: int, warmup: int, data_dir: Path, *,
             await _until(pilot, lambda: app.screen.id == "welcome", "welcome")
             # Each visit on a day of its own: a day file that grows with the
             # day's check-ins is data, not memory the program keeps.
-            clock.advance(24 * 60 * 60)
+            clock.advance(24 * 60 * 60, wall_only=True)
 
         for _ in range(warmup):
             await visit()

@@ -59,7 +59,9 @@ class FakeClock:
     def monotonic(self) -> float:
         return self._monotonic
 
-    def advance(self, seconds: float) -> None:
-        """Move both clocks on by this many seconds."""
+    def advance(self, seconds: float, *, wall_only: bool = False) -> None:
+        """Move both clocks on by this many seconds (only the wall clock, as a
+        change of day or time zone would, with `wall_only`)."""
         self._now += timedelta(seconds=seconds)
-        self._monotonic += seconds
+        if not wall_only:
+            self._monotonic += seconds
