@@ -20,6 +20,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +58,18 @@ def rss() -> int:
 class Growth:
     rss: int
     objects: int
+
+
+async def _growth(step: Callable[[], Awaitable[None]], count: int, warmup: int) -> Growth:
+    """What `count` more steps leave behind, once `warmup` steps have run."""
+    for _ in range(warmup):
+        await step()
+    gc.collect()
+    start = Growth(rss(), len(gc.get_objects()))
+    for _ in range(count):
+        await step()
+    gc.collect()
+    return Growth(rss() - start.rss, len(gc.get_objects()) - start.objects)
 
 
 async def _until(pilot, condition, what: str) -> None:
@@ -99,14 +112,7 @@ async def kiosk_visits(visits: int, warmup: int, data_dir: Path, *,
             # day's check-ins is data, not memory the program keeps.
             clock.advance(24 * 60 * 60, wall_only=True)
 
-        for _ in range(warmup):
-            await visit()
-        gc.collect()
-        start = Growth(rss(), len(gc.get_objects()))
-        for _ in range(visits):
-            await visit()
-        gc.collect()
-        return Growth(rss() - start.rss, len(gc.get_objects()) - start.objects)
+        return await _growth(visit, visits, warmup)
 
 
 class _Page(Screen[None]):
@@ -128,14 +134,7 @@ async def bare_pages(pages: int, warmup: int) -> Growth:
             await app.pop_screen()
             await pilot.pause()
 
-        for _ in range(warmup):
-            await page()
-        gc.collect()
-        start = Growth(rss(), len(gc.get_objects()))
-        for _ in range(pages):
-            await page()
-        gc.collect()
-        return Growth(rss() - start.rss, len(gc.get_objects()) - start.objects)
+        return await _growth(page, pages, warmup)
 
 
 def main() -> None:

@@ -350,17 +350,7 @@ def _staff(settings: Settings) -> int:
         return EXIT_BAD_INPUT
     from screens.staff_app import make_staff_app  # Textual loads only here.
 
-    app = make_staff_app(settings)
-    app.contain_crashes = True
-    try:
-        app.run()
-    except KeyboardInterrupt:  # SIGINT, re-raised by asyncio as the loop closes.
-        app.signal_stop.signal = app.signal_stop.signal or 2
-    if app.signal_stop.signal is not None:
-        from kiosk.tty import exit_now
-
-        exit_now(0)
-    return _after_crash(app.gave_up, app.crash_log) or app.return_code or 0
+    return _run_app(make_staff_app(settings))
 
 
 def _serve(settings: Settings, args: dict[str, Any]) -> int:
@@ -400,10 +390,23 @@ def _run(settings: Settings) -> int:
         print(f"kiosk: {reason}: run it in a terminal (or use `kiosk serve`)",
               file=sys.stderr)
         return EXIT_BAD_INPUT
-    from kiosk.tty import remember_terminal
     from screens.app import make_app  # Textual loads only for commands that draw.
 
-    app = make_app(settings)
+    return _run_app(make_app(settings))
+
+
+def _run_app(app: Any) -> int:
+    """Run the kiosk or the staff app with crashes contained; its exit status.
+
+    A stop signal ends the process here, with the terminal given back; a
+    content error found once the first screen was up (the content loads after
+    it) is raised for `main` to say in one line; an app that gave up after
+    errors is one line and status 1.
+    """
+    import signal
+
+    from kiosk.tty import exit_now, remember_terminal
+
     app.contain_crashes = True
     remember_terminal()
     try:
@@ -411,24 +414,17 @@ def _run(settings: Settings) -> int:
     except KeyboardInterrupt:
         # SIGINT is one of the stop signals: asyncio may re-raise it as the
         # loop closes, after the app has already wiped and stopped.
-        app.signal_stop.signal = app.signal_stop.signal or 2
+        app.signal_stop.signal = app.signal_stop.signal or signal.SIGINT
     if app.signal_stop.signal is not None:
-        from kiosk.tty import exit_now
-
         exit_now(0)
-    if app.content_error is not None:
-        # Found once the first screen was up (the content loads after it).
-        raise app.content_error
-    return _after_crash(app.gave_up, app.crash_log) or app.return_code or 0
-
-
-def _after_crash(gave_up: bool, log: Path | None) -> int:
-    """One line, and status 1, for an app that closed after an error."""
-    if not gave_up:
-        return 0
-    where = f": the details are in {log}" if log else ""
-    print(f"kiosk: stopped after an unexpected error{where}", file=sys.stderr)
-    return 1
+    content_error = getattr(app, "content_error", None)
+    if content_error is not None:
+        raise content_error
+    if app.gave_up:
+        where = f": the details are in {app.crash_log}" if app.crash_log else ""
+        print(f"kiosk: stopped after an unexpected error{where}", file=sys.stderr)
+        return 1
+    return int(app.return_code or 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
