@@ -56,7 +56,13 @@ class DrivenScreen:
         """
         deadline = time.monotonic() + self.wait_limit_s
         while True:
-            self.tap(text)
+            screen = self.text()
+            if condition(screen):
+                return screen
+            # The first tap may still be at work (a slow save): tap again only
+            # while the control is there to be tapped.
+            if text in screen:
+                self.tap(text)
             retry = time.monotonic() + 0.5
             while time.monotonic() < min(retry, deadline):
                 screen = self.text()
