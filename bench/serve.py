@@ -159,7 +159,7 @@ def run_load(count: int) -> dict[str, float]:
 
             def visit(session: Session) -> None:
                 try:
-                    session.wait_for("Tap to start")
+                    session.wait_for("First visit")
                     started = time.monotonic()
                     tap_through_visit(session, first="Bench", initial="b", keyboard=True)
                     visits.append(time.monotonic() - started)

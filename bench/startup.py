@@ -8,7 +8,7 @@ Textual app, run alternately in one process tree in a real pseudo-terminal
   start compiles the project's modules again.
 
 A start is timed from spawning the process to its first screen's text in the
-terminal's output ("Tap to start"; "Hello" for the bare app): the console
+terminal's output ("First visit"; "Hello" for the bare app): the console
 script, the command line and the settings are all inside the figure.
 Target: kiosk / bare <= 1.2 with bytecode written.
 
@@ -105,7 +105,7 @@ def _measure(runs: int, bytecode: bool) -> dict[str, list[float]]:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     kiosk = str(Path(sys.executable).parent / "kiosk")  # The console script itself.
     commands = {"bare": ([sys.executable, str(BARE)], b"Hello"),
-                "kiosk": ([kiosk, "run"], b"Tap to start")}
+                "kiosk": ([kiosk, "run"], b"First visit")}
     for argv, marker in commands.values():
         time_command(argv, marker, env)  # Warm the file cache (and write bytecode).
     times: dict[str, list[float]] = {name: [] for name in commands}

@@ -9,10 +9,12 @@ load nothing from anywhere else.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.content import ContentError, load_content
+from kiosk.qr import AT_HOME_ANCHOR
 
 AFTERCARE_FOLDER = "aftercare"
 
@@ -65,6 +67,7 @@ def aftercare_pages(content_dir: Path) -> list[AftercarePage]:
         ContentError: if a type has no page, or a page can't be read.
     """
     content = load_content(content_dir)
+    needs_at_home = content.followup is not None
     folder = Path(content_dir) / AFTERCARE_FOLDER
     pages = []
     for type_id, name in content.rules.types.items():
@@ -78,15 +81,42 @@ def aftercare_pages(content_dir: Path) -> list[AftercarePage]:
             raise ContentError(source, f"can't be read ({error})") from None
         if not text.strip():
             raise ContentError(source, "is empty")
+        if needs_at_home and AT_HOME_ANCHOR not in heading_ids(text):
+            raise ContentError(source, (
+                f"needs a heading ending in {{#{AT_HOME_ANCHOR}}} (such as "
+                f"'## At home, between sessions {{#{AT_HOME_ANCHOR}}}'): a follow-up visit's "
+                "QR code opens that section"))
         pages.append(AftercarePage(type_id, name, source, text))
     return pages
 
 
+_HEADING_ID = re.compile(r"\s*\{#([a-z0-9-]{1,40})\}\s*$")
+"""A heading's id, written after it as in Pandoc: `## At home {#at-home}`."""
+
+
+def heading_ids(markdown: str) -> list[str]:
+    """The ids the page's headings are given (`{#id}` after a heading)."""
+    return [match.group(1) for line in markdown.splitlines()
+            if line.startswith("#") and (match := _HEADING_ID.search(line))]
+
+
 def render(markdown: str) -> str:
-    """Markdown to HTML; any raw HTML in it is shown as text, not run."""
+    """Markdown to HTML; any raw HTML in it is shown as text, not run. A
+    heading ending in `{#id}` gets that id, so a link can open it."""
     from markdown_it import MarkdownIt
 
-    html: str = MarkdownIt("commonmark", {"html": False}).render(markdown)
+    parser = MarkdownIt("commonmark", {"html": False})
+    tokens = parser.parse(markdown)
+    for opening, inline in zip(tokens, tokens[1:], strict=False):
+        if opening.type != "heading_open" or inline.type != "inline":
+            continue
+        match = _HEADING_ID.search(inline.content)
+        if match is None or not inline.children:
+            continue
+        opening.attrSet("id", match.group(1))
+        last = inline.children[-1]
+        last.content = _HEADING_ID.sub("", last.content)
+    html: str = parser.renderer.render(tokens, parser.options, {})
     return html
 
 

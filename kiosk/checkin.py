@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.content import FLAG_KINDS
+from kiosk.content import FLAG_KINDS, VISIT_KINDS, VisitKind
 from kiosk.kinds import (
     FIRST_NAME_MAX,
     NOT_ANSWERED,
@@ -20,7 +20,8 @@ from kiosk.kinds import (
 
 __all__ = ["FIRST_NAME_MAX", "NOT_ANSWERED", "STATUSES", "STATUS_WAITING", "Answers", "Flag",
            "Recommendation", "Status", "clean_answers", "clean_name", "client_name",
-           "describe", "empty_answer", "name_problems", "new_record", "problem"]
+           "describe", "empty_answer", "name_key", "name_problems", "new_record", "problem",
+           "series_of", "visit_of"]
 
 Answers = dict[str, Any]
 """Question id to answer: a name dict, an option id, a list of option ids,
@@ -98,6 +99,7 @@ def new_record(
     flags: tuple[Flag, ...],
     now: datetime,
     checkin_id: str | None = None,
+    visit: VisitKind = "first",
 ) -> dict[str, Any]:
     """A check-in as the store saves it."""
     created = now.astimezone(UTC)
@@ -108,7 +110,32 @@ def new_record(
         "recommendation": asdict(recommendation),
         "flags": [asdict(flag) for flag in flags],
         "status": STATUS_WAITING,
+        "visit": visit,
     }
+
+
+def visit_of(record: Mapping[str, Any]) -> VisitKind:
+    """"first" or "follow-up" (records from before follow-ups are first visits)."""
+    return "follow-up" if record.get("visit") == "follow-up" else "first"
+
+
+def series_of(record: Mapping[str, Any]) -> tuple[str, int] | None:
+    """The series id and session number of a linked check-in, or None."""
+    series, session = record.get("series"), record.get("session")
+    if isinstance(series, str) and isinstance(session, int):
+        return series, session
+    return None
+
+
+def name_key(record: Mapping[str, Any]) -> str:
+    """What link suggestions match on: first name and last initial, in any
+    case; "" for a check-in with no name."""
+    for answer in record.get("answers", {}).values():
+        if isinstance(answer, Mapping) and "first" in answer:
+            first = " ".join(str(answer.get("first", "")).split()).casefold()
+            initial = str(answer.get("last_initial", "")).strip().casefold()
+            return f"{first}|{initial}" if first else ""
+    return ""
 
 
 def client_name(record: Mapping[str, Any]) -> str:
@@ -124,7 +151,9 @@ def client_name(record: Mapping[str, Any]) -> str:
 # -- The record's schema, checked at every door ------------------------------------
 
 _RECORD_KEYS = {"id", "created_at", "answers", "recommendation", "flags", "status",
-                "status_at"}
+                "status_at", "visit", "series", "session"}
+MOST_SESSIONS = 10_000
+"""More sessions than any series has: a larger number is a damaged record."""
 
 
 class BadRecord(ValueError):
@@ -208,3 +237,16 @@ def check_record(record: Any) -> None:
             raise BadRecord("flags", "holds a flag that is not of the stored shape")
     if record.get("status") not in STATUSES:
         raise BadRecord("status", f"is not one of {', '.join(STATUSES)}")
+    if "visit" in record and record["visit"] not in VISIT_KINDS:
+        raise BadRecord("visit", f"is not one of {', '.join(VISIT_KINDS)}")
+    if ("series" in record) != ("session" in record):
+        raise BadRecord("series", "and 'session' must be given together")
+    if "series" in record:
+        try:
+            uuid.UUID(record["series"] if isinstance(record["series"], str) else "")
+        except ValueError:
+            raise BadRecord("series", "is not a uuid") from None
+        session = record["session"]
+        if isinstance(session, bool) or not isinstance(session, int) or not (
+                0 < session <= MOST_SESSIONS):
+            raise BadRecord("session", f"is not a whole number from 1 to {MOST_SESSIONS}")

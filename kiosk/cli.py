@@ -169,6 +169,12 @@ def _check_content(folder: Path) -> int:
         f"recommendation rules, {len(content.rules.flags)} flags, "
         f"{len(pages)} aftercare pages."
     )
+    if content.followup is None:
+        print("No followup.toml: Welcome offers the first visit only.")
+    else:
+        print(f"Follow-up visit: {len(content.followup.questions)} questions, "
+              f"{len(content.followup.rules.recommend)} recommendation rules, "
+              f"{len(content.followup.rules.flags)} flags.")
     return 0
 
 

@@ -7,17 +7,23 @@ from pathlib import Path
 from typing import Literal
 
 from kiosk.kinds import KINDS, QUESTION_KINDS, Option, Question, QuestionKind
-from kiosk.paths import default_content_dir
+from kiosk.paths import FOLLOWUP_FILE, default_content_dir
 from kiosk.tomltable import IDENTIFIER, ContentError, Table, read_toml
 
 __all__ = ["QUESTION_KINDS", "Condition", "Content", "ContentError", "FlagRule", "Option",
-           "Question", "QuestionKind", "RecommendRule", "Rules", "Walkthrough",
+           "FollowUp", "Question", "QuestionKind", "RecommendRule", "Rules", "VISIT_KINDS",
+           "VisitKind", "Walkthrough",
            "WalkthroughPage", "default_content_dir", "load_content"]
 
 WALKTHROUGH_FILE = "walkthrough.toml"
 QUESTIONNAIRE_FILE = "questionnaire.toml"
 RULES_FILE = "rules.toml"
 CONTENT_FILES = (WALKTHROUGH_FILE, QUESTIONNAIRE_FILE, RULES_FILE)
+"""The files every content folder needs; `followup.toml` is optional (without
+it, Welcome offers only the first visit)."""
+
+VisitKind = Literal["first", "follow-up"]
+VISIT_KINDS: tuple[VisitKind, ...] = ("first", "follow-up")
 
 MOST_TYPE_ID = 20
 """A massage type's id goes into the QR code's URL: short, so it fits 80x24."""
@@ -86,6 +92,16 @@ class Rules:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """The short questionnaire for a client back for another session of a
+    series, with its own recommendation and flag rules (the same machinery
+    as the first visit's)."""
+
+    questions: tuple[Question, ...]
+    rules: Rules
+
+
+@dataclass(frozen=True)
 class Content:
     """Everything the kiosk shows or decides that a clinic can edit."""
 
@@ -93,13 +109,29 @@ class Content:
     walkthrough: Walkthrough
     questions: tuple[Question, ...]
     rules: Rules
+    followup: FollowUp | None = None
+    """None when the folder has no followup.toml."""
 
     def question(self, question_id: str) -> Question:
-        """The question with this id."""
-        for question in self.questions:
+        """The question with this id (first visit or follow-up)."""
+        for question in self.all_questions():
             if question.id == question_id:
                 return question
         raise KeyError(question_id)
+
+    def all_questions(self) -> tuple[Question, ...]:
+        """Every question either visit asks, first-visit ones first, each id
+        once (a follow-up question with a first-visit id is that question)."""
+        seen = {question.id for question in self.questions}
+        extra = tuple(question for question in (self.followup.questions if self.followup else ())
+                      if question.id not in seen)
+        return self.questions + extra
+
+    def visit(self, kind: VisitKind) -> tuple[tuple[Question, ...], Rules]:
+        """The questions and rules of one kind of visit."""
+        if kind == "follow-up" and self.followup is not None:
+            return self.followup.questions, self.followup.rules
+        return self.questions, self.rules
 
 
 def _load_walkthrough(path: Path) -> Walkthrough:
@@ -140,8 +172,13 @@ def _load_question(table: Table) -> Question:
 
 def _load_questions(path: Path) -> tuple[Question, ...]:
     table = read_toml(path)
-    questions = tuple(_load_question(q) for q in table.tables("question", "question"))
+    questions = _questions_of(table)
     table.done()
+    return questions
+
+
+def _questions_of(table: Table) -> tuple[Question, ...]:
+    questions = tuple(_load_question(q) for q in table.tables("question", "question"))
     if not questions:
         raise table.fail("has no [[question]]")
     ids = [question.id for question in questions]
@@ -177,9 +214,7 @@ def _load_condition(table: Table, questions: dict[str, Question]) -> Condition:
     return Condition(question_id, any_of=any_of)
 
 
-def _load_rules(path: Path, questions: tuple[Question, ...]) -> Rules:
-    by_id = {question.id: question for question in questions}
-    table = read_toml(path)
+def _load_types(table: Table) -> dict[str, str]:
     types_table = table.table("types")
     types = {}
     for type_id in types_table.data:
@@ -192,13 +227,20 @@ def _load_rules(path: Path, questions: tuple[Question, ...]) -> Rules:
         type_table.done()
     if not types:
         raise types_table.fail("names no massage type")
+    return types
 
+
+def _load_decisions(
+    table: Table, questions: tuple[Question, ...], types: dict[str, str], health_notice: str
+) -> Rules:
+    """A file's [recommend] and [[flag]] rules over its questions."""
+    by_id = {question.id: question for question in questions}
     recommend = table.table("recommend")
     default_type = recommend.text("default")
 
     def known_type(where: Table, type_id: str) -> str:
         if type_id not in types:
-            raise where.fail(f"'{type_id}' is not one of the [types]")
+            raise where.fail(f"'{type_id}' is not one of the [types] in {RULES_FILE}")
         return type_id
 
     known_type(recommend, default_type)
@@ -218,11 +260,37 @@ def _load_rules(path: Path, questions: tuple[Question, ...]) -> Rules:
         when = _load_condition(flag, by_id)
         flags.append(FlagRule(flag.ident("id"), kind, when, flag.text("staff")))
         flag.done()
+    return Rules(types, default_type, default_why, tuple(rules), tuple(flags), health_notice)
+
+
+def _load_rules(path: Path, questions: tuple[Question, ...]) -> Rules:
+    table = read_toml(path)
+    types = _load_types(table)
     notice = table.table("notice")
     health_notice = notice.text("health")
     notice.done()
+    rules = _load_decisions(table, questions, types, health_notice)
     table.done()
-    return Rules(types, default_type, default_why, tuple(rules), tuple(flags), health_notice)
+    return rules
+
+
+def _load_followup(path: Path, first_visit: tuple[Question, ...], rules: Rules) -> FollowUp:
+    """followup.toml: its questions, then its [recommend] and [[flag]] rules."""
+    table = read_toml(path)
+    questions = _questions_of(table)
+    first = {question.id: question for question in first_visit}
+    for question in questions:
+        # Staff read both visits under one set of question ids: an id shared
+        # with the first visit must mean the same kind of answer.
+        same = first.get(question.id)
+        if same is not None and same.kind != question.kind:
+            raise table.fail(
+                f"question '{question.id}' is a '{question.kind}' here but a '{same.kind}' in "
+                f"{QUESTIONNAIRE_FILE}: give it another id")
+    followup = FollowUp(questions, _load_decisions(table, questions, rules.types,
+                                                   rules.health_notice))
+    table.done()
+    return followup
 
 
 def load_content(folder: Path | None = None) -> Content:
@@ -237,4 +305,7 @@ def load_content(folder: Path | None = None) -> Content:
     walkthrough = _load_walkthrough(folder / WALKTHROUGH_FILE)
     questions = _load_questions(folder / QUESTIONNAIRE_FILE)
     rules = _load_rules(folder / RULES_FILE, questions)
-    return Content(folder, walkthrough, questions, rules)
+    followup_path = folder / FOLLOWUP_FILE
+    followup = (_load_followup(followup_path, questions, rules)
+                if followup_path.exists() else None)
+    return Content(folder, walkthrough, questions, rules, followup)

@@ -56,6 +56,8 @@ class Health:
     upkeep: list[dict[str, Any]] = field(default_factory=list)
     """The last few upkeep entries of the audit log (retention, purge, pending)."""
     problems: list[str] = field(default_factory=list)
+    index_rebuilt: bool = False
+    """The series and name index disagreed with the check-ins and was rebuilt."""
 
     @property
     def ok(self) -> bool:
@@ -73,6 +75,10 @@ class Health:
         ]
         if found.free_bytes is not None:
             lines.append(f"free disk space: {found.free_bytes // (1024 * 1024)} MB")
+        if found.exists:
+            lines.append("series and name index: " + (
+                "rebuilt (it disagreed with the check-ins, or was missing or damaged)"
+                if self.index_rebuilt else "agrees with the check-ins"))
         for entry in self.upkeep:
             lines.append(f"last {entry['action']}: {entry['at']}, "
                          f"{plural(int(entry.get('count', 0)))}")
@@ -85,6 +91,12 @@ def doctor(store: Store, audit: AuditLog) -> Health:
     """Read everything in the store and the audit log; say what needs attention."""
     found = store.inspect()
     problems = list(found.problems)
+    rebuilt = False
+    if found.exists:
+        try:
+            rebuilt = store.repair_index()
+        except StoreError as error:
+            problems.append(str(error))
     if found.free_bytes is not None and found.free_bytes < LOW_DISK_BYTES:
         problems.append(f"only {found.free_bytes // 1024 // 1024} MB free on the disk")
     if found.pending:
@@ -97,4 +109,4 @@ def doctor(store: Store, audit: AuditLog) -> Health:
     problems.extend(f"{path} did not parse and was moved aside (bytes kept as they were)"
                     for path in found.damaged)
     upkeep = [entry for entry in audit.entries() if entry.get("action") in UPKEEP_ACTIONS]
-    return Health(found, upkeep[-3:], problems)
+    return Health(found, upkeep[-3:], problems, rebuilt)

@@ -10,3 +10,8 @@ def default_content_dir() -> Path:
     package = Path(__file__).resolve().parent
     bundled = package / "_content"
     return bundled if bundled.is_dir() else package.parent / "content"
+
+
+FOLLOWUP_FILE = "followup.toml"
+"""The follow-up questionnaire in a content folder; without it, Welcome
+offers the first visit only."""

@@ -23,6 +23,17 @@ def aftercare_url(base_url: str, massage_type: str) -> str:
     return f"{base_url.rstrip('/')}/{massage_type}"
 
 
+AT_HOME_ANCHOR = "at-home"
+"""The id of the aftercare page's section for between sessions."""
+
+
+def at_home_url(base_url: str, massage_type: str) -> str:
+    """The between-sessions part of a type's aftercare page, for a client
+    back for another session: `<base>/<type>#at-home`. Nothing about the
+    client is in it."""
+    return f"{aftercare_url(base_url, massage_type)}#{AT_HOME_ANCHOR}"
+
+
 def qr_matrix(data: str) -> list[list[bool]]:
     """The QR modules for `data`, True for dark, with the quiet zone."""
     # qrcode pulls in Pillow: load it when a code is first drawn, not at start.

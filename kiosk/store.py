@@ -22,14 +22,21 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from kiosk.checkin import STATUSES, BadRecord, check_record, client_name
+from kiosk.checkin import (
+    STATUSES,
+    BadRecord,
+    check_record,
+    client_name,
+    name_key,
+    series_of,
+)
 from kiosk.clock import WallClock, utc_now
 from kiosk.files import (
     LOCK_FILE,
@@ -42,13 +49,14 @@ from kiosk.files import (
     read_tinydb,
     write_atomically,
 )
+from kiosk.links import LinkIndex, Member, NameEntry
 
 if TYPE_CHECKING:
     from tinydb.storages import Storage
     from tinydb.table import Table
 
 __all__ = ["CheckInStore", "Inspection", "Record", "Recovery", "Store", "StoreError",
-           "created"]
+           "UnknownCheckIn", "created"]
 
 PARTITIONS = "checkins"
 PENDING_FILE = "pending.json"
@@ -59,6 +67,10 @@ _CORRUPT = ".corrupt-"
 
 Record = dict[str, Any]
 """A check-in as stored: see the README's "A check-in"."""
+
+
+class UnknownCheckIn(StoreError):
+    """A check-in named by id is not in the store (erased meanwhile)."""
 
 
 @dataclass
@@ -169,6 +181,40 @@ class Store(Protocol):
         """Read everything and report on it (slow: for `kiosk doctor`)."""
         ...
 
+    # -- Series: visits of one client linked by staff -------------------------
+
+    def link(self, checkin_id: str, to: str | None = None) -> str:
+        """Put a check-in in a series; returns the series id.
+
+        `to` in a series: join it. `to` in none: start a series of the two.
+        None: start a series of this one. Sessions are numbered in the order
+        the visits were made. Raises `UnknownCheckIn` for an id not stored.
+        """
+        ...
+
+    def unlink(self, checkin_id: str) -> bool:
+        """Take a check-in out of its series; False if it was in none."""
+        ...
+
+    def rejoin(self, checkin_id: str, series_id: str | None) -> None:
+        """Put a check-in back in exactly this series (None: in none), even
+        one that has no other member: undoes a link or an unlink."""
+        ...
+
+    def series(self, series_id: str) -> list[Record]:
+        """The check-ins of a series, in session order; [] for none."""
+        ...
+
+    def suggestions(self, record: Mapping[str, Any], most: int = 20) -> list[Record]:
+        """Earlier check-ins with the same first name and last initial, newest
+        first: the visits staff may link this one to."""
+        ...
+
+    def repair_index(self) -> bool:
+        """Compare what finds series and names with the check-ins themselves,
+        and rebuild it if they disagree; True if it was rebuilt."""
+        ...
+
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
@@ -190,6 +236,13 @@ def _made(record: Mapping[str, Any], fallback: datetime) -> datetime:
         return created(record)
     except (KeyError, TypeError, ValueError):
         return fallback
+
+
+def _created_text(text: str) -> datetime:
+    try:
+        return _utc(datetime.fromisoformat(text))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
 
 
 def created(record: Mapping[str, Any]) -> datetime:
@@ -236,6 +289,9 @@ class CheckInStore:
         self.clock: WallClock = clock or utc_now
         self._pending: dict[str, dict[str, Any]] = {}
         self._reads = threading.local()  # What each thread's last read skipped.
+        self.links = LinkIndex(self.data_dir)
+        """Where series and same-name check-ins are found without reading
+        every day file."""
         # Check-ins that could not even go to the pending file: kept in
         # memory until a save works.
 
@@ -396,6 +452,11 @@ class CheckInStore:
         by_day: dict[Path, list[dict[str, Any]]] = {}
         for document in documents:
             by_day.setdefault(self.partition_path(created(document).date()), []).append(document)
+        if self.links.built():
+            # The index first: an entry whose record a crash kept from the
+            # day file is passed over by readers; a record missing from the
+            # index could never be suggested.
+            self._index_locked([doc for group in by_day.values() for doc in group])
         added = 0
         for path, group in by_day.items():
             with self._table(path) as table:
@@ -408,6 +469,16 @@ class CheckInStore:
                     table.insert_multiple(new.values())
                     added += len(new)
         return added
+
+    def _index_locked(self, documents: list[dict[str, Any]]) -> None:
+        self.links.add_names(
+            (name_key(doc), (doc["id"], created(doc).date().isoformat(), doc["created_at"]))
+            for doc in documents)
+        for document in documents:
+            linked = series_of(document)
+            if linked:
+                self.links.add_members(
+                    linked[0], [(document["id"], created(document).date().isoformat())])
 
     def _load_pending(self) -> dict[str, dict[str, Any]]:
         pending = dict(self._pending)
@@ -538,7 +609,30 @@ class CheckInStore:
 
     def delete(self, checkin_id: str) -> bool:
         """Erase a check-in; False if there is no such check-in."""
-        return self._change(checkin_id, lambda table, query: bool(table.remove(query)))
+        found = self._find(checkin_id)
+        removed = self._change(checkin_id, lambda table, query: bool(table.remove(query)))
+        if removed and found is not None:
+            try:
+                with self._locked():
+                    self._unindex_locked([found[1]])
+            except (OSError, DamagedFile):
+                pass  # The record is gone; readers pass over the stale entry.
+        return removed
+
+    def _unindex_locked(self, records: list[Record]) -> None:
+        """Take erased check-ins out of the index (after their day files)."""
+        if not self.links.built():
+            return
+        self.links.drop_names((name_key(record), str(record.get("id"))) for record in records)
+        gone = {str(record.get("id")) for record in records}
+        changes: dict[str, list[Member]] = {}
+        for record in records:
+            linked = series_of(record)
+            if linked and linked[0] not in changes:
+                changes[linked[0]] = [member for member in self.links.members(linked[0])
+                                      if member[0] not in gone]
+        if changes:
+            self.links.set_members(changes)
 
     def purge(self, older_than_days: int) -> int:
         """Erase check-ins made more than this many days ago; returns how many."""
@@ -549,6 +643,7 @@ class CheckInStore:
         except OverflowError:
             return 0  # Older than the calendar goes: nothing is that old.
         removed = 0
+        gone: list[Record] = []
         if not self.partitions_dir.exists():
             return 0
         try:
@@ -561,13 +656,19 @@ class CheckInStore:
                     end_of_day = _utc(datetime.combine(
                         date.fromisoformat(path.stem), time())) + timedelta(days=1)
                     with self._table(path) as table:
-                        old = [document.doc_id for document in table.all()
+                        old = [document for document in table.all()
                                if _made(document, end_of_day) < cutoff]
-                        removed += len(table.remove(doc_ids=old)) if old else 0
+                        if old:
+                            removed += len(table.remove(doc_ids=[doc.doc_id for doc in old]))
+                            gone.extend(dict(document) for document in old)
                         empty = len(table) == 0
                     if empty and path.exists():
                         path.unlink()
                 fsync_dir(self.partitions_dir)
+                try:
+                    self._unindex_locked(gone)
+                except DamagedFile:
+                    self._build_index_locked()
         except OSError as error:
             raise self._error("purge", error) from None
         return removed
@@ -644,6 +745,274 @@ class CheckInStore:
                 continue
             yield moment, record
 
+    # -- Series ---------------------------------------------------------------
+
+    def _pluck(self, path: Path, ids: Iterable[str]) -> dict[str, Record]:
+        """The good records with these ids in one day file, without parsing
+        the rest of it: a record is written with its id first, so it starts
+        at `{"id": "<id>"`, and only it is decoded."""
+        try:
+            text = path.read_bytes().decode("utf-8", "replace")
+        except FileNotFoundError:
+            return {}
+        except OSError as error:
+            raise self._error("read", error) from None
+        decoder = json.JSONDecoder()
+        found: dict[str, Record] = {}
+        whole: dict[str, Record] | None = None
+        for checkin_id in ids:
+            quoted = json.dumps(checkin_id)
+            at = text.find('{"id": ' + quoted)
+            record: Any = None
+            if at >= 0:
+                with suppress(ValueError):
+                    record = decoder.raw_decode(text, at)[0]
+            elif quoted in text:
+                # Written some other way (by hand, or by another tool).
+                if whole is None:
+                    whole = {str(doc.get("id")): doc for doc in self._raw(path).values()}
+                record = whole.get(checkin_id)
+            if record is None:
+                continue
+            try:
+                check_record(record)
+            except BadRecord:
+                continue
+            if record.get("id") == checkin_id:
+                found[checkin_id] = record
+        return found
+
+    def _fetch(self, entries: Iterable[tuple[str, str]]) -> dict[str, Record]:
+        """Records by (id, day file date), reading each day file once."""
+        by_day: dict[str, list[str]] = {}
+        for checkin_id, day in entries:
+            by_day.setdefault(day, []).append(checkin_id)
+        found: dict[str, Record] = {}
+        for day, ids in by_day.items():
+            try:
+                path = self.partition_path(date.fromisoformat(day))
+            except ValueError:
+                continue  # Not a date: a damaged entry, passed over.
+            found.update(self._pluck(path, ids))
+        return found
+
+    def _index(self) -> LinkIndex:
+        """The index, built first if it never was (or was damaged)."""
+        if not self.links.built():
+            try:
+                with self._locked():
+                    if not self.links.built():
+                        self._build_index_locked()
+            except OSError as error:
+                raise self._error("index", error) from None
+        return self.links
+
+    def _build_index_locked(self) -> None:
+        names: dict[str, list[NameEntry]] = {}
+        series: dict[str, list[Member]] = {}
+        for record, day in self._every_record():
+            key = name_key(record)
+            if key:
+                names.setdefault(key, []).append((record["id"], day, record["created_at"]))
+            linked = series_of(record)
+            if linked:
+                series.setdefault(linked[0], []).append((record["id"], day))
+        self.links.build(names, series)
+
+    def _every_record(self) -> Iterator[tuple[Record, str]]:
+        with _collector_paused():
+            for path in self._partitions():
+                for record in self._read(path):
+                    yield record, path.stem
+
+    def series(self, series_id: str) -> list[Record]:
+        try:
+            members = self._index().members(series_id)
+        except DamagedFile:
+            self._rebuild_index()
+            members = self.links.members(series_id)
+        records = [record for record in self._fetch(members).values()
+                   if (series_of(record) or ("", 0))[0] == series_id]
+        return sorted(records, key=lambda record: (record["session"], record["created_at"]))
+
+    def suggestions(self, record: Mapping[str, Any], most: int = 20) -> list[Record]:
+        key = name_key(record)
+        if not key:
+            return []
+        try:
+            entries = self._index().names(key)
+        except DamagedFile:
+            self._rebuild_index()
+            entries = self.links.names(key)
+        mine = _made(record, datetime.max.replace(tzinfo=UTC))
+        # Newest first; a few more than asked, as some may have gone since.
+        candidates = sorted(
+            (entry for entry in entries
+             if entry[0] != record.get("id") and _created_text(entry[2]) <= mine),
+            key=lambda entry: _created_text(entry[2]), reverse=True)
+        found: list[Record] = []
+        for start in range(0, len(candidates), most):
+            chunk = candidates[start:start + most]
+            fetched = self._fetch((entry[0], entry[1]) for entry in chunk)
+            for entry in chunk:
+                earlier = fetched.get(entry[0])
+                if earlier is not None and name_key(earlier) == key and created(earlier) < mine:
+                    found.append(earlier)
+            if len(found) >= most:
+                break
+        return found[:most]
+
+    def _rebuild_index(self) -> None:
+        try:
+            with self._locked():
+                self._build_index_locked()
+        except OSError as error:
+            raise self._error("index", error) from None
+
+    def link(self, checkin_id: str, to: str | None = None) -> str:
+        if to == checkin_id:
+            raise ValueError("a check-in can't be linked to itself")
+        try:
+            with self._locked():
+                self._index_locked_ready()
+                self._locate_locked(checkin_id)
+                changes: dict[str, str | None] = {}
+                if to is None:
+                    series = str(uuid.uuid4())
+                else:
+                    target = self._locate_locked(to)
+                    linked = series_of(target)
+                    series = linked[0] if linked else str(uuid.uuid4())
+                    if not linked:
+                        changes[to] = series
+                changes[checkin_id] = series
+                self._regroup_locked(changes)
+        except OSError as error:
+            raise self._error("link", error) from None
+        return series
+
+    def unlink(self, checkin_id: str) -> bool:
+        try:
+            with self._locked():
+                self._index_locked_ready()
+                if series_of(self._locate_locked(checkin_id)) is None:
+                    return False
+                self._regroup_locked({checkin_id: None})
+        except OSError as error:
+            raise self._error("unlink", error) from None
+        return True
+
+    def rejoin(self, checkin_id: str, series_id: str | None) -> None:
+        if series_id is not None:
+            uuid.UUID(series_id)  # ValueError for anything else.
+        try:
+            with self._locked():
+                self._index_locked_ready()
+                self._locate_locked(checkin_id)
+                self._regroup_locked({checkin_id: series_id})
+        except OSError as error:
+            raise self._error("link", error) from None
+
+    def _index_locked_ready(self) -> None:
+        try:
+            if self.links.built():
+                self.links.all_series()  # Raises if it is damaged.
+                return
+        except DamagedFile:
+            pass
+        self._build_index_locked()
+
+    def _locate_locked(self, checkin_id: str) -> Record:
+        found = self._find(checkin_id)
+        if found is None:
+            raise UnknownCheckIn(f"no check-in {checkin_id} in {self.data_dir}")
+        try:
+            check_record(found[1])
+        except BadRecord:
+            raise UnknownCheckIn(f"check-in {checkin_id} is not of the stored shape") from None
+        return found[1]
+
+    def _regroup_locked(self, changes: Mapping[str, str | None]) -> None:
+        """Move check-ins between series (None: out of any) and number every
+        series touched in the order its visits were made."""
+        records: dict[str, Record] = {}
+        for checkin_id in changes:
+            records[checkin_id] = self._locate_locked(checkin_id)
+        touched = {series for series in changes.values() if series}
+        touched |= {linked[0] for linked in map(series_of, records.values()) if linked}
+        members = {series: self.links.members(series) for series in touched}
+        for series in touched:
+            for checkin_id, record in self._fetch(members[series]).items():
+                records.setdefault(checkin_id, record)
+        # Where each check-in ends up.
+        final: dict[str, tuple[str, int] | None] = {}
+        for series in touched:
+            in_it = sorted(
+                (record for checkin_id, record in records.items()
+                 if changes.get(checkin_id, (series_of(record) or (None,))[0]) == series),
+                key=lambda record: (created(record), record["id"]))
+            for number, record in enumerate(in_it, start=1):
+                final[record["id"]] = (series, number)
+        for checkin_id in changes:
+            final.setdefault(checkin_id, None)
+
+        def day(record: Record) -> str:
+            return created(record).date().isoformat()
+
+        # The index first for every series a check-in joins (see kiosk.links).
+        joined = {series: [(record["id"], day(record)) for record in records.values()
+                           if (final.get(record["id"]) or ("",))[0] == series]
+                  for series in touched}
+        for series, entries in joined.items():
+            self.links.add_members(series, entries)
+        by_day: dict[Path, dict[str, tuple[str, int] | None]] = {}
+        for checkin_id, place in final.items():
+            if series_of(records[checkin_id]) != place:
+                by_day.setdefault(self.partition_path(created(records[checkin_id]).date()),
+                                  {})[checkin_id] = place
+        for path, places in by_day.items():
+            self._place_locked(path, places)
+        self.links.set_members(joined)
+
+    def _place_locked(self, path: Path, places: Mapping[str, tuple[str, int] | None]) -> None:
+        from tinydb import Query
+
+        def placed(place: tuple[str, int] | None) -> Callable[[MutableMapping[Any, Any]], None]:
+            def change(document: MutableMapping[Any, Any]) -> None:
+                if place is None:
+                    document.pop("series", None)
+                    document.pop("session", None)
+                else:
+                    document["series"], document["session"] = place
+            return change
+
+        with self._table(path) as table:
+            for checkin_id, place in places.items():
+                table.update(placed(place), Query().id == checkin_id)
+
+    def repair_index(self) -> bool:
+        try:
+            with self._locked():
+                names: dict[str, set[tuple[str, ...]]] = {}
+                series: dict[str, set[tuple[str, ...]]] = {}
+                for record, day in self._every_record():
+                    key = name_key(record)
+                    if key:
+                        names.setdefault(key, set()).add(
+                            (record["id"], day, record["created_at"]))
+                    linked = series_of(record)
+                    if linked:
+                        series.setdefault(linked[0], set()).add((record["id"], day))
+                try:
+                    agrees = self.links.built() and self.links.snapshot() == (names, series)
+                except DamagedFile:
+                    agrees = False
+                if not agrees:
+                    self._build_index_locked()
+        except OSError as error:
+            raise self._error("index", error) from None
+        return not agrees
+
     # -- Start-up and health ------------------------------------------------
 
     def recover(self) -> Recovery:
@@ -663,6 +1032,9 @@ class CheckInStore:
                 report.saved_pending = self._flush_pending_locked()
                 if legacy.exists():
                     report.imported_legacy = self._import_legacy_locked(legacy)
+                if not self.links.built():
+                    # Check-ins from before series existed: indexed once.
+                    self._build_index_locked()
         except OSError as error:
             raise self._error("recover", error) from None
         return report

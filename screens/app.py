@@ -26,7 +26,7 @@ from screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
     from kiosk.checkin import Answers, Recommendation
-    from kiosk.content import Content
+    from kiosk.content import Content, VisitKind
     from kiosk.store import Store
     from screens.questionnaire import QuestionnaireScreen
 
@@ -157,22 +157,36 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
             self.store.retry()
 
     def get_default_screen(self) -> WelcomeScreen:
-        # Welcome is the bottom of the stack: every visit is pushed on it.
-        return WelcomeScreen(self.settings, self.clock)
+        # Welcome is the bottom of the stack: every visit is pushed on it. It
+        # shows before the content is read: a look for the follow-up file
+        # says whether to offer that way in (a broken one closes the kiosk).
+        from kiosk.paths import FOLLOWUP_FILE
+
+        followup = (self._content.followup is not None if self._content is not None
+                    else (self.settings.content_folder / FOLLOWUP_FILE).exists())
+        return WelcomeScreen(self.settings, self.clock, followup=followup)
 
     # What the welcome screen doesn't need (the later screens, rules, QR) is
     # imported when first used, so the first screen comes up sooner. Handlers
     # go by name, not @on(Class), for the same reason.
 
-    def on_welcome_screen_start_pressed(self) -> None:
+    def on_welcome_screen_start_pressed(self, event: WelcomeScreen.StartPressed) -> None:
+        if event.visit == "follow-up" and self.content.followup is not None:
+            # Back for another session: straight to the short questions.
+            self._ask("follow-up")
+            return
         from screens.walkthrough import WalkthroughScreen
 
         self.push_screen(WalkthroughScreen(self.settings, self.content.walkthrough))
 
     def on_walkthrough_screen_finished(self) -> None:
+        self._ask("first")
+
+    def _ask(self, visit: VisitKind) -> None:
         from screens.questionnaire import QuestionnaireScreen
 
-        self.push_screen(QuestionnaireScreen(self.settings, self.content.questions,
+        questions, _ = self.content.visit(visit)
+        self.push_screen(QuestionnaireScreen(self.settings, questions, visit=visit,
                                              touch_keyboard=self.touch_keyboard))
 
     def on_walkthrough_screen_left(self) -> None:
@@ -186,27 +200,28 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         # then always falls in the same day file, so a retry after midnight
         # replaces the first try instead of adding a second check-in.
         first_try = self._first_tries.setdefault(event.checkin_id, self.clock.now())
-        self._save(event.answers, event.checkin_id, first_try)
+        self._save(event.answers, event.checkin_id, first_try, event.visit)
 
     @work(thread=True, exclusive=True, group="save")
-    def _save(self, answers: Answers, checkin_id: str, first_try: datetime) -> None:
+    def _save(self, answers: Answers, checkin_id: str, first_try: datetime,
+              visit: VisitKind) -> None:
         """Save off the UI thread; the result shows only once it is stored."""
         from kiosk.checkin import new_record
         from kiosk.files import StoreError
         from kiosk.rules import flags, needs_front_desk, recommend
 
-        rules = self.content.rules
+        _, rules = self.content.visit(visit)
         recommendation = recommend(rules, answers)
         found = flags(rules, answers)
-        record = new_record(answers, recommendation, found, first_try, checkin_id)
+        record = new_record(answers, recommendation, found, first_try, checkin_id, visit)
         try:
             self.store.add(record)
         except (StoreError, ValueError):
             # The store keeps the check-in as pending; the client sees the desk.
-            self.call_from_thread(self._save_failed, answers, checkin_id, first_try)
+            self.call_from_thread(self._save_failed, answers, checkin_id, first_try, visit)
         else:
             notice = rules.health_notice if needs_front_desk(found) else None
-            self.call_from_thread(self._show_result, recommendation, notice, checkin_id)
+            self.call_from_thread(self._show_result, recommendation, notice, checkin_id, visit)
 
     def _visit_on_screen(self, checkin_id: str) -> QuestionnaireScreen | None:
         """The questionnaire of this visit, if it is still what shows: a save
@@ -219,7 +234,8 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
             return screen
         return None
 
-    def _save_failed(self, answers: Answers, checkin_id: str, first_try: datetime) -> None:
+    def _save_failed(self, answers: Answers, checkin_id: str, first_try: datetime,
+                     visit: VisitKind) -> None:
         from screens.save_failed import SaveFailedScreen
 
         questionnaire = self._visit_on_screen(checkin_id)
@@ -228,23 +244,25 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
 
         def retry(again: bool | None) -> None:
             if again:
-                self._save(answers, checkin_id, first_try)
+                self._save(answers, checkin_id, first_try, visit)
             else:
                 questionnaire.saving = False
 
         self.push_screen(SaveFailedScreen(), retry)
 
     def _show_result(self, recommendation: Recommendation, notice: str | None,
-                     checkin_id: str) -> None:
-        from kiosk.qr import aftercare_url
+                     checkin_id: str, visit: VisitKind) -> None:
+        from kiosk.qr import aftercare_url, at_home_url
         from screens.result import ResultScreen
 
         if self._visit_on_screen(checkin_id) is None:
             return  # Stored, as the client asked; they are gone, so nothing shows.
-        url = aftercare_url(self.settings.aftercare_url, recommendation.type)
+        # Back for another session: the guidance for between sessions.
+        url = (at_home_url if visit == "follow-up" else aftercare_url)(
+            self.settings.aftercare_url, recommendation.type)
         # Replacing the questionnaire drops the answers with it.
         self.switch_screen(ResultScreen(self.settings, recommendation, url=url, notice=notice,
-                                        clock=self.clock))
+                                        clock=self.clock, visit=visit))
 
     # -- Staff on the kiosk: five taps on the clinic name, then the PIN -------
 

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input
 
 from kiosk.checkin import Answers, clean_answers, empty_answer, problem
-from kiosk.content import Question
+from kiosk.content import Question, VisitKind
 from kiosk.settings import Settings
 from screens.review import ReviewItem, ReviewView
 from screens.widgets import QuestionView, ScrollControls, TopBar, question_view
@@ -38,9 +38,10 @@ class QuestionnaireScreen(Screen[None]):
     class Submitted(Message):
         """The client checked in with these answers."""
 
-        def __init__(self, answers: Answers, checkin_id: str) -> None:
+        def __init__(self, answers: Answers, checkin_id: str, visit: VisitKind) -> None:
             super().__init__()
             self.answers = answers
+            self.visit: VisitKind = visit
             self.checkin_id = checkin_id
             """The same on every submit of one visit: a save tried again after
             a failure replaces the first attempt instead of adding a second."""
@@ -49,8 +50,10 @@ class QuestionnaireScreen(Screen[None]):
         """The client went back from the first question."""
 
     def __init__(self, settings: Settings, questions: tuple[Question, ...], *,
-                 touch_keyboard: bool = False) -> None:
+                 visit: VisitKind = "first", touch_keyboard: bool = False) -> None:
         super().__init__(id="questionnaire")
+        self.visit: VisitKind = visit
+        """A first visit, or a follow-up (back for another session)."""
         self.touch_keyboard = touch_keyboard
         self.settings = settings
         self.questions = questions
@@ -168,7 +171,8 @@ class QuestionnaireScreen(Screen[None]):
         if self.on_review:
             self.saving = True
             self.post_message(
-                self.Submitted(clean_answers(self.questions, self.answers), self.checkin_id))
+                self.Submitted(clean_answers(self.questions, self.answers), self.checkin_id,
+                               self.visit))
         elif self._keep_answer():
             self.index = len(self.questions) if self.from_review else self.index + 1
 

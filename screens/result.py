@@ -11,6 +11,7 @@ from textual.widgets import Button, Label, Static
 
 from kiosk.checkin import Recommendation
 from kiosk.clock import Clock
+from kiosk.content import VisitKind
 from kiosk.settings import Settings
 from screens.widgets import QRCode, TopBar
 
@@ -32,8 +33,12 @@ class ResultScreen(Screen[None]):
         url: str,
         notice: str | None,
         clock: Clock,
+        visit: VisitKind = "first",
     ) -> None:
+        """`visit` "follow-up": thank a client back for another session, and
+        the code opens the between-sessions guidance."""
         super().__init__(id="result")
+        self.visit = visit
         self.settings = settings
         self.recommendation = recommendation
         self.url = url
@@ -45,10 +50,16 @@ class ResultScreen(Screen[None]):
         yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
         with Horizontal(id="result-body"):
             with Vertical(id="result-text"):
-                yield Label("You're checked in. Thank you!", id="checked-in")
-                yield Label("We recommend", id="we-recommend")
-                yield Label(self.recommendation.name, id="recommendation", markup=False)
-                yield Static(self.recommendation.why, id="why", markup=False)
+                if self.visit == "follow-up":
+                    yield Static("You're checked in. Welcome back!", id="checked-in")
+                    yield Static("Thank you for coming back for your next session. Your "
+                                 "therapist will go over how you have been since last time.",
+                                 id="why")
+                else:
+                    yield Label("You're checked in. Thank you!", id="checked-in")
+                    yield Label("We recommend", id="we-recommend")
+                    yield Label(self.recommendation.name, id="recommendation", markup=False)
+                    yield Static(self.recommendation.why, id="why", markup=False)
                 if self.notice:
                     notice = Static(self.notice, id="notice", markup=False)
                     notice.border_title = "Before your session"
@@ -61,7 +72,8 @@ class ResultScreen(Screen[None]):
                     "This screen is too small to show the code whole. Your aftercare guide "
                     "is at this address:", id="qr-too-small", markup=False)
                 yield Label(self.url, id="aftercare-url", markup=False)
-                yield Label("Scan for your aftercare guide", id="scan-hint")
+                yield Label("Scan for your at-home guide" if self.visit == "follow-up"
+                            else "Scan for your aftercare guide", id="scan-hint")
 
     MIN_TEXT_WIDTH = 30
     """Columns the recommendation keeps beside the code."""

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Center, Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Label
 
 from kiosk.clock import Clock
+from kiosk.content import VisitKind
 from kiosk.settings import Settings
 from screens.widgets import TopBar
 
 
 class WelcomeScreen(Screen[None]):
-    """The clinic's name and one big control to start."""
+    """The clinic's name and two big ways in: a first visit, or back for
+    another session of a series."""
 
     class StartPressed(Message):
-        """A client tapped "Tap to start"."""
+        """A client tapped one of the ways in."""
+
+        def __init__(self, visit: VisitKind) -> None:
+            super().__init__()
+            self.visit: VisitKind = visit
 
     class StaffGesture(Message):
         """Someone tapped the clinic name five times within three seconds."""
@@ -26,10 +32,13 @@ class WelcomeScreen(Screen[None]):
     GESTURE_TAPS = 5
     GESTURE_SECONDS = 3.0
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock, *, followup: bool = True) -> None:
+        """`followup`: offer "Back for another session" (the content has a
+        follow-up questionnaire)."""
         super().__init__(id="welcome")
         self.settings = settings
         self.clock = clock
+        self.followup = followup
         self._taps: list[float] = []
 
     def compose(self) -> ComposeResult:
@@ -37,12 +46,11 @@ class WelcomeScreen(Screen[None]):
         with Vertical(id="welcome-body"):
             yield Label("Welcome to", id="welcome-to")
             yield Label(self.settings.clinic_name, id="welcome-clinic", markup=False)
-            yield Label(
-                "Here for a massage? Check in on this screen: it takes about two minutes.",
-                id="welcome-lead",
-            )
-            with Center():
-                yield Button("Tap to start", id="start", variant="primary")
+            yield Label("Here for a massage? Check in on this screen.", id="welcome-lead")
+            with Horizontal(id="ways-in"):
+                yield Button("First visit", id="start", variant="primary")
+                if self.followup:
+                    yield Button("Back for another session", id="follow-up", variant="primary")
 
     def on_screen_resume(self) -> None:
         self.query_one("#start", Button).focus()
@@ -58,4 +66,8 @@ class WelcomeScreen(Screen[None]):
 
     @on(Button.Pressed, "#start")
     def _start(self) -> None:
-        self.post_message(self.StartPressed())
+        self.post_message(self.StartPressed("first"))
+
+    @on(Button.Pressed, "#follow-up")
+    def _follow_up(self) -> None:
+        self.post_message(self.StartPressed("follow-up"))

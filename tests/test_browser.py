@@ -39,7 +39,7 @@ def browser(served: tuple[str, Path]) -> Iterator[Browser]:
 
 
 def test_the_page_asks_nothing_of_any_other_host(browser: Browser) -> None:
-    browser.wait_for("Tap to start")
+    browser.wait_for("First visit")
     assert browser.requested_hosts() == {"127.0.0.1"}
 
 
@@ -47,7 +47,7 @@ def test_chromium_taps_through_the_visit(
     browser: Browser, served: tuple[str, Path], tmp_path: Path
 ) -> None:
     _, data_dir = served
-    browser.wait_for("Tap to start")
+    browser.wait_for("First visit")
     screen = tap_through_visit(browser, first="Ines", initial="d", keyboard=True)
     assert "Medical massage" in screen
     url = "https://www.example.com/aftercare/medical"

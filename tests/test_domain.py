@@ -96,7 +96,9 @@ def test_flags_follow_the_health_screen() -> None:
 def test_record_shape() -> None:
     answers = clean_answers(CONTENT.questions, SPA_VISIT)
     record = new_record(answers, recommend(CONTENT.rules, answers), (), now=FIXED_NOW)
-    assert set(record) == {"id", "created_at", "answers", "recommendation", "flags", "status"}
+    assert set(record) == {"id", "created_at", "answers", "recommendation", "flags", "status",
+                           "visit"}
+    assert record["visit"] == "first"
     assert record["created_at"] == "2026-11-27T14:30:00+00:00"
     assert record["status"] == "waiting"
     assert len(record["id"]) == 36

@@ -74,7 +74,7 @@ def tap_through_visit(terminal: Terminal, first: str = "Ann", initial: str = "b"
     """From Welcome to the result screen by taps; the name typed, or tapped
     on the on-screen keyboard. `between` runs once, on question 2.
     Returns the result screen."""
-    terminal.tap_until("Tap to start", lambda s: "Difference 1 of 6" in s, "walkthrough")
+    terminal.tap_until("First visit", lambda s: "Difference 1 of 6" in s, "walkthrough")
     # Read the whole walkthrough, page by page.
     for page in range(2, 7):
         terminal.tap_until("Next ▶", lambda s, p=page: f"Difference {p} of 6" in s, f"page {page}")
@@ -110,7 +110,7 @@ def test_demo_tapped_through_to_a_readable_qr_and_a_saved_check_in(
     terminal: Terminal, tmp_path: Path
 ) -> None:
     terminal.start([sys.executable, "-m", "kiosk", "demo"], env_for(tmp_path))
-    terminal.wait_for("Tap to start")
+    terminal.wait_for("First visit")
     assert "DEMO" in terminal.text()
     screen = tap_through_visit(terminal)
     assert "Medical massage" in screen
@@ -128,7 +128,7 @@ def test_demo_tapped_through_to_a_readable_qr_and_a_saved_check_in(
     assert record["recommendation"]["type"] == "medical"
     assert [flag["id"] for flag in record["flags"]] == ["pregnancy", "accident_claim"]
 
-    terminal.tap_until("Done", lambda s: "Tap to start" in s, "welcome")
+    terminal.tap_until("Done", lambda s: "First visit" in s, "welcome")
 
 
 def test_a_kiosk_and_the_staff_app_side_by_side(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_a_kiosk_and_the_staff_app_side_by_side(tmp_path: Path) -> None:
         staff.tap_until("OK", lambda s: "Front desk" in s, "the staff screen")
         staff.wait_for("0 today")
 
-        kiosk.wait_for("Tap to start")
+        kiosk.wait_for("First visit")
         tap_through_visit(kiosk, first="Maya", initial="r")
         saved = time.monotonic()
         screen = staff.wait_for("Maya R.")
@@ -193,12 +193,12 @@ def test_kiosk_run_is_locked_down_and_tapped_through_by_touch_alone(tmp_path: Pa
     try:
         terminal.start([sys.executable, "-m", "kiosk", "run", "--data-dir", str(data_dir)],
                        env_for(tmp_path))
-        terminal.wait_for("Tap to start")
+        terminal.wait_for("First visit")
         shrug_off_every_key(terminal)
         # Input is handled in order: this tap lands only after every key above.
-        terminal.tap_until("Tap to start", lambda s: "Difference 1 of 6" in s, "walkthrough")
+        terminal.tap_until("First visit", lambda s: "Difference 1 of 6" in s, "walkthrough")
         assert terminal.alive()
-        terminal.tap_until("◀ Back", lambda s: "Tap to start" in s, "back to welcome")
+        terminal.tap_until("◀ Back", lambda s: "First visit" in s, "back to welcome")
 
         def mid_visit() -> None:
             shrug_off_every_key(terminal)
@@ -220,8 +220,8 @@ def test_a_visit_left_mid_way_is_wiped_after_the_idle_time(tmp_path: Path) -> No
     try:
         terminal.start([sys.executable, "-m", "kiosk", "run", "--config", str(config),
                         "--data-dir", str(tmp_path / "data")], env_for(tmp_path))
-        terminal.wait_for("Tap to start")
-        terminal.tap_until("Tap to start", lambda s: "Difference 1 of 6" in s, "walkthrough")
+        terminal.wait_for("First visit")
+        terminal.tap_until("First visit", lambda s: "Difference 1 of 6" in s, "walkthrough")
         terminal.tap_until("Skip to check-in", lambda s: "Question 1 of 11" in s, "questions")
         terminal.tap("e.g. Maria")
         tap_keys(terminal, "Quill")
@@ -229,9 +229,9 @@ def test_a_visit_left_mid_way_is_wiped_after_the_idle_time(tmp_path: Path) -> No
         # Nobody touches it: the question, then the countdown, then Welcome.
         terminal.wait_until(lambda s: "Are you still there?" in s, "the question", limit=30)
         assert "Starting over in" in terminal.text()
-        terminal.wait_until(lambda s: "Tap to start" in s, "welcome", limit=30)
+        terminal.wait_until(lambda s: "First visit" in s, "welcome", limit=30)
         # The next client finds nothing of it.
-        terminal.tap_until("Tap to start", lambda s: "Difference 1 of 6" in s, "walkthrough")
+        terminal.tap_until("First visit", lambda s: "Difference 1 of 6" in s, "walkthrough")
         screen = terminal.tap_until("Skip to check-in", lambda s: "Question 1 of 11" in s,
                                     "questions")
         assert "Quill" not in screen and "e.g. Maria" in screen
@@ -259,8 +259,8 @@ def test_a_signal_wipes_the_visit_and_gives_the_terminal_back(
         kiosk = shlex.join([sys.executable, "-m", "kiosk", "run", "--data-dir", str(data_dir)])
         terminal.start(["sh", "-c", f"{kiosk}; echo $? > {shlex.quote(str(status_file))}"],
                        env_for(tmp_path))
-        terminal.wait_for("Tap to start")
-        terminal.tap_until("Tap to start", lambda s: "Difference 1 of 6" in s, "walkthrough")
+        terminal.wait_for("First visit")
+        terminal.tap_until("First visit", lambda s: "Difference 1 of 6" in s, "walkthrough")
         if "Question 1 of 11" not in terminal.text():  # (A tap tried twice may skip.)
             terminal.tap_until("Skip to check-in", lambda s: "Question 1 of 11" in s,
                                "questions")

@@ -78,7 +78,7 @@ async def test_visit_by_keyboard_alone(settings: Settings) -> None:
             )
             await pilot.press("enter")
 
-        await enter_when_ready()  # Tap to start has the focus
+        await enter_when_ready()  # First visit has the focus
         await wait_for_screen(pilot, "walkthrough")
         for _ in range(6):
             await enter_when_ready()  # Next, and finally "Start check-in"

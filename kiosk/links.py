@@ -1,0 +1,165 @@
+"""The link index: which check-ins share a name key, and which are in each series.
+
+Showing a series and suggesting earlier visits to link must not read every
+day file, so the store keeps, beside the day files:
+
+    index/names-NN.json   name key -> [[check-in id, day, created_at], ...]
+    index/series.json     series id -> [[check-in id, day], ...]
+    index/manifest.json   written last when the index is built
+
+The day files are the truth; the index only says where to look. Every change
+is written under the store's lock, the index before the day file when an
+entry is added and after it when one goes, so an index entry may point at a
+record that is gone or has moved on, and readers check each record they are
+pointed at. `kiosk doctor` compares the index with the day files and
+rebuilds it when they disagree. The names are split over 64 files so a save
+rewrites a few kilobytes, not an index of the whole history.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kiosk.files import DamagedFile, write_atomically
+
+INDEX_DIR = "index"
+SHARDS = 64
+MANIFEST = "manifest.json"
+SERIES_FILE = "series.json"
+VERSION = 1
+
+NameEntry = tuple[str, str, str]
+"""A check-in under a name key: its id, its day file's date, its created_at."""
+Member = tuple[str, str]
+"""A check-in in a series: its id and its day file's date."""
+
+
+class LinkIndex:
+    """The index files in one data folder. Reads need no lock; every write
+    must be made under the store's lock."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.folder = Path(data_dir) / INDEX_DIR
+
+    # -- Reading -------------------------------------------------------------
+
+    def built(self) -> bool:
+        """Whether the index has been built (it then covers every check-in)."""
+        try:
+            manifest = json.loads((self.folder / MANIFEST).read_bytes())
+        except (OSError, ValueError):
+            return False
+        return isinstance(manifest, dict) and manifest.get("version") == VERSION
+
+    def _shard(self, key: str) -> Path:
+        number = hashlib.sha256(key.encode("utf-8")).digest()[0] % SHARDS
+        return self.folder / f"names-{number:02d}.json"
+
+    def _load(self, path: Path, width: int) -> dict[str, list[list[str]]]:
+        """An index file: a table of lists of `width`-long lists of text.
+
+        Raises:
+            DamagedFile: for anything else (the index is then rebuilt).
+        """
+        try:
+            parsed: Any = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            raise DamagedFile(path) from None
+        if not isinstance(parsed, dict) or not all(
+            isinstance(entries, list) and all(
+                isinstance(entry, list) and len(entry) == width
+                and all(isinstance(part, str) for part in entry) for entry in entries)
+            for entries in parsed.values()
+        ):
+            raise DamagedFile(path)
+        return parsed
+
+    def names(self, key: str) -> list[NameEntry]:
+        """The check-ins indexed under this name key."""
+        return [(e[0], e[1], e[2]) for e in self._load(self._shard(key), 3).get(key, [])]
+
+    def members(self, series: str) -> list[Member]:
+        """The check-ins indexed in this series."""
+        return [(e[0], e[1]) for e in self._load(self.folder / SERIES_FILE, 2).get(series, [])]
+
+    def all_series(self) -> dict[str, list[list[str]]]:
+        return self._load(self.folder / SERIES_FILE, 2)
+
+    def snapshot(self) -> tuple[dict[str, set[tuple[str, ...]]], dict[str, set[tuple[str, ...]]]]:
+        """Every name entry and every series member, for comparing with the
+        day files."""
+        names: dict[str, set[tuple[str, ...]]] = {}
+        for shard in sorted(self.folder.glob("names-*.json")):
+            for key, entries in self._load(shard, 3).items():
+                names.setdefault(key, set()).update(tuple(entry) for entry in entries)
+        series = {key: {tuple(entry) for entry in entries}
+                  for key, entries in self.all_series().items()}
+        return names, series
+
+    # -- Writing (under the store's lock) -------------------------------------
+
+    def _write(self, path: Path, table: dict[str, list[list[str]]]) -> None:
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        table = {key: entries for key, entries in table.items() if entries}
+        write_atomically(path, json.dumps(table, ensure_ascii=False, sort_keys=True)
+                         .encode("utf-8"))
+
+    def add_names(self, entries: Iterable[tuple[str, NameEntry]]) -> None:
+        """Index check-ins under their name keys (an id already there moves)."""
+        by_shard: dict[Path, list[tuple[str, NameEntry]]] = {}
+        for key, entry in entries:
+            if key:
+                by_shard.setdefault(self._shard(key), []).append((key, entry))
+        for path, group in by_shard.items():
+            table = self._load(path, 3)
+            for key, entry in group:
+                kept = [e for e in table.get(key, []) if e[0] != entry[0]]
+                table[key] = [*kept, list(entry)]
+            self._write(path, table)
+
+    def drop_names(self, entries: Iterable[tuple[str, str]]) -> None:
+        """Take (name key, check-in id) pairs out of the index."""
+        by_shard: dict[Path, list[tuple[str, str]]] = {}
+        for key, checkin_id in entries:
+            if key:
+                by_shard.setdefault(self._shard(key), []).append((key, checkin_id))
+        for path, group in by_shard.items():
+            table = self._load(path, 3)
+            for key, checkin_id in group:
+                table[key] = [e for e in table.get(key, []) if e[0] != checkin_id]
+            self._write(path, table)
+
+    def set_members(self, changes: dict[str, list[Member]]) -> None:
+        """Replace the members of each series given (an empty list drops it)."""
+        table = self.all_series()
+        for series, members in changes.items():
+            table[series] = [list(member) for member in members]
+        self._write(self.folder / SERIES_FILE, table)
+
+    def add_members(self, series: str, members: Iterable[Member]) -> None:
+        table = self.all_series()
+        entries = table.get(series, [])
+        known = {entry[0] for entry in entries}
+        table[series] = [*entries, *([*member] for member in members if member[0] not in known)]
+        self._write(self.folder / SERIES_FILE, table)
+
+    def build(self, names: dict[str, list[NameEntry]], series: dict[str, list[Member]]) -> None:
+        """Write the whole index afresh from what the day files hold."""
+        self.folder.mkdir(mode=0o700, exist_ok=True)
+        shards: dict[Path, dict[str, list[list[str]]]] = {
+            self.folder / f"names-{number:02d}.json": {} for number in range(SHARDS)}
+        for key, entries in names.items():
+            shards[self._shard(key)][key] = [list(entry) for entry in entries]
+        (self.folder / MANIFEST).unlink(missing_ok=True)
+        for path, table in shards.items():
+            self._write(path, table)
+        self._write(self.folder / SERIES_FILE,
+                    {key: [list(member) for member in members] for key, members in series.items()})
+        write_atomically(self.folder / MANIFEST,
+                         json.dumps({"version": VERSION, "shards": SHARDS}).encode("utf-8"))
