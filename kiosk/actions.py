@@ -8,10 +8,12 @@ import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from kiosk.audit import AuditLog
+from kiosk.checkin import series_of
 from kiosk.files import fsync_dir
 from kiosk.frontdesk import export_text
 from kiosk.kinds import Question
@@ -115,3 +117,57 @@ def set_status(store: Store, audit: AuditLog, checkin_id: str, status: str) -> b
     if changed:
         audit.record(f"status-{status}", checkin_id=checkin_id)
     return changed
+
+
+# -- Series: staff link a client's visits ----------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkChange:
+    """What a link or unlink changed, so it can be undone: each check-in it
+    moved, and the series each was in before (None: in none)."""
+
+    before: tuple[tuple[str, str | None], ...]
+    series: str | None
+    """The series the check-in is in now (None after an unlink)."""
+
+
+def _places(store: Store, ids: list[str]) -> tuple[tuple[str, str | None], ...]:
+    places = []
+    for checkin_id in ids:
+        record = store.get(checkin_id)
+        linked = series_of(record) if record is not None else None
+        places.append((checkin_id, linked[0] if linked else None))
+    return tuple(places)
+
+
+def link(store: Store, audit: AuditLog, checkin_id: str, to: str | None = None) -> LinkChange:
+    """Put a check-in in a series (see `Store.link`), audited."""
+    before = _places(store, [checkin_id, *([to] if to else [])])
+    series = store.link(checkin_id, to)
+    for moved, was in before:
+        if was != series:
+            audit.record("link", checkin_id=moved, series=series)
+    return LinkChange(before, series)
+
+
+def unlink(store: Store, audit: AuditLog, checkin_id: str) -> LinkChange | None:
+    """Take a check-in out of its series, audited; None if it was in none."""
+    before = _places(store, [checkin_id])
+    if not store.unlink(checkin_id):
+        return None
+    audit.record("unlink", checkin_id=checkin_id, series=before[0][1])
+    return LinkChange(before, None)
+
+
+def undo_link(store: Store, audit: AuditLog, change: LinkChange) -> None:
+    """Put every check-in a link or unlink moved back where it was, audited."""
+    for checkin_id, series in change.before:
+        store.rejoin(checkin_id, series)
+        audit.record("link-undone", checkin_id=checkin_id, series=series)
+
+
+def erase_series(store: Store, audit: AuditLog, series_id: str) -> int:
+    """Erase every check-in of a series for good, one audit entry each;
+    returns how many were erased."""
+    return sum(erase(store, audit, record["id"]) for record in store.series(series_id))

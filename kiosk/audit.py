@@ -24,7 +24,7 @@ class AuditLog:
         self.clock = clock or utc_now
 
     def record(self, action: str, *, checkin_id: str | None = None,
-               count: int | None = None) -> None:
+               count: int | None = None, series: str | None = None) -> None:
         """Append one entry and fsync it; raises OSError if it can't."""
         entry: dict[str, Any] = {
             "at": self.clock().astimezone(UTC).isoformat(timespec="seconds"),
@@ -34,6 +34,8 @@ class AuditLog:
             entry["id"] = checkin_id
         if count is not None:
             entry["count"] = count
+        if series is not None:
+            entry["series"] = series
         line = (json.dumps(entry) + "\n").encode("utf-8")
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # O_APPEND: lines from several processes never interleave.

@@ -151,7 +151,7 @@ def client_name(record: Mapping[str, Any]) -> str:
 # -- The record's schema, checked at every door ------------------------------------
 
 _RECORD_KEYS = {"id", "created_at", "answers", "recommendation", "flags", "status",
-                "status_at", "visit", "series", "session"}
+                "status_at", "started_at", "visit", "series", "session"}
 MOST_SESSIONS = 10_000
 """More sessions than any series has: a larger number is a damaged record."""
 
@@ -216,8 +216,9 @@ def check_record(record: Any) -> None:
     except ValueError:
         raise BadRecord("id", "is not a uuid") from None
     _moment(record, "created_at")
-    if "status_at" in record:
-        _moment(record, "status_at")
+    for moment in ("status_at", "started_at"):
+        if moment in record:
+            _moment(record, moment)
     answers = record.get("answers")
     if not isinstance(answers, dict) or not all(_is_text(key) for key in answers):
         raise BadRecord("answers", "is not a table of answers")

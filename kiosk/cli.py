@@ -85,9 +85,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--force", action="store_true",
                         help="replace FILE if it exists (by default an existing file is kept)")
     erase = commands.add_parser(
-        "erase", parents=[common, stored], help="erase one client's check-in",
-        description="Erase one check-in for good, after a confirmation.")
-    erase.add_argument("checkin_id", metavar="ID", help="the check-in's id")
+        "erase", parents=[common, stored], help="erase one client's check-in, or a series",
+        description="Erase one check-in, or every check-in of a series, for good, after a "
+                    "confirmation.")
+    erase.add_argument("checkin_id", metavar="ID", nargs="?",
+                       help="the check-in's id")
+    erase.add_argument("--series", metavar="ID", dest="series",
+                       help="erase every check-in of this series instead")
     erase.add_argument("--yes", action="store_true",
                        help="don't ask (needed when standard input is not a terminal)")
     serve = commands.add_parser(
@@ -247,6 +251,13 @@ def _store_command(command: str, settings: Settings, args: dict[str, Any]) -> in
         if command == "export":
             return _export(settings, args)
         if command == "erase":
+            if args.get("series") is not None:
+                if args.get("checkin_id") is not None:
+                    return _bad_flag("kiosk erase: give a check-in ID or --series ID, not both")
+                return _erase_series(settings, args["series"], args["yes"])
+            if args.get("checkin_id") is None:
+                return _bad_flag("kiosk erase: give the ID of the check-in to erase "
+                                 "(or --series ID)")
             return _erase(settings, args["checkin_id"], args["yes"])
         return _purge(settings, args["older_than"])
     except FileExistsError as error:  # An export that would replace a file.
@@ -289,7 +300,7 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
 
     store = open_store(settings.data_dir)
     records = store.search(since=args.get("since"), until=args.get("until"))
-    questions = load_content(settings.content_folder).questions
+    questions = load_content(settings.content_folder).all_questions()
     audit = AuditLog(settings.data_dir)
     output: Path | None = args.get("output")
     if output is not None:
@@ -331,19 +342,55 @@ def _erase(settings: Settings, checkin_id: str, yes: bool) -> int:
         what = f"the check-in of {who}, arrived {arrival(record, date.today())}"
     else:  # Missing, or damaged (erasing is never blocked by a bad field).
         what = f"check-in {printable(checkin_id, 60)}"
-    if not yes:
-        if not sys.stdin.isatty():
-            print("kiosk: erasing needs a yes: run it on a terminal, or add --yes",
-                  file=sys.stderr)
-            return EXIT_BAD_INPUT
-        answer = input(f"Erase {what}? It can't be undone. [y/N] ")
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing was erased.")
-            return 0
+    answer = _confirmed(f"Erase {what}?", yes)
+    if answer is None:
+        return EXIT_BAD_INPUT
+    if not answer:
+        print("Nothing was erased.")
+        return 0
     if not erase(store, AuditLog(settings.data_dir), checkin_id):
         print(f"kiosk: no check-in has the id {printable(checkin_id, 60)}", file=sys.stderr)
         return 1
     print(f"Erased {what}.")
+    return 0
+
+
+def _bad_flag(message: str) -> int:
+    print(f"{message} (see kiosk erase --help)", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _confirmed(question: str, yes: bool) -> bool | None:
+    """A yes at the terminal (or --yes); None when there is no one to ask."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        print("kiosk: erasing needs a yes: run it on a terminal, or add --yes", file=sys.stderr)
+        return None
+    return input(f"{question} It can't be undone. [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _erase_series(settings: Settings, series_id: str, yes: bool) -> int:
+    from kiosk.actions import erase_series
+    from kiosk.audit import AuditLog
+    from kiosk.frontdesk import printable
+    from kiosk.store import open_store
+    from kiosk.words import plural
+
+    store = open_store(settings.data_dir)
+    sessions = store.series(series_id)
+    if not sessions:
+        print(f"kiosk: no series has the id {printable(series_id, 60)}", file=sys.stderr)
+        return 1
+    what = f"the {plural(len(sessions))} of series {printable(series_id, 60)}"
+    answer = _confirmed(f"Erase {what}?", yes)
+    if answer is None:
+        return EXIT_BAD_INPUT
+    if not answer:
+        print("Nothing was erased.")
+        return 0
+    erased = erase_series(store, AuditLog(settings.data_dir), series_id)
+    print(f"Erased {plural(erased)} of series {printable(series_id, 60)}.")
     return 0
 
 

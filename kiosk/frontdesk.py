@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from kiosk.checkin import NOT_ANSWERED, STATUSES, client_name, describe
+from kiosk.checkin import NOT_ANSWERED, STATUSES, client_name, describe, visit_of
 from kiosk.content import Question
 
 FLAG_MARKS = {"health": "⚠ Health", "desk": "! Desk"}
@@ -93,6 +93,8 @@ class QueueRow:
     type: str
     flags: str
     status: str
+    visit: str
+    """"Follow-up" for a client back for another session; "" for a first visit."""
 
 
 def queue_row(record: Mapping[str, Any], today: date, name_width: int = 20) -> QueueRow:
@@ -103,6 +105,7 @@ def queue_row(record: Mapping[str, Any], today: date, name_width: int = 20) -> Q
         type=type_label(record),
         flags=flag_marks(record),
         status=status_label(record),
+        visit="Follow-up" if visit_of(record) == "follow-up" else "",
     )
 
 
@@ -116,7 +119,7 @@ class DetailLine:
     """What staff must know about this answer (the flag's text), if flagged."""
 
 
-def _answer_text(question: Question | None, answer: Any) -> str:
+def answer_text(question: Question | None, answer: Any) -> str:
     if question is not None:
         try:
             return describe(question, answer)
@@ -146,7 +149,7 @@ def detail_lines(record: Mapping[str, Any], questions: Sequence[Question]) -> li
         label = question.short if question else question_id
         lines.append(DetailLine(
             label=printable(label),
-            answer=printable(_answer_text(question, answer)),
+            answer=printable(answer_text(question, answer)),
             flag="; ".join(flagged.get(question_id, [])),
         ))
     return sorted(lines, key=lambda line: not line.flag)
@@ -161,7 +164,8 @@ def spreadsheet_safe(cell: str) -> str:
     return f"'{cell}" if cell.startswith(_FORMULA_STARTS) else cell
 
 
-RECORD_COLUMNS = ("id", "created_at", "client", "recommendation", "flags", "status")
+RECORD_COLUMNS = ("id", "created_at", "client", "recommendation", "flags", "status", "visit",
+                  "series", "session")
 """The CSV's first columns; one column per question follows."""
 
 
@@ -187,7 +191,10 @@ def export_row(record: Mapping[str, Any], questions: Sequence[Question]) -> list
         str(recommendation.get("type", "")),
         flags,
         str(record.get("status", "")),
-        *(_answer_text(question, answers.get(question.id)) for question in questions),
+        visit_of(record),
+        str(record.get("series", "")),
+        str(record.get("session", "")),
+        *(answer_text(question, answers.get(question.id)) for question in questions),
     ]
 
 

@@ -604,8 +604,13 @@ class CheckInStore:
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
         stamp = self.clock().astimezone(UTC).isoformat(timespec="seconds")
-        return self._change(checkin_id, lambda table, query: bool(
-            table.update({"status": status, "status_at": stamp}, query)))
+        def change(document: MutableMapping[Any, Any]) -> None:
+            document["status"], document["status_at"] = status, stamp
+            if status == "with_therapist":
+                # When the wait ended: the first time only, for "Today at a glance".
+                document.setdefault("started_at", stamp)
+
+        return self._change(checkin_id, lambda table, query: bool(table.update(change, query)))
 
     def delete(self, checkin_id: str) -> bool:
         """Erase a check-in; False if there is no such check-in."""

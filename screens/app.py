@@ -298,7 +298,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
 
         if choice == "review":
             self.push_screen(StaffScreen(
-                self.store, self.audit, self.content.questions, self.settings.clinic_name,
+                self.store, self.audit, self.content.all_questions(), self.settings.clinic_name,
                 export_dir=self.settings.export_dir, closable=True, clock=self.clock))
         elif choice == "exit":
             self.audit.record("kiosk-exit")

@@ -12,15 +12,16 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from kiosk import actions
 from kiosk.audit import AuditLog
-from kiosk.checkin import STATUSES, client_name
+from kiosk.checkin import STATUSES, client_name, series_of, visit_of
 from kiosk.clock import Clock
 from kiosk.content import Question
 from kiosk.files import StoreError
@@ -34,7 +35,7 @@ FILTERS = {
     "waiting": "Waiting",
     "all": "All",
 }
-KEY_HINTS = ("w waiting  t therapist  d done  n no-show  1-4 filters  / search  "
+KEY_HINTS = ("w t d n status  1-4 filters  / search  k link  u undo  g glance  "
              "e export  x erase  l log")
 MOST_ROWS = 500
 """All history and search show the newest this many; a search narrows it."""
@@ -71,6 +72,9 @@ class StaffScreen(Screen[None]):
         Binding("e", "export", "Export"),
         Binding("x", "erase", "Erase"),
         Binding("l", "audit", "Audit log"),
+        Binding("k", "link", "Link"),
+        Binding("u", "undo_link", "Undo link"),
+        Binding("g", "glance", "Today at a glance"),
         *(Binding(str(n), f"show('{name}')", show=False) for n, name in enumerate(FILTERS, 1)),
     ]
 
@@ -105,6 +109,10 @@ class StaffScreen(Screen[None]):
         """The chosen check-in left the list: keys do nothing until another is chosen."""
         self._shown_view: View | None = None
         self._seen: tuple[Any, ...] | None = None
+        self.undo: actions.LinkChange | None = None
+        """The last link or unlink made here, until it is undone."""
+        self.series_shown: tuple[str, Any] | None = None
+        """The series drawn in the detail, and the store's version it was read at."""
 
     # -- Layout -----------------------------------------------------------------
 
@@ -116,6 +124,7 @@ class StaffScreen(Screen[None]):
         with Horizontal(id="staff-filters"):
             for name, label in FILTERS.items():
                 yield Button(label, id=f"filter-{name}", classes="filter")
+            yield Button("Glance", id="glance", classes="filter-like")
             yield Input(placeholder="Search all history by name", id="staff-search")
         table: DataTable[Text] = DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
         table.add_column("Time", key="time")
@@ -123,9 +132,17 @@ class StaffScreen(Screen[None]):
         table.add_column("Massage", key="type")
         table.add_column("Flags", key="flags")
         table.add_column("Status", key="status")
+        table.add_column("Visit", key="visit")
         yield table
         with VerticalScroll(id="staff-detail"):
             yield Static("", id="staff-detail-text")
+            with Horizontal(id="series-actions"):
+                yield Button("Link to earlier visits", id="link", compact=True)
+                yield Button("Unlink", id="unlink", compact=True)
+                yield Button("Undo", id="undo-link", compact=True)
+                yield Button("Erase series", id="erase-series", compact=True, variant="error")
+            yield Vertical(id="series-box")
+            yield Static("", id="staff-detail-answers")
         with Horizontal(id="staff-actions"):
             for status, shown in STATUSES.items():
                 yield Button(shown.button, id=f"status-{status}", classes="status")
@@ -222,7 +239,7 @@ class StaffScreen(Screen[None]):
                 table.add_row(
                     Text(row.arrived), Text(row.name), Text(row.type),
                     Text(row.flags, style="bold" if row.flags else ""), Text(row.status),
-                    key=row.id,
+                    Text(row.visit), key=row.id,
                 )
             if selected in self.records:
                 table.move_cursor(row=table.get_row_index(selected), animate=False)
@@ -259,6 +276,11 @@ class StaffScreen(Screen[None]):
     def _show_detail(self) -> None:
         record = self.records.get(self.selected_id() or "")
         detail = self.query_one("#staff-detail-text", Static)
+        self._show_series_actions(record)
+        if self.selection_gone or record is None:
+            self.query_one("#staff-detail-answers", Static).update("")
+            self.series_shown = None
+            self.call_later(self.query_one("#series-box").remove_children)
         if self.selection_gone:
             detail.update("The check-in you had selected is gone from this list: erased, or "
                           "moved on at another desk. Choose one to go on.")
@@ -269,16 +291,56 @@ class StaffScreen(Screen[None]):
         text = Text()
         text.append(printable(client_name(record)) or "(no name)", style="bold")
         text.append(f"  arrived {arrival(record, self._today())}")
-        text.append(f"  · {queue_row(record, self._today()).status}\n")
+        text.append(f"  · {queue_row(record, self._today()).status}")
+        if visit_of(record) == "follow-up":
+            text.append("  · Follow-up")
         recommendation = record.get("recommendation") or {}
-        text.append(f"Recommended: {printable(recommendation.get('name', ''))}. ")
-        text.append(printable(recommendation.get("why", "")) + "\n")
+        text.append(f"\nRecommended: {printable(recommendation.get('name', ''))}. ")
+        text.append(printable(recommendation.get("why", "")))
+        detail.update(text)
+        answers = Text()
         for line in detail_lines(record, self.questions):
             if line.flag:
-                text.append(f"{line.flag}\n", style="bold")
-            text.append(f"{line.label}: ", style="bold" if line.flag else "dim")
-            text.append(line.answer + "\n")
-        detail.update(text)
+                answers.append(f"{line.flag}\n", style="bold")
+            answers.append(f"{line.label}: ", style="bold" if line.flag else "dim")
+            answers.append(line.answer + "\n")
+        self.query_one("#staff-detail-answers", Static).update(answers)
+        linked = series_of(record)
+        if linked is None:
+            if self.series_shown is not None:
+                self.series_shown = None
+                self.call_later(self.query_one("#series-box").remove_children)
+        elif self.series_shown != (linked[0], self.store.version()):
+            self.series_shown = (linked[0], self.store.version())
+            self._load_series(linked[0])
+
+    def _show_series_actions(self, record: Record | None) -> None:
+        linked = series_of(record) if record is not None and not self.selection_gone else None
+        self.query_one("#link").display = record is not None and not self.selection_gone
+        self.query_one("#unlink").display = linked is not None
+        self.query_one("#erase-series").display = linked is not None
+        self.query_one("#undo-link").display = self.undo is not None
+
+    @work(thread=True, exclusive=True, group="series")
+    def _load_series(self, series_id: str) -> None:
+        try:
+            records = self.store.series(series_id)
+        except StoreError as error:
+            self._tell(str(error), error=True)
+            return
+        self.app.call_from_thread(self._show_series, series_id, records)
+
+    def _show_series(self, series_id: str, records: list[Record]) -> None:
+        from screens.widgets.series import SeriesView
+
+        if self.series_shown is None or self.series_shown[0] != series_id:
+            return  # Another check-in was chosen meanwhile.
+        self.call_later(self._replace_series, SeriesView(records, self.questions))
+
+    async def _replace_series(self, view: Widget) -> None:
+        box = self.query_one("#series-box")
+        await box.remove_children()
+        await box.mount(view)
 
     # -- Actions --------------------------------------------------------------------
 
@@ -354,6 +416,124 @@ class StaffScreen(Screen[None]):
         except (StoreError, OSError) as error:
             self._tell(str(error), error=True)
         self.app.call_from_thread(self.poll)
+
+    # -- Series -------------------------------------------------------------------
+
+    @on(Button.Pressed, "#link")
+    def action_link(self) -> None:
+        record = self.records.get(self.selected_id() or "")
+        if record is not None and not self.selection_gone:
+            self._suggest(record)
+
+    @work(thread=True, exclusive=True, group="change")
+    def _suggest(self, record: Record) -> None:
+        try:
+            earlier = self.store.suggestions(record)
+        except StoreError as error:
+            self._tell(str(error), error=True)
+            return
+        self.app.call_from_thread(self._ask_link, record, earlier)
+
+    def _ask_link(self, record: Record, earlier: list[Record]) -> None:
+        from screens.link import LinkScreen
+
+        def chosen(choice: str | None) -> None:
+            if choice is None or choice == "unlinked":
+                return
+            self._link(str(record["id"]), None if choice == "new" else choice)
+
+        self.app.push_screen(LinkScreen(record, earlier, self._today()), chosen)
+
+    @work(thread=True, exclusive=True, group="change")
+    def _link(self, checkin_id: str, to: str | None) -> None:
+        try:
+            self.undo = actions.link(self.store, self.audit, checkin_id, to)
+        except StoreError as error:
+            self._tell(str(error), error=True)
+            return
+        self._tell("Linked. Press u or Undo to take it back." if to else
+                   "Started a new series. Press u or Undo to take it back.")
+        self.app.call_from_thread(self.poll)
+
+    @on(Button.Pressed, "#unlink")
+    def action_unlink(self) -> None:
+        checkin_id = self.selected_id()
+        if checkin_id and not self.selection_gone:
+            self._unlink(checkin_id)
+
+    @work(thread=True, exclusive=True, group="change")
+    def _unlink(self, checkin_id: str) -> None:
+        try:
+            change = actions.unlink(self.store, self.audit, checkin_id)
+        except StoreError as error:
+            self._tell(str(error), error=True)
+            return
+        if change is not None:
+            self.undo = change
+            self._tell("Taken out of its series. Press u or Undo to put it back.")
+        self.app.call_from_thread(self.poll)
+
+    @on(Button.Pressed, "#undo-link")
+    def action_undo_link(self) -> None:
+        if self.undo is not None:
+            change, self.undo = self.undo, None
+            self._undo(change)
+
+    @work(thread=True, exclusive=True, group="change")
+    def _undo(self, change: actions.LinkChange) -> None:
+        try:
+            actions.undo_link(self.store, self.audit, change)
+        except StoreError as error:
+            self._tell(str(error), error=True)
+            return
+        self._tell("Undone: the link is as it was.")
+        self.app.call_from_thread(self.poll)
+
+    @on(Button.Pressed, "#erase-series")
+    def action_erase_series(self) -> None:
+        record = self.records.get(self.selected_id() or "")
+        linked = series_of(record) if record is not None else None
+        if linked is not None:
+            self._ask_erase_series(linked[0])
+
+    @work(thread=True, exclusive=True, group="change")
+    def _ask_erase_series(self, series_id: str) -> None:
+        try:
+            count = len(self.store.series(series_id))
+        except StoreError as error:
+            self._tell(str(error), error=True)
+            return
+        self.app.call_from_thread(self._confirm_erase_series, series_id, count)
+
+    def _confirm_erase_series(self, series_id: str, count: int) -> None:
+        from screens.choice import ChoiceScreen
+
+        def erase(choice: str | None) -> None:
+            if choice == "erase":
+                self._erase_series(series_id)
+
+        self.app.push_screen(ChoiceScreen(
+            "Erase this client's series?",
+            f"All {plural(count)} of this series are erased for good, with everything "
+            "the client answered at each visit.",
+            [("keep", "Keep them", "primary"), ("erase", f"Erase {count}", "error")]), erase)
+
+    @work(thread=True, exclusive=True, group="change")
+    def _erase_series(self, series_id: str) -> None:
+        try:
+            erased = actions.erase_series(self.store, self.audit, series_id)
+        except (StoreError, OSError) as error:
+            self._tell(str(error), error=True)
+            return
+        self.undo = None
+        self._tell(f"Erased {plural(erased)}.")
+        self.app.call_from_thread(self.poll)
+
+    @on(Button.Pressed, "#glance")
+    def action_glance(self) -> None:
+        from screens.glance import GlanceScreen
+
+        self.app.push_screen(GlanceScreen(self.store, self.clock))
 
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:

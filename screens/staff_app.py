@@ -64,7 +64,7 @@ class StaffApp(CrashContainment, App[None]):
         from screens.pin_pad import PinPadScreen
         from screens.staff import StaffScreen
 
-        staff = StaffScreen(self.store, self.audit, self.content.questions,
+        staff = StaffScreen(self.store, self.audit, self.content.all_questions(),
                             self.settings.clinic_name, export_dir=self.settings.export_dir,
                             clock=self.clock)
         if self.signed_in:

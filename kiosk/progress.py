@@ -1,0 +1,168 @@
+"""What the front desk reads at a glance: a client's progress over a series,
+and today's arrivals, split and waits. Values and plain sentences; the
+screens draw them."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kiosk.checkin import series_of
+from kiosk.frontdesk import answer_text, local_time, printable, status_label, type_label
+from kiosk.kinds import Question
+from kiosk.words import plural
+
+PAIN = "pain"
+"""The question both visits ask on the same 0-10 scale."""
+PAIN_SCALE = (0, 10)
+"""The chart's fixed scale: never fitted to the data."""
+SINCE_LAST = "since_last"
+AT_HOME = "at_home"
+
+
+@dataclass(frozen=True)
+class Session:
+    """One row of a series' table."""
+
+    number: int
+    day: str
+    """"3 Nov 2026"."""
+    pain: int | None
+    since_last: str
+    at_home: str
+    status: str
+    checkin_id: str
+
+
+def _pain(record: Mapping[str, Any]) -> int | None:
+    value = (record.get("answers") or {}).get(PAIN)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    low, high = PAIN_SCALE
+    return value if low <= value <= high else None
+
+
+def _answer(record: Mapping[str, Any], question_id: str,
+            questions: Mapping[str, Question]) -> str:
+    answers = record.get("answers") or {}
+    if question_id not in answers:
+        return "—"  # Not asked at that visit (a first visit has no since-last).
+    return printable(answer_text(questions.get(question_id), answers[question_id]), 30)
+
+
+def sessions(records: Sequence[Mapping[str, Any]],
+             questions: Sequence[Question]) -> list[Session]:
+    """A series' check-ins as table rows, in session order."""
+    by_id = {question.id: question for question in questions}
+    rows = []
+    for record in records:
+        linked = series_of(record)
+        moment = local_time(record)
+        rows.append(Session(
+            number=linked[1] if linked else 0,
+            day=f"{moment.day} {moment:%b %Y}",
+            pain=_pain(record),
+            since_last=_answer(record, SINCE_LAST, by_id),
+            at_home=_answer(record, AT_HOME, by_id),
+            status=status_label(record),
+            checkin_id=str(record.get("id", "")),
+        ))
+    return sorted(rows, key=lambda row: row.number)
+
+
+def pain_change(rows: Sequence[Session]) -> str:
+    """The change in words: "Pain 8 → 3 over 5 sessions"."""
+    scored = [row for row in rows if row.pain is not None]
+    count = plural(len(rows), "session")
+    if not scored:
+        return f"No pain score yet over {count}"
+    first, last = scored[0], scored[-1]
+    if first is last:
+        return f"Pain {first.pain} at session {first.number} ({count} so far)"
+    return f"Pain {first.pain} → {last.pain} over {count}"
+
+
+# -- Today at a glance ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Glance:
+    """Today's arrivals, the spa/medical split and how long people waited."""
+
+    arrivals: list[tuple[int, int]]
+    """(hour, check-ins) from the first arrival's hour to the last's."""
+    types: list[tuple[str, int]]
+    """(massage type in a word, check-ins), most first."""
+    waits: list[float]
+    """Minutes from check-in to "with therapist", for those who got there."""
+    still_waiting: list[float]
+    """Minutes waited so far by those still waiting."""
+    followups: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.arrivals)
+
+
+def _minutes(start: datetime, end: datetime) -> float:
+    return max(0.0, (end - start).total_seconds() / 60)
+
+
+def glance(records: Sequence[Mapping[str, Any]], now: datetime) -> Glance:
+    """Today's figures from today's check-ins."""
+    hours: Counter[int] = Counter()
+    types: Counter[str] = Counter()
+    waits: list[float] = []
+    still: list[float] = []
+    followups = 0
+    for record in records:
+        arrived = local_time(record)
+        hours[arrived.hour] += 1
+        types[type_label(record) or "?"] += 1
+        followups += record.get("visit") == "follow-up"
+        started = record.get("started_at") or (
+            record.get("status_at") if record.get("status") == "with_therapist" else None)
+        if isinstance(started, str):
+            try:
+                waits.append(_minutes(arrived, datetime.fromisoformat(started)))
+            except ValueError:
+                pass
+        elif record.get("status") == "waiting":
+            still.append(_minutes(arrived, now))
+    arrivals = ([(hour, hours[hour]) for hour in range(min(hours), max(hours) + 1)]
+                if hours else [])
+    return Glance(arrivals, types.most_common(), waits, still, followups)
+
+
+def _duration(minutes: float) -> str:
+    whole = round(minutes)
+    if whole < 60:
+        return plural(whole, "minute")
+    return f"{whole // 60} h {whole % 60:02d} min"
+
+
+def glance_sentences(figures: Glance) -> list[str]:
+    """Every figure of the glance in words: the charts never carry it alone."""
+    if not figures.total:
+        return ["No check-ins yet today."]
+    busiest = max(figures.arrivals, key=lambda pair: pair[1])
+    lines = [
+        f"{plural(figures.total)} today, {figures.followups} of them follow-ups; the busiest "
+        f"hour was {busiest[0]:02d}:00 with {busiest[1]}.",
+        "Massage: " + ", ".join(f"{name} {count} ({round(100 * count / figures.total)}%)"
+                                for name, count in figures.types) + ".",
+    ]
+    if figures.waits:
+        lines.append(
+            f"Waited before their session: median {_duration(statistics.median(figures.waits))}, "
+            f"longest {_duration(max(figures.waits))} ({plural(len(figures.waits), 'client')}).")
+    else:
+        lines.append("Nobody has gone in with a therapist yet today.")
+    if figures.still_waiting:
+        lines.append(f"Waiting now: {plural(len(figures.still_waiting), 'client')}, the longest "
+                     f"for {_duration(max(figures.still_waiting))}.")
+    return lines
