@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from kiosk.content import ContentError, load_content
@@ -107,7 +108,7 @@ def render(markdown: str) -> str:
 
     parser = MarkdownIt("commonmark", {"html": False})
     tokens = parser.parse(markdown)
-    for opening, inline in zip(tokens, tokens[1:], strict=False):
+    for opening, inline in pairwise(tokens):
         if opening.type != "heading_open" or inline.type != "inline":
             continue
         match = _HEADING_ID.search(inline.content)

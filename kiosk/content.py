@@ -10,10 +10,25 @@ from kiosk.kinds import KINDS, QUESTION_KINDS, Option, Question, QuestionKind
 from kiosk.paths import FOLLOWUP_FILE, default_content_dir
 from kiosk.tomltable import IDENTIFIER, ContentError, Table, read_toml
 
-__all__ = ["QUESTION_KINDS", "Condition", "Content", "ContentError", "FlagRule", "Option",
-           "FollowUp", "Question", "QuestionKind", "RecommendRule", "Rules", "VISIT_KINDS",
-           "VisitKind", "Walkthrough",
-           "WalkthroughPage", "default_content_dir", "load_content"]
+__all__ = [
+    "QUESTION_KINDS",
+    "VISIT_KINDS",
+    "Condition",
+    "Content",
+    "ContentError",
+    "FlagRule",
+    "FollowUp",
+    "Option",
+    "Question",
+    "QuestionKind",
+    "RecommendRule",
+    "Rules",
+    "VisitKind",
+    "Walkthrough",
+    "WalkthroughPage",
+    "default_content_dir",
+    "load_content",
+]
 
 WALKTHROUGH_FILE = "walkthrough.toml"
 QUESTIONNAIRE_FILE = "questionnaire.toml"

@@ -4,6 +4,7 @@ screens draw them."""
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -127,10 +128,8 @@ def glance(records: Sequence[Mapping[str, Any]], now: datetime) -> Glance:
         started = record.get("started_at") or (
             record.get("status_at") if record.get("status") == "with_therapist" else None)
         if isinstance(started, str):
-            try:
+            with contextlib.suppress(ValueError):
                 waits.append(_minutes(arrived, datetime.fromisoformat(started)))
-            except ValueError:
-                pass
         elif record.get("status") == "waiting":
             still.append(_minutes(arrived, now))
     arrivals = ([(hour, hours[hour]) for hour in range(min(hours), max(hours) + 1)]

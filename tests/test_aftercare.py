@@ -15,7 +15,7 @@ import pytest
 
 from kiosk.aftercare import build_site
 from kiosk.cli import main
-from kiosk.content import default_content_dir, load_content
+from kiosk.content import ContentError, default_content_dir, load_content
 from kiosk.qr import aftercare_url
 
 VOID = {"meta", "link", "br", "hr", "img", "input", "source", "wbr", "area", "base", "col"}
@@ -119,7 +119,8 @@ def test_a_type_without_a_page_is_a_content_error(tmp_path: Path, capsys) -> Non
 def test_html_in_a_page_is_shown_as_text(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(default_content_dir(), content)
-    (content / "aftercare" / "spa.md").write_text("# Spa\n\n<script>alert(1)</script> water\n")
+    (content / "aftercare" / "spa.md").write_text(
+        "# Spa\n\n<script>alert(1)</script> water\n\n## At home {#at-home}\n\nRest.\n")
     build_site(content, tmp_path / "site", "Clinic")
     page = read(tmp_path / "site" / "spa" / "index.html")
     assert not any(tag == "script" for tag, _ in page.tags)
@@ -144,3 +145,21 @@ def test_aftercare_serve_serves_the_pages_the_codes_open(tmp_path: Path) -> None
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_each_page_has_its_at_home_section_for_follow_up_codes(tmp_path: Path) -> None:
+    """A follow-up's code opens <type>#at-home: every page has that heading,
+    and a page without it is a content error naming the page."""
+    build_site(default_content_dir(), tmp_path / "site", "Clinic")
+    for type_id in ("spa", "medical"):
+        html = (tmp_path / "site" / type_id / "index.html").read_text()
+        assert '<h2 id="at-home">' in html
+        assert "{#at-home}" not in html
+    content = tmp_path / "content"
+    shutil.copytree(default_content_dir(), content)
+    page = content / "aftercare" / "medical.md"
+    page.write_text(page.read_text().replace(" {#at-home}", ""))
+    with pytest.raises(ContentError, match=r"medical\.md: needs a heading ending in \{#at-home\}"):
+        build_site(content, tmp_path / "site2", "Clinic")
+    (content / "followup.toml").unlink()
+    build_site(content, tmp_path / "site3", "Clinic")  # No follow-ups: not needed.

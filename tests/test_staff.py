@@ -89,8 +89,12 @@ def names(app: StaffApp) -> list[str]:
 
 
 def detail(app: StaffApp) -> str:
-    rendered = app.screen.query_one("#staff-detail-text", Static).render()
-    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+    """The detail pane's words: the check-in's header, then its answers."""
+    parts = []
+    for part in ("#staff-detail-text", "#staff-detail-answers"):
+        rendered = app.screen.query_one(part, Static).render()
+        parts.append(rendered.plain if isinstance(rendered, Text) else str(rendered))
+    return "\n".join(part for part in parts if part)
 
 
 def screen_lines(app) -> list[str]:

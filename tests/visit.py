@@ -44,6 +44,18 @@ SPA_VISIT = {
 }
 
 
+# A client back for another session, feeling worse: flagged for the desk.
+FOLLOWUP_VISIT = {
+    "name": {"first": "Ann", "last_initial": "B"},
+    "pain": 6,
+    "since_last": "worse",
+    "at_home": "some",
+    "focus": ["lower_back"],
+    "health": ["none"],
+    "consent": True,
+}
+
+
 async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str) -> None:
     """Let the app run until `condition` holds."""
     deadline = time.monotonic() + WAIT_LIMIT_S
@@ -101,11 +113,16 @@ async def answer_by_taps(pilot: Pilot, question_id: str, answer: Any) -> None:
     await tap(pilot, "#next")
 
 
-async def answer_all(pilot: Pilot, visit: dict, stop_at: str | None = None) -> None:
-    """From Welcome, skip the walkthrough and answer by taps up to the review
-    page, or until the question `stop_at` is on screen."""
-    await tap(pilot, "#start")
-    await tap(pilot, "#skip")
+async def answer_all(pilot: Pilot, visit: dict, stop_at: str | None = None, *,
+                     follow_up: bool = False) -> None:
+    """From Welcome, skip the walkthrough (or tap "Back for another session")
+    and answer by taps up to the review page, or until the question
+    `stop_at` is on screen."""
+    if follow_up:
+        await tap(pilot, "#follow-up")
+    else:
+        await tap(pilot, "#start")
+        await tap(pilot, "#skip")
     for question_id, answer in visit.items():
         await wait_for(
             pilot, lambda q=question_id: bool(pilot.app.screen.query(f"#question-{q}")), question_id
