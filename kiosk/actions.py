@@ -162,9 +162,12 @@ def unlink(store: Store, audit: AuditLog, checkin_id: str) -> LinkChange | None:
 
 def undo_link(store: Store, audit: AuditLog, change: LinkChange) -> None:
     """Put every check-in a link or unlink moved back where it was, audited."""
-    for checkin_id, series in change.before:
-        store.rejoin(checkin_id, series)
-        audit.record("link-undone", checkin_id=checkin_id, series=series)
+    for (checkin_id, series), (_, now) in zip(
+            change.before, _places(store, [checkin_id for checkin_id, _ in change.before]),
+            strict=True):
+        if now != series:  # The check-in linked *to* may not have moved.
+            store.rejoin(checkin_id, series)
+            audit.record("link-undone", checkin_id=checkin_id, series=series)
 
 
 def erase_series(store: Store, audit: AuditLog, series_id: str) -> int:

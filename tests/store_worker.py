@@ -6,6 +6,11 @@ concurrency tests.
     python tests/store_worker.py share DATA_DIR INDEX COUNT
         adds COUNT check-ins with known ids, and sets the status of each of the
         next worker's check-ins as they appear; prints "done" at the end
+    python tests/store_worker.py linker DATA_DIR ANCHOR
+        adds check-ins and links each to ANCHOR's series until killed,
+        printing each id once link() returned
+    python tests/store_worker.py link DATA_DIR ANCHOR ID...
+        links each ID to ANCHOR's series; prints "done" at the end
 """
 
 from __future__ import annotations
@@ -64,8 +69,30 @@ def share(data_dir: str, worker: int, count: int) -> None:
     print("done" if not todo else f"gave up on {len(todo)}", flush=True)
 
 
+def linker(data_dir: str, anchor: str) -> None:
+    store = CheckInStore(data_dir)
+    print("ready", flush=True)
+    number = 0
+    while True:
+        number += 1
+        checkin_id = store.add(_record("Linked"))
+        store.link(checkin_id, to=anchor)
+        print(checkin_id, flush=True)
+
+
+def link(data_dir: str, anchor: str, ids: list[str]) -> None:
+    store = CheckInStore(data_dir)
+    for checkin_id in ids:
+        store.link(checkin_id, to=anchor)
+    print("done", flush=True)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "crash":
         crash(sys.argv[2])
+    elif sys.argv[1] == "linker":
+        linker(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "link":
+        link(sys.argv[2], sys.argv[3], sys.argv[4:])
     else:
         share(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))

@@ -1,0 +1,318 @@
+"""Series: staff link a client's visits; the store keeps the links and an
+index so neither a series nor the link suggestions read every day file."""
+
+from __future__ import annotations
+
+import json
+import random
+import select
+import signal
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from kiosk import actions
+from kiosk.audit import AuditLog
+from kiosk.checkin import new_record
+from kiosk.cli import main
+from kiosk.content import load_content
+from kiosk.frontdesk import export_text
+from kiosk.maintenance import doctor
+from kiosk.rules import flags, recommend
+from kiosk.store import CheckInStore, UnknownCheckIn
+from tests.conftest import FIXED_NOW, fixed_clock
+from tests.test_store import WORKER, _complete_lines
+
+CONTENT = load_content()
+
+
+def visit(first: str, initial: str, days_ago: float, pain: int, *,
+          since: str = "better", follow_up: bool = True) -> dict:
+    """A visit as the kiosk saves it, through the real rules."""
+    kind = "follow-up" if follow_up else "first"
+    questions, rules = CONTENT.visit(kind)
+    answers = {"name": {"first": first, "last_initial": initial}, "pain": pain,
+               "focus": ["neck"], "health": ["none"], "consent": True}
+    if follow_up:
+        answers.update(since_last=since, at_home="did")
+    else:
+        answers.update(reasons=["chronic_pain"], injury="none", referral="no",
+                       avoid=["nothing"], pressure="medium", experience="before")
+    answers = {question.id: answers[question.id] for question in questions}
+    return new_record(answers, recommend(rules, answers), flags(rules, answers),
+                      FIXED_NOW - timedelta(days=days_ago), visit=kind)
+
+
+@pytest.fixture
+def store(data_dir: Path) -> CheckInStore:
+    return CheckInStore(data_dir, clock=fixed_clock)
+
+
+def sessions(store: CheckInStore, series: str) -> list[tuple[int, int]]:
+    return [(record["session"], record["answers"]["pain"]) for record in store.series(series)]
+
+
+def test_link_a_new_series_join_it_unlink_and_undo(store: CheckInStore, data_dir: Path) -> None:
+    first = store.add(visit("Ann", "B", 14, 8, follow_up=False))
+    second = store.add(visit("Ann", "B", 7, 6))
+    third = store.add(visit("Ann", "B", 0, 3))
+    audit = AuditLog(data_dir, fixed_clock)
+
+    started = actions.link(store, audit, second, to=first)  # Neither in a series yet.
+    assert sessions(store, started.series) == [(1, 8), (2, 6)]
+    joined = actions.link(store, audit, third, to=second)
+    assert joined.series == started.series
+    assert sessions(store, started.series) == [(1, 8), (2, 6), (3, 3)]
+    record = store.get(third)
+    assert record is not None and (record["series"], record["session"]) == (joined.series, 3)
+
+    # Unlinking the middle one renumbers the rest in the order of the visits.
+    change = actions.unlink(store, audit, second)
+    assert change is not None
+    assert sessions(store, started.series) == [(1, 8), (2, 3)]
+    assert "series" not in (store.get(second) or {})
+    actions.undo_link(store, audit, change)
+    assert sessions(store, started.series) == [(1, 8), (2, 6), (3, 3)]
+
+    # Undoing the link that started the series leaves nothing linked.
+    actions.undo_link(store, audit, joined)
+    actions.undo_link(store, audit, started)
+    assert store.series(started.series) == []
+    assert all("series" not in record for record in store.all())
+
+    # A series of one, started from None.
+    alone = store.link(third)
+    assert sessions(store, alone) == [(1, 3)]
+    assert actions.unlink(store, audit, first) is None  # In no series: nothing to undo.
+
+    logged = [(entry["action"], entry.get("id")) for entry in audit.entries()]
+    assert logged == [("link", second), ("link", first), ("link", third), ("unlink", second),
+                      ("link-undone", second), ("link-undone", third), ("link-undone", second),
+                      ("link-undone", first)]
+    assert all("series" in entry for entry in audit.entries()
+               if entry["action"] in ("link", "unlink"))
+
+
+def test_linking_checks_its_arguments(store: CheckInStore) -> None:
+    one = store.add(visit("Ann", "B", 1, 5))
+    with pytest.raises(ValueError, match="itself"):
+        store.link(one, to=one)
+    with pytest.raises(UnknownCheckIn):
+        store.link("00000000-0000-4000-8000-000000000000")
+    with pytest.raises(UnknownCheckIn):
+        store.link(one, to="00000000-0000-4000-8000-000000000000")
+    with pytest.raises(ValueError):
+        store.rejoin(one, "not-a-uuid")
+
+
+def test_suggestions_are_earlier_visits_of_the_same_name_and_initial(
+    store: CheckInStore,
+) -> None:
+    ids = {
+        "ann-b-old": store.add(visit("Ann", "B", 30, 8, follow_up=False)),
+        "ann-b-mid": store.add(visit("ANN", "b", 10, 6)),  # Case does not matter.
+        "ann-c": store.add(visit("Ann", "C", 9, 6)),
+        "anna-b": store.add(visit("Anna", "B", 8, 6)),
+        "bob-b": store.add(visit("Bob", "B", 7, 6)),
+        "ann-b-now": store.add(visit("Ann", "B", 0, 3)),
+        "ann-b-later": store.add(visit("Ann", "B", -1, 3)),  # After: not "earlier".
+    }
+    record = store.get(ids["ann-b-now"])
+    assert record is not None
+    found = [suggested["id"] for suggested in store.suggestions(record)]
+    assert found == [ids["ann-b-mid"], ids["ann-b-old"]], "newest first, same name only"
+    assert store.suggestions(record, most=1) == [store.get(ids["ann-b-mid"])]
+    store.delete(ids["ann-b-mid"])
+    assert [suggested["id"] for suggested in store.suggestions(record)] == [ids["ann-b-old"]]
+
+
+def test_records_from_before_series_are_indexed_on_first_use(
+    store: CheckInStore, data_dir: Path,
+) -> None:
+    """No migration: a folder with no index gets one the first time a series
+    or suggestions are asked for (and at start-up)."""
+    old = store.add(visit("Ann", "B", 5, 7))
+    now = store.add(visit("Ann", "B", 0, 4))
+    index = data_dir / "index"
+    assert not index.exists(), "an index only once it is asked for"
+    record = store.get(now)
+    assert record is not None
+    assert [found["id"] for found in store.suggestions(record)] == [old]
+    assert (index / "manifest.json").exists()
+    # Every later save keeps it up to date.
+    newer = store.add(visit("Ann", "B", -1, 2))
+    later = store.get(newer)
+    assert later is not None
+    assert [found["id"] for found in store.suggestions(later)] == [now, old]
+
+
+@pytest.mark.parametrize("count", [1, 2, 20])
+def test_a_series_of_1_2_and_20_sessions_reads_in_session_order(
+    store: CheckInStore, count: int,
+) -> None:
+    ids = store.import_records(visit("Ann", "B", 100 - 5 * n, 9 - n % 10) for n in range(count))
+    assert ids == count
+    records = sorted(store.all(), key=lambda record: record["created_at"])
+    series = store.link(records[0]["id"])
+    for record in records[1:]:
+        store.link(record["id"], to=records[0]["id"])
+    assert [record["session"] for record in store.series(series)] == list(range(1, count + 1))
+    assert [record["id"] for record in store.series(series)] == [r["id"] for r in records]
+
+
+def test_a_series_is_read_from_its_own_day_files_only(
+    store: CheckInStore, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Showing a series opens the day files of its sessions, not the history."""
+    store.import_records(visit(f"Other{n}", "Q", n, 5) for n in range(60))
+    a = store.add(visit("Ann", "B", 3.5, 6))
+    b = store.add(visit("Ann", "B", 0.5, 4))
+    series = store.link(b, to=a)
+    record = store.get(b)
+    assert record is not None
+    opened: list[str] = []
+    real = Path.read_bytes
+
+    def counting(path: Path) -> bytes:
+        opened.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    assert len(store.series(series)) == 2
+    days = [name for name in opened if name[:4].isdigit()]
+    assert len(days) == 2, opened
+    opened.clear()
+    store.suggestions(record)
+    assert len([name for name in opened if name[:4].isdigit()]) == 1, opened
+
+
+def test_erase_a_series_one_audit_entry_each(store: CheckInStore, data_dir: Path) -> None:
+    a = store.add(visit("Ann", "B", 3, 6))
+    b = store.add(visit("Ann", "B", 2, 5))
+    other = store.add(visit("Ann", "B", 1, 4))
+    series = store.link(b, to=a)
+    audit = AuditLog(data_dir, fixed_clock)
+    assert actions.erase_series(store, audit, series) == 2
+    assert [record["id"] for record in store.all()] == [other]
+    assert [(entry["action"], entry["id"]) for entry in audit.entries()] == [
+        ("erase", a), ("erase", b)]
+    assert store.series(series) == []
+    assert store.suggestions(store.get(other) or {}) == []
+
+
+def test_erase_series_from_the_command_line(data_dir: Path, capsys) -> None:
+    store = CheckInStore(data_dir)
+    a = store.add(visit("Ann", "B", 3, 6))
+    b = store.add(visit("Ann", "B", 2, 5))
+    series = store.link(b, to=a)
+    assert main(["erase", "--series", series, "--yes", "--data-dir", str(data_dir)]) == 0
+    assert "Erased 2 check-ins of series" in capsys.readouterr().out
+    assert store.all() == []
+    assert main(["erase", "--series", series, "--yes", "--data-dir", str(data_dir)]) == 1
+    assert main(["erase", "--data-dir", str(data_dir)]) == 2
+    assert main(["erase", a, "--series", series, "--data-dir", str(data_dir)]) == 2
+    err = capsys.readouterr().err
+    assert "no series has the id" in err
+    assert "give a check-in ID or --series ID, not both" in err
+
+
+def test_export_carries_visit_series_and_session(store: CheckInStore) -> None:
+    a = store.add(visit("Ann", "B", 3, 8, follow_up=False))
+    b = store.add(visit("Ann", "B", 2, 3))
+    loose = store.add(visit("Bo", "C", 1, 2))
+    series = store.link(b, to=a)
+    text = export_text(store.all(), CONTENT.all_questions(), "csv")
+    rows = [line.split('","') for line in text.lstrip("\ufeff").splitlines()]
+    header = [cell.strip('"') for cell in rows[0]]
+    assert header[6:9] == ["visit", "series", "session"]
+    assert {"since_last", "at_home"} <= set(header), "follow-up answers are exported too"
+    by_id = {row[0].strip('"'): [cell.strip('"') for cell in row] for row in rows[1:]}
+    assert by_id[a][6:9] == ["first", series, "1"]
+    assert by_id[b][6:9] == ["follow-up", series, "2"]
+    assert by_id[loose][6:9] == ["follow-up", "", ""]
+    exported = json.loads(export_text(store.all(), CONTENT.all_questions(), "json"))
+    assert [(r.get("series"), r.get("session")) for r in exported] == [
+        (series, 1), (series, 2), (None, None)]
+
+
+def test_doctor_rebuilds_a_deleted_or_damaged_index(store: CheckInStore, data_dir: Path) -> None:
+    a = store.add(visit("Ann", "B", 3, 6))
+    b = store.add(visit("Ann", "B", 2, 5))
+    series = store.link(b, to=a)
+    audit = AuditLog(data_dir, fixed_clock)
+    health = doctor(store, audit)
+    assert not health.index_rebuilt
+    assert "series and name index: agrees with the check-ins" in health.lines()
+
+    for damage in ("delete", "garbage", "wrong shape", "stale"):
+        index = data_dir / "index"
+        if damage == "delete":
+            for path in index.iterdir():
+                path.unlink()
+        elif damage == "garbage":
+            (index / "series.json").write_bytes(b"\x00{not json")
+        elif damage == "wrong shape":
+            shards = sorted(index.glob("names-*.json"))
+            for shard in shards:
+                shard.write_text(json.dumps({"ann|b": "nope"}))
+        else:  # An entry for a check-in that is not in that series.
+            (index / "series.json").write_text(json.dumps({series: [[a, "2026-11-24"]]}))
+        health = doctor(store, audit)
+        assert health.index_rebuilt, damage
+        assert any(line.startswith("series and name index: rebuilt") for line in health.lines())
+        assert health.ok, health.problems
+        assert not doctor(store, audit).index_rebuilt, f"{damage}: rebuilt once is enough"
+        assert [record["id"] for record in store.series(series)] == [a, b]
+
+
+def test_kill_9_while_linking_loses_no_link(data_dir: Path) -> None:
+    """A child adds check-ins and links each into one series, printing each
+    id once link() returned; it is killed at random moments, 30 times. After
+    every kill every file parses and every printed id is in the series."""
+    store = CheckInStore(data_dir)
+    anchor = store.add(visit("Ann", "B", 1, 5))
+    series = store.link(anchor)
+    chance = random.Random(20261128)
+    promised: set[str] = set()
+    for _ in range(30):
+        child = subprocess.Popen([sys.executable, str(WORKER), "linker", str(data_dir), anchor],
+                                 stdout=subprocess.PIPE)
+        assert child.stdout is not None
+        assert child.stdout.readline() == b"ready\n"
+        for _ in range(chance.randrange(0, 6)):
+            promised.add(child.stdout.readline().decode().strip())
+        select.select([child.stdout], [], [], chance.uniform(0, 0.01))
+        child.send_signal(signal.SIGKILL)
+        rest = child.stdout.read()
+        child.wait()
+        child.stdout.close()
+        promised.update(_complete_lines(rest))
+        for path in [*store.partitions_dir.glob("*.json"), *(data_dir / "index").glob("*.json")]:
+            json.loads(path.read_bytes())
+        linked = {record["id"] for record in store.series(series)}
+        assert promised <= linked, "an id printed after link() returned is not in the series"
+        numbers = [record["session"] for record in store.series(series)]
+        assert numbers == list(range(1, len(numbers) + 1))
+    assert len(promised) > 20
+    store.repair_index()
+    assert not store.repair_index(), "after one repair the index agrees"
+
+
+def test_two_processes_linking_at_once_lose_neither_link(data_dir: Path) -> None:
+    store = CheckInStore(data_dir)
+    anchor = store.add(visit("Ann", "B", 10, 8))
+    ids = [store.add(visit("Ann", "B", 9 - n / 10, 8 - n % 8)) for n in range(40)]
+    series = store.link(anchor)
+    workers = [
+        subprocess.Popen([sys.executable, str(WORKER), "link", str(data_dir), anchor, *half],
+                         stdout=subprocess.PIPE, text=True)
+        for half in (ids[0::2], ids[1::2])
+    ]
+    assert [worker.communicate(timeout=300)[0] for worker in workers] == ["done\n", "done\n"]
+    sessions = store.series(series)
+    assert [record["id"] for record in sessions] == [anchor, *ids]
+    assert [record["session"] for record in sessions] == list(range(1, 42))
+    assert not store.repair_index()
