@@ -151,6 +151,18 @@ def link(store: Store, audit: AuditLog, checkin_id: str, to: str | None = None) 
     return LinkChange(before, series)
 
 
+def join(store: Store, audit: AuditLog, checkin_id: str, earlier: str) -> LinkChange:
+    """Put a check-in and an earlier one in one series, as staff pick it
+    from the suggestions: the earlier one's series if it has one; else, if
+    this one is in a series, the earlier one joins it; else a new series."""
+    record = store.get(checkin_id)
+    other = store.get(earlier)
+    if record is not None and other is not None and series_of(other) is None \
+            and series_of(record) is not None:
+        return link(store, audit, earlier, to=checkin_id)
+    return link(store, audit, checkin_id, to=earlier)
+
+
 def unlink(store: Store, audit: AuditLog, checkin_id: str) -> LinkChange | None:
     """Take a check-in out of its series, audited; None if it was in none."""
     before = _places(store, [checkin_id])

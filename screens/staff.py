@@ -447,7 +447,8 @@ class StaffScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="change")
     def _link(self, checkin_id: str, to: str | None) -> None:
         try:
-            self.undo = actions.link(self.store, self.audit, checkin_id, to)
+            self.undo = (actions.join(self.store, self.audit, checkin_id, to) if to else
+                         actions.link(self.store, self.audit, checkin_id))
         except StoreError as error:
             self._tell(str(error), error=True)
             return

@@ -12,7 +12,15 @@ import pytest
 from kiosk.settings import Settings
 from screens.app import make_app
 from tests.conftest import fake_clock, fixed_clock
-from tests.visit import MEDICAL_VISIT, SPA_VISIT, answer_all, tap, wait_for, wait_for_screen
+from tests.visit import (
+    FOLLOWUP_VISIT,
+    MEDICAL_VISIT,
+    SPA_VISIT,
+    answer_all,
+    tap,
+    wait_for,
+    wait_for_screen,
+)
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40), "240x70": (240, 70)}
 
@@ -134,6 +142,29 @@ def test_screen(snap_compare, settings: Settings, steps, size: str) -> None:
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 
 
+# -- Back for another session: each follow-up question, and its result ------------
+
+FOLLOWUP_SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+FOLLOWUP_PAGES = [*FOLLOWUP_VISIT, "review", "result"]
+
+
+@pytest.mark.parametrize("size", FOLLOWUP_SIZES)
+@pytest.mark.parametrize("page", FOLLOWUP_PAGES)
+def test_followup_screen(snap_compare, settings: Settings, page: str, size: str) -> None:
+    app = make_app(settings, clock=fake_clock())
+
+    async def steps(pilot) -> None:
+        await answer_all(pilot, FOLLOWUP_VISIT, stop_at=page, follow_up=True)
+        if page == "result":
+            await tap(pilot, "#next")
+            await wait_for_screen(pilot, "result")
+
+    async def run_before(pilot) -> None:
+        await _settled(pilot, steps)
+
+    assert snap_compare(app, terminal_size=FOLLOWUP_SIZES[size], run_before=run_before)
+
+
 THEMED = [welcome, name_with_problem, health_screen, review, result_medical_flagged]
 LOOKS = {
     "light": {"theme": "light"},
@@ -235,7 +266,46 @@ async def staff_pin_wrong(pilot) -> None:
     await tap(pilot, "#pin-7")
 
 
+def _series(settings: Settings) -> None:
+    """Ann B.: three visits linked into one series (pain 8, 6, 3), the last
+    one today; and three arrivals today, two of them seen."""
+    from kiosk.store import CheckInStore
+    from tests.test_series import visit
+
+    store = CheckInStore(settings.data_dir, clock=fixed_clock)
+    ids = [store.add(visit("Ann", "B", days, pain, follow_up=days < 14,
+                           since="better"))
+           for days, pain in ((14, 8), (7, 6), (0.01, 3))]
+    for checkin_id in ids[1:]:
+        store.link(checkin_id, to=ids[0])
+    for minutes, status in ((200, "with_therapist"), (120, "done"), (30, "waiting")):
+        record = visit("Cy", "D", minutes / 1440, 2, follow_up=False)
+        seen = store.add(record)
+        if status != "waiting":
+            store.set_status(seen, status)
+
+
+async def staff_series(pilot) -> None:
+    from textual.widgets import DataTable
+
+    await _queue_loaded(pilot)
+    table = pilot.app.screen.query_one(DataTable)
+    table.move_cursor(row=table.row_count - 1)  # Ann B., back for session 3.
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#series-chart BarRow")),
+                   "the series")
+
+
+async def staff_glance(pilot) -> None:
+    await _queue_loaded(pilot)
+    await pilot.press("g")
+    await wait_for_screen(pilot, "glance")
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#glance-arrivals BarRow")),
+                   "the charts")
+
+
 STAFF_SCREENS = {
+    staff_series: {"seed": _series},
+    staff_glance: {"seed": _series},
     staff_queue: {},
     staff_hostile_names: {"hostile": True},
     staff_search: {},
@@ -251,7 +321,10 @@ def test_staff_screen(snap_compare, settings: Settings, steps, size: str) -> Non
     from kiosk.pin import StaffPin
 
     options = STAFF_SCREENS[steps]
-    _seeded(settings, hostile=options.get("hostile", False))
+    if "seed" in options:
+        options["seed"](settings)
+    else:
+        _seeded(settings, hostile=options.get("hostile", False))
     StaffPin(settings.data_dir, fixed_clock).set("2468")  # Its audit entry shows.
     app = _staff_app(settings, signed_in=options.get("signed_in", True))
 
