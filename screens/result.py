@@ -51,10 +51,9 @@ class ResultScreen(Screen[None]):
         with Horizontal(id="result-body"):
             with Vertical(id="result-text"):
                 if self.visit == "follow-up":
-                    yield Static("You're checked in. Welcome back!", id="checked-in")
-                    yield Static("Thank you for coming back for your next session. Your "
-                                 "therapist will go over how you have been since last time.",
-                                 id="why")
+                    yield Label("Welcome back!", id="checked-in")
+                    yield Static("You're checked in for your next session. Your therapist "
+                                 "will go over how you have been since last time.", id="why")
                 else:
                     yield Label("You're checked in. Thank you!", id="checked-in")
                     yield Label("We recommend", id="we-recommend")

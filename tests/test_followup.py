@@ -29,6 +29,7 @@ async def test_a_follow_up_by_taps_is_stored_as_answered_and_flags_worse(
         await tap(pilot, "#next")
         await wait_for_screen(pilot, "result")
         assert "Welcome back" in str(app.screen.query_one("#checked-in").render())
+        assert "You're checked in" in str(app.screen.query_one("#why").render())
         assert not app.screen.query("#recommendation")
         assert not app.screen.query("#notice"), "worse is for the desk, not a health notice"
         url = app.screen.query_one("#aftercare-url", Label).content
