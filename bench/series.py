@@ -34,14 +34,15 @@ from kiosk.settings import load_settings
 from kiosk.store import CheckInStore
 
 HISTORY = 100_000
+SMALL_HISTORY = 1_000
 SESSIONS = 20
 
 
-def seed(folder: Path) -> dict[str, str]:
+def seed(folder: Path, size: int = HISTORY) -> dict[str, str]:
     """The history, a 20-session series ending today, and today's queue."""
     chance = random.Random(11)
     now = datetime.now(UTC)
-    records = history(chance, HISTORY, now)
+    records = history(chance, size, now)
     today = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
     series = []
     for n in range(SESSIONS):
@@ -62,23 +63,31 @@ def seed(folder: Path) -> dict[str, str]:
 
 
 async def measure(folder: Path, ids: dict[str, str], runs: int) -> dict[str, list[float]]:
-    from textual.widgets import DataTable
+    from textual.widgets import DataTable, Label, OptionList
+
+    from screens.widgets.charts import BarRow
 
     from kiosk.clock import SYSTEM_CLOCK
     from screens.staff_app import StaffApp
 
     settings = load_settings(data_dir=folder, environ={})
     app = StaffApp(settings, load_content(), SYSTEM_CLOCK, signed_in=True)
-    times: dict[str, list[float]] = {"plain": [], "series": [], "suggestions": []}
+    times: dict[str, list[float]] = {"plain": [], "series": [], "suggestions": [],
+                                     "dialog": []}
     async with app.run_test(size=(120, 40)) as pilot:
         while not getattr(app.screen, "records", None):
             await pilot.pause(0.01)
         screen = app.screen
+        expected = len(app.store.suggestions(screen.records[ids["common"]]))
         table = screen.query_one("#staff-table", DataTable)
+        view = screen.query_one("#series")
+        summary = screen.query_one("#series-summary", Label)
 
         async def until(condition) -> float:
             start = time.perf_counter()
             while not condition():
+                if time.perf_counter() - start > 30:
+                    raise SystemExit("bench/series.py: the screen never showed what it should")
                 await asyncio.sleep(0.0005)  # Let the app run; look again.
             return time.perf_counter() - start
 
@@ -96,18 +105,26 @@ async def measure(folder: Path, ids: dict[str, str], runs: int) -> dict[str, lis
 
         await pilot.pause(0.5)
         for run in range(runs + 1):  # The first round warms up.
-            plain = await choose(ids["plain"], lambda: not screen.query("#series"))
-            series = await choose(ids["series"], lambda: len(
-                screen.query("#series-chart BarRow")) == SESSIONS)
-            await choose(ids["common"], lambda: not screen.query("#series"))
+            plain = await choose(ids["plain"], lambda: not view.display)
+            series = await choose(ids["series"], lambda: view.display and len(
+                [row for row in view.query(BarRow) if row.display]) == SESSIONS and str(
+                    summary.content).endswith(f"over {SESSIONS} sessions"))
+            await choose(ids["common"], lambda: not view.display)
             start = time.perf_counter()
             await pilot.press("k")
-            await until(lambda: app.screen.id == "link" and len(
-                app.screen.query(".suggestion")) == 20)
+            await until(lambda: app.screen.id == "link" and app.screen.query_one(
+                "#link-choices", OptionList).option_count == expected)
             suggestions = time.perf_counter() - start
             await pilot.press("escape")
             await until(lambda: app.screen is screen)
+            start = time.perf_counter()
+            await pilot.press("x")  # For scale: any dialog, here "Erase this check-in?".
+            await until(lambda: app.screen.id == "choice" and app.screen.query("#choice-keep"))
+            dialog = time.perf_counter() - start
+            await pilot.press("escape")
+            await until(lambda: app.screen is screen)
             if run:
+                times["dialog"].append(dialog)
                 times["plain"].append(plain)
                 times["series"].append(series)
                 times["suggestions"].append(suggestions)
@@ -119,9 +136,11 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-series-") as name:
+        print(f"Seeding {SMALL_HISTORY:,} and {HISTORY:,} check-ins of history, each with a "
+              f"{SESSIONS}-session series...", file=sys.stderr)
+        small = Path(name) / "small"
+        small_times = asyncio.run(measure(small, seed(small, SMALL_HISTORY), args.runs))
         folder = Path(name) / "data"
-        print(f"Seeding {HISTORY:,} check-ins of history and a {SESSIONS}-session series...",
-              file=sys.stderr)
         ids = seed(folder)
         store = CheckInStore(folder)
         start = time.perf_counter()
@@ -129,15 +148,25 @@ def main() -> int:
         search = time.perf_counter() - start
         times = asyncio.run(measure(folder, ids, args.runs))
     plain = statistics.median(times["plain"])
-    print(f"{'what (median of ' + str(args.runs) + ')':<44}{'ms':>9}{'× plain':>10}")
-    print(f"{'open a check-in with no series (baseline)':<44}{plain * 1000:>9.1f}{1:>10.2f}")
+    print(f"With {HISTORY:,} check-ins of history, at 120x40:")
+    print(f"{'what (median of ' + str(args.runs) + ')':<48}{'ms':>9}{'× plain':>10}")
+    print(f"{'open a check-in with no series (baseline)':<48}{plain * 1000:>9.1f}{1:>10.2f}")
     for key, label in (("series", f"open one in a {SESSIONS}-session series"),
-                       ("suggestions", "link suggestions (newest 20 of a common name)")):
+                       ("suggestions", "link suggestions (newest 20 of a common name)"),
+                       ("dialog", "for scale: the erase confirmation dialog")):
         figure = statistics.median(times[key])
-        print(f"{label:<44}{figure * 1000:>9.1f}{figure / plain:>10.2f}")
-    print(f"{'for scale: a name search over all history':<44}{search * 1000:>9.1f}"
+        print(f"{label:<48}{figure * 1000:>9.1f}{figure / plain:>10.2f}")
+    print(f"{'for scale: a name search over all history':<48}{search * 1000:>9.1f}"
           f"{search / plain:>10.2f}   ({found:,} found)")
     print("target: series and suggestions each <= 1.2x the baseline")
+    print(f"Growth with history ({SMALL_HISTORY:,} -> {HISTORY:,} check-ins), same run:")
+    for key, label in (("plain", "open a check-in with no series"),
+                       ("series", f"open one in a {SESSIONS}-session series"),
+                       ("suggestions", "link suggestions")):
+        before, after = (statistics.median(small_times[key]),
+                         statistics.median(times[key]))
+        print(f"  {label:<44}{before * 1000:>7.1f} -> {after * 1000:>7.1f} ms"
+              f"  ({after / before:.2f}x)")
     return 0
 
 

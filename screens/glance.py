@@ -39,7 +39,9 @@ class GlanceScreen(Screen[None]):
             yield Label("Today at a glance", id="staff-title")
         with VerticalScroll(id="glance-body"):
             yield Static("", id="glance-words", markup=False)
-            yield Vertical(id="glance-charts")
+            with Vertical(id="glance-charts"):
+                yield BarChart("", [], 1, id="glance-arrivals")
+                yield BarChart("", [], 1, id="glance-types")
         with Horizontal(id="staff-actions"):
             yield Button("Back to the queue", id="close", variant="primary")
 
@@ -64,27 +66,24 @@ class GlanceScreen(Screen[None]):
         self.app.call_from_thread(self._show, figures)
 
     def _show(self, figures: Glance | str) -> None:
-        self.call_later(self._redraw, figures)
-
-    async def _redraw(self, figures: Glance | str) -> None:
         words = self.query_one("#glance-words", Static)
         charts = self.query_one("#glance-charts")
-        await charts.remove_children()
         if isinstance(figures, str):
             words.update(figures)
+            charts.display = False
             return
         self.figures = figures
         words.update("\n".join(glance_sentences(figures)))
+        charts.display = bool(figures.total)
         if figures.total:
             most = max(count for _, count in figures.arrivals)
-            await charts.mount(BarChart(
+            self.query_one("#glance-arrivals", BarChart).show(
                 f"Arrivals by hour (bars to {most})",
                 [(f"{hour:02d}:00", count, str(count)) for hour, count in figures.arrivals],
-                most, id="glance-arrivals"))
-            await charts.mount(BarChart(
+                most)
+            self.query_one("#glance-types", BarChart).show(
                 f"Massage recommended (bars to {figures.total}, every check-in today)",
-                [(name, count, str(count)) for name, count in figures.types],
-                figures.total, id="glance-types"))
+                [(name, count, str(count)) for name, count in figures.types], figures.total)
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

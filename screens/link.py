@@ -10,9 +10,11 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from kiosk.checkin import client_name, series_of
 from kiosk.frontdesk import arrival, printable, type_label
@@ -52,23 +54,28 @@ class LinkScreen(ModalScreen[str | None]):
                 f"{who}, arrived {arrival(self.record, self.today)}. Earlier check-ins with the "
                 "same first name and last initial, newest first. Names are not unique: check "
                 "with the client before you pick one.", id="link-text", markup=False)
-            with VerticalScroll(id="link-choices"):
-                if not self.earlier:
-                    yield Label("No earlier check-in has this name.", markup=False)
-                for number, record in enumerate(self.earlier):
-                    yield Button(suggestion_text(record, self.today), id=f"to-{number}",
-                                 classes="suggestion", compact=True)
+            if not self.earlier:
+                yield Label("No earlier check-in has this name.", id="link-none", markup=False)
+            # One widget for the whole list: it opens at once, however long.
+            yield OptionList(*(Option(Content(suggestion_text(record, self.today)),
+                                      id=str(record["id"]))
+                               for record in self.earlier), id="link-choices")
             with Horizontal(classes="nav"):
                 yield Button("Start a new series", id="new", variant="primary")
                 yield Button("Leave unlinked", id="unlinked")
 
     def on_mount(self) -> None:
-        self.query(Button).first().focus()
+        choices = self.query_one("#link-choices", OptionList)
+        choices.display = bool(self.earlier)
+        if self.earlier:
+            choices.highlighted = 0
+            choices.focus()
+        else:
+            self.query_one("#new", Button).focus()
 
-    @on(Button.Pressed, ".suggestion")
-    def _join(self, event: Button.Pressed) -> None:
-        number = int((event.button.id or "to-0").removeprefix("to-"))
-        self.dismiss(str(self.earlier[number]["id"]))
+    @on(OptionList.OptionSelected, "#link-choices")
+    def _join(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
 
     @on(Button.Pressed, "#new")
     def _new(self) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from kiosk import actions
@@ -28,6 +27,7 @@ from kiosk.files import StoreError
 from kiosk.frontdesk import arrival, detail_lines, printable, queue_row
 from kiosk.store import Record, Store
 from kiosk.words import plural
+from screens.widgets.series import SeriesView
 
 FILTERS = {
     "today": "Today",
@@ -37,6 +37,8 @@ FILTERS = {
 }
 KEY_HINTS = ("w t d n status  1-4 filters  / search  k link  u undo  g glance  "
              "e export  x erase  l log")
+MOST_SERIES_AHEAD = 20
+"""How many of the shown check-ins' series a load reads ahead (newest rows first)."""
 MOST_ROWS = 500
 """All history and search show the newest this many; a search narrows it."""
 POLL_SECONDS = 0.5
@@ -57,6 +59,11 @@ class Loaded:
     records: list[dict[str, Any]]
     total: int
     problems: str
+    series: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """The series of linked check-ins shown, read ahead so that opening one
+    reads nothing more."""
+    version: Any = None
+    """The store's version when this load began."""
 
 
 class StaffScreen(Screen[None]):
@@ -113,6 +120,8 @@ class StaffScreen(Screen[None]):
         """The last link or unlink made here, until it is undone."""
         self.series_shown: tuple[str, Any] | None = None
         """The series drawn in the detail, and the store's version it was read at."""
+        self.series_ahead: dict[str, list[Record]] = {}
+        self.loaded_version: Any = None
 
     # -- Layout -----------------------------------------------------------------
 
@@ -141,7 +150,7 @@ class StaffScreen(Screen[None]):
                 yield Button("Unlink", id="unlink", compact=True)
                 yield Button("Undo", id="undo-link", compact=True)
                 yield Button("Erase series", id="erase-series", compact=True, variant="error")
-            yield Vertical(id="series-box")
+            yield SeriesView()
             yield Static("", id="staff-detail-answers")
         with Horizontal(id="staff-actions"):
             for status, shown in STATUSES.items():
@@ -195,6 +204,8 @@ class StaffScreen(Screen[None]):
     def _query(self, view: View, today: date) -> Loaded:
         """The check-ins a view shows, and any trouble with the store."""
         store = self.store
+        version = store.version()
+        series: dict[str, list[Record]] = {}
         try:
             if view.search:
                 found = store.search(text=view.search)[::-1]
@@ -222,7 +233,17 @@ class StaffScreen(Screen[None]):
         # keeps its tail: on a day of thousands, the newest arrivals show.
         newest_last = not (view.search or view.filter == "all")
         shown = found[-MOST_ROWS:] if newest_last else found[:MOST_ROWS]
-        return Loaded(shown, len(found), note)
+        for record in (shown[::-1] if newest_last else shown):
+            linked = series_of(record)
+            if linked is None or linked[0] in series:
+                continue
+            if len(series) >= MOST_SERIES_AHEAD:
+                break
+            try:
+                series[linked[0]] = store.series(linked[0])
+            except StoreError:
+                break  # Read when opened instead; the note above says why.
+        return Loaded(shown, len(found), note, series, version)
 
     def _show(self, view: View, loaded: Loaded) -> None:
         if view != self.view:
@@ -230,6 +251,7 @@ class StaffScreen(Screen[None]):
         table = self.query_one("#staff-table", DataTable)
         selected = self.selected
         self.records = {record["id"]: record for record in loaded.records}
+        self.series_ahead, self.loaded_version = loaded.series, loaded.version
         today = self._today()
         # Rebuilding the table moves its cursor: that is not staff choosing.
         with table.prevent(DataTable.RowHighlighted):
@@ -280,7 +302,7 @@ class StaffScreen(Screen[None]):
         if self.selection_gone or record is None:
             self.query_one("#staff-detail-answers", Static).update("")
             self.series_shown = None
-            self.call_later(self.query_one("#series-box").remove_children)
+            self.query_one(SeriesView).display = False
         if self.selection_gone:
             detail.update("The check-in you had selected is gone from this list: erased, or "
                           "moved on at another desk. Choose one to go on.")
@@ -307,12 +329,18 @@ class StaffScreen(Screen[None]):
         self.query_one("#staff-detail-answers", Static).update(answers)
         linked = series_of(record)
         if linked is None:
-            if self.series_shown is not None:
-                self.series_shown = None
-                self.call_later(self.query_one("#series-box").remove_children)
-        elif self.series_shown != (linked[0], self.store.version()):
-            self.series_shown = (linked[0], self.store.version())
-            self._load_series(linked[0])
+            self.series_shown = None
+            self.query_one(SeriesView).display = False
+        elif self.series_shown != (linked[0], self.loaded_version):
+            view = self.query_one(SeriesView)
+            self.series_shown = (linked[0], self.loaded_version)
+            ahead = self.series_ahead.get(linked[0])
+            if ahead is not None:
+                view.show(ahead, self.questions)
+                view.display = bool(ahead)
+            else:
+                view.display = False  # Never another client's series while it loads.
+                self._load_series(linked[0])
 
     def _show_series_actions(self, record: Record | None) -> None:
         linked = series_of(record) if record is not None and not self.selection_gone else None
@@ -331,16 +359,11 @@ class StaffScreen(Screen[None]):
         self.app.call_from_thread(self._show_series, series_id, records)
 
     def _show_series(self, series_id: str, records: list[Record]) -> None:
-        from screens.widgets.series import SeriesView
-
         if self.series_shown is None or self.series_shown[0] != series_id:
             return  # Another check-in was chosen meanwhile.
-        self.call_later(self._replace_series, SeriesView(records, self.questions))
-
-    async def _replace_series(self, view: Widget) -> None:
-        box = self.query_one("#series-box")
-        await box.remove_children()
-        await box.mount(view)
+        view = self.query_one(SeriesView)
+        view.show(records, self.questions)
+        view.display = bool(records)
 
     # -- Actions --------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from textual.widgets import DataTable, Label, ProgressBar, Static
+from textual.widgets import DataTable, Label, OptionList, ProgressBar, Static
 
 from kiosk.audit import AuditLog
 from kiosk.settings import Settings
@@ -28,13 +28,31 @@ def chart(app) -> list[tuple[str, float, float, str]]:
     """The series chart's bars: label, value, the bar's scale, and the figure."""
     rows = []
     for row in app.screen.query_one("#series-chart", BarChart).query(BarRow):
+        if not row.display:
+            continue
         bar = row.query_one(ProgressBar)
         rows.append((str(row.query_one(".bar-label", Label).content), bar.progress,
                      bar.total, str(row.query_one(".bar-value", Label).content)))
     return rows
 
 
+def suggestions(app) -> list[str]:
+    choices = app.screen.query_one("#link-choices", OptionList)
+    return [str(choices.get_option_at_index(n).prompt) for n in range(choices.option_count)]
+
+
+async def pick(pilot, number: int) -> None:
+    """Tap the `number`th earlier visit in the list (0 is the newest)."""
+    choices = pilot.app.screen.query_one("#link-choices", OptionList)
+    row = sum(choices.get_option_at_index(n).prompt.cell_length // choices.size.width + 3
+              for n in range(number))
+    assert await pilot.click("#link-choices", offset=(4, row + 1))
+
+
 def summary(app) -> str:
+    """The series' summary line, or "" when no series shows."""
+    if not app.screen.query_one("#series").display:
+        return ""
     return str(app.screen.query_one("#series-summary", Label).content)
 
 
@@ -53,12 +71,12 @@ async def test_link_to_earlier_visits_undo_new_series_and_unlink(
         choose(app, today)
         await pilot.press("k")
         await wait_for_screen(pilot, "link")
-        shown = [str(button.label) for button in app.screen.query(".suggestion")]
+        shown = suggestions(app)
         assert len(shown) == 2, "only the same first name and initial"
         assert shown[0].startswith("20 Nov 2026") and "pain 6" in shown[0]
         assert shown[1].startswith("13 Nov 2026") and "pain 8" in shown[1]
-        await tap(pilot, "#to-0")  # 20 Nov: in no series yet, so one starts.
-        await wait_for(pilot, lambda: app.screen.query("#series-chart"), "the series")
+        await pick(pilot, 0)  # 20 Nov: in no series yet, so one starts.
+        await wait_for(pilot, lambda: summary(app), "the series")
         assert summary(app) == "Series since 20 Nov 2026: Pain 6 → 3 over 2 sessions"
 
         # Link the first visit too (from its own row, via All).
@@ -67,26 +85,28 @@ async def test_link_to_earlier_visits_undo_new_series_and_unlink(
         choose(app, first)
         await tap(pilot, "#link")
         await wait_for_screen(pilot, "link")
-        assert not app.screen.query(".suggestion"), "nothing earlier than the first visit"
+        assert suggestions(app) == [], "nothing earlier than the first visit"
+        assert "No earlier check-in has this name." in str(
+            app.screen.query_one("#link-none", Label).content)
         await tap(pilot, "#unlinked")
         assert "series" not in (store.get(first) or {})
         choose(app, second)
         await pilot.pause()
         await tap(pilot, "#link")
         await wait_for_screen(pilot, "link")
-        await tap(pilot, "#to-0")  # The 13 Nov visit joins the series.
-        await wait_for(pilot, lambda: "Pain 8 → 3 over 3 sessions" in (
-            summary(app) if app.screen.query("#series-summary") else ""), "three sessions")
+        await pick(pilot, 0)  # The 13 Nov visit joins the series.
+        await wait_for(pilot, lambda: "Pain 8 → 3 over 3 sessions" in summary(app),
+                       "three sessions")
         # Undo puts the first visit back out of the series.
         await pilot.press("u")
         await wait_for(pilot, lambda: "series" not in (store.get(first) or {}), "undone")
-        await wait_for(pilot, lambda: app.screen.query("#series-summary") and summary(app)
+        await wait_for(pilot, lambda: summary(app)
                        == "Series since 20 Nov 2026: Pain 6 → 3 over 2 sessions", "two again")
 
         # Unlink, then a new series of its own.
         await tap(pilot, "#unlink")
         await wait_for(pilot, lambda: "series" not in (store.get(second) or {}), "unlinked")
-        await wait_for(pilot, lambda: not app.screen.query("#series"), "no series shown")
+        await wait_for(pilot, lambda: not summary(app), "no series shown")
         await tap(pilot, "#link")
         await wait_for_screen(pilot, "link")
         await tap(pilot, "#new")
@@ -113,7 +133,8 @@ async def test_the_series_table_and_chart(settings: Settings, pains: list[int]) 
         await pilot.press("4")
         await wait_for(pilot, lambda: ids[-1] in app.screen.records, "all")
         choose(app, ids[-1])
-        await wait_for(pilot, lambda: app.screen.query("#series-chart BarRow"), "the chart")
+        await wait_for(pilot, lambda: summary(app) and len(chart(app)) == len(pains),
+                       "the chart")
         bars = chart(app)
         assert [value for _, value, _, _ in bars] == pains
         assert {scale for _, _, scale, _ in bars} == {10}, "never rescaled to the data"

@@ -291,8 +291,8 @@ async def staff_series(pilot) -> None:
     await _queue_loaded(pilot)
     table = pilot.app.screen.query_one(DataTable)
     table.move_cursor(row=table.row_count - 1)  # Ann B., back for session 3.
-    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#series-chart BarRow")),
-                   "the series")
+    await wait_for(pilot, lambda: pilot.app.screen.query_one("#series").display and len(
+        pilot.app.screen.query("#series-chart BarRow")) == 3, "the series")
 
 
 async def staff_glance(pilot) -> None:

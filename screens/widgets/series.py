@@ -12,12 +12,25 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
 from kiosk.content import Question
-from kiosk.progress import PAIN_SCALE, pain_change, sessions
-from screens.widgets.charts import BarChart
+from kiosk.progress import PAIN_SCALE, Session, pain_change, sessions
+from screens.widgets.charts import Bar, BarChart
+
+COLUMNS = ("Session", "Date", "Pain", "Since last", "At home", "Status")
+
+
+def _bars(rows: Sequence[Session]) -> list[Bar]:
+    _, high = PAIN_SCALE
+    return [(f"{row.number:>2}  {row.day[:6].strip()}", row.pain,
+             "no score" if row.pain is None else f"{row.pain}/{high}") for row in rows]
+
+
+def _title() -> str:
+    low, high = PAIN_SCALE
+    return f"Pain per session, on the {low}–{high} scale"
 
 
 class SeriesView(Vertical):
-    """Built from the series' check-ins in session order."""
+    """Made once; `show` draws a series in it, reusing its rows."""
 
     DEFAULT_CSS = """
     SeriesView {
@@ -25,27 +38,28 @@ class SeriesView(Vertical):
     }
     """
 
-    def __init__(self, records: Sequence[Mapping[str, Any]],
-                 questions: Sequence[Question]) -> None:
-        super().__init__(id="series")
-        self.rows = sessions(records, questions)
+    def __init__(self, *, id: str | None = "series") -> None:
+        super().__init__(id=id)
+        self.rows: list[Session] = []
 
     def compose(self) -> ComposeResult:
-        first = self.rows[0].day if self.rows else "?"
-        yield Label(f"Series since {first}: {pain_change(self.rows)}", id="series-summary",
-                    markup=False)
+        yield Label("", id="series-summary", markup=False)
         table: DataTable[Text] = DataTable(id="series-table", cursor_type="none",
                                            zebra_stripes=True)
-        for label in ("Session", "Date", "Pain", "Since last", "At home", "Status"):
-            table.add_column(label)
-        for row in self.rows:
-            table.add_row(*(Text(cell) for cell in (
-                str(row.number), row.day, "—" if row.pain is None else str(row.pain),
-                row.since_last, row.at_home, row.status)))
+        table.add_columns(*COLUMNS)
         yield table
-        low, high = PAIN_SCALE
-        yield BarChart(
-            f"Pain per session, on the {low}–{high} scale",
-            [(f"{row.number:>2}  {row.day[:6].strip()}", row.pain,
-              "no score" if row.pain is None else f"{row.pain}/{high}")
-             for row in self.rows], high, id="series-chart")
+        yield BarChart(_title(), [], PAIN_SCALE[1], id="series-chart")
+
+    def show(self, records: Sequence[Mapping[str, Any]], questions: Sequence[Question]) -> None:
+        """Draw these check-ins (a series, in session order)."""
+        self.rows = sessions(records, questions)
+        first = self.rows[0].day if self.rows else "?"
+        self.query_one("#series-summary", Label).update(
+            f"Series since {first}: {pain_change(self.rows)}")
+        table = self.query_one("#series-table", DataTable)
+        table.clear()
+        table.add_rows([Text(cell) for cell in (
+            str(row.number), row.day, "—" if row.pain is None else str(row.pain),
+            row.since_last, row.at_home, row.status)] for row in self.rows)
+        self.query_one("#series-chart", BarChart).show(_title(), _bars(self.rows),
+                                                       PAIN_SCALE[1])
