@@ -30,10 +30,12 @@ INDEX_DIR = "index"
 SHARDS = 64
 MANIFEST = "manifest.json"
 SERIES_FILE = "series.json"
-VERSION = 1
+VERSION = 2
+"""Bumped when entries change form: an index of another version is rebuilt."""
 
 NameEntry = tuple[str, str, str]
-"""A check-in under a name key: its id, its day file's date, its created_at."""
+"""A check-in under a name key: its id, its day file's date, and when it was
+made as UTC ISO text (so text order is time order)."""
 Member = tuple[str, str]
 """A check-in in a series: its id and its day file's date."""
 
@@ -81,8 +83,21 @@ class LinkIndex:
         return parsed
 
     def names(self, key: str) -> list[NameEntry]:
-        """The check-ins indexed under this name key."""
-        return [(e[0], e[1], e[2]) for e in self._load(self._shard(key), 3).get(key, [])]
+        """The check-ins indexed under this name key (only its own entries
+        are checked: a common name's list is read without the rest's cost)."""
+        path = self._shard(key)
+        try:
+            parsed: Any = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError):
+            raise DamagedFile(path) from None
+        entries = parsed.get(key, []) if isinstance(parsed, dict) else None
+        if not isinstance(entries, list) or not all(
+                isinstance(entry, list) and len(entry) == 3
+                and all(isinstance(part, str) for part in entry) for entry in entries):
+            raise DamagedFile(path)
+        return [(entry[0], entry[1], entry[2]) for entry in entries]
 
     def members(self, series: str) -> list[Member]:
         """The check-ins indexed in this series."""

@@ -26,6 +26,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Mut
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -236,13 +237,6 @@ def _made(record: Mapping[str, Any], fallback: datetime) -> datetime:
         return created(record)
     except (KeyError, TypeError, ValueError):
         return fallback
-
-
-def _created_text(text: str) -> datetime:
-    try:
-        return _utc(datetime.fromisoformat(text))
-    except ValueError:
-        return datetime.min.replace(tzinfo=UTC)
 
 
 def created(record: Mapping[str, Any]) -> datetime:
@@ -472,7 +466,8 @@ class CheckInStore:
 
     def _index_locked(self, documents: list[dict[str, Any]]) -> None:
         self.links.add_names(
-            (name_key(doc), (doc["id"], created(doc).date().isoformat(), doc["created_at"]))
+            (name_key(doc), (doc["id"], created(doc).date().isoformat(),
+                             created(doc).isoformat()))
             for doc in documents)
         for document in documents:
             linked = series_of(document)
@@ -818,7 +813,7 @@ class CheckInStore:
         for record, day in self._every_record():
             key = name_key(record)
             if key:
-                names.setdefault(key, []).append((record["id"], day, record["created_at"]))
+                names.setdefault(key, []).append((record["id"], day, created(record).isoformat()))
             linked = series_of(record)
             if linked:
                 series.setdefault(linked[0], []).append((record["id"], day))
@@ -850,11 +845,12 @@ class CheckInStore:
             self._rebuild_index()
             entries = self.links.names(key)
         mine = _made(record, datetime.max.replace(tzinfo=UTC))
-        # Newest first; a few more than asked, as some may have gone since.
-        candidates = sorted(
-            (entry for entry in entries
-             if entry[0] != record.get("id") and _created_text(entry[2]) <= mine),
-            key=lambda entry: _created_text(entry[2]), reverse=True)
+        # Index times are UTC ISO text, so text order is time order.
+        before = mine.isoformat()
+        own = record.get("id")
+        candidates = [entry for entry in entries if entry[2] < before and entry[0] != own]
+        # Newest first; a few more than asked are read, as some may have gone.
+        candidates.sort(key=itemgetter(2), reverse=True)
         found: list[Record] = []
         for start in range(0, len(candidates), most):
             chunk = candidates[start:start + most]
@@ -1004,7 +1000,7 @@ class CheckInStore:
                     key = name_key(record)
                     if key:
                         names.setdefault(key, set()).add(
-                            (record["id"], day, record["created_at"]))
+                            (record["id"], day, created(record).isoformat()))
                     linked = series_of(record)
                     if linked:
                         series.setdefault(linked[0], set()).add((record["id"], day))

@@ -80,7 +80,35 @@ def test_not_a_folder(tmp_path: Path) -> None:
 
 def test_check_content_ok_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check-content"]) == 0
-    assert "OK: 6 walkthrough pages, 11 questions" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "OK: 6 walkthrough pages, 11 questions" in out
+    assert "Follow-up visit: 7 questions, 0 recommendation rules, 8 flags." in out
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (('[[question]]\nid = "since_last"', '[[question]]\nid = "since last"'),
+     "followup.toml: question 3: 'id'"),
+    (('question = "since_last"', 'question = "sinse_last"'),
+     "followup.toml: flag 1: 'question' names no question 'sinse_last'"),
+    (('default = "medical"', 'default = "deep"'),
+     "followup.toml: [recommend]: 'deep' is not one of the [types] in rules.toml"),
+])
+def test_a_broken_followup_is_one_line_naming_the_place(
+    content: Path, capsys: pytest.CaptureFixture[str], change: tuple[str, str], says: str,
+) -> None:
+    edit(content / "followup.toml", *change)
+    assert main(["check-content", str(content)]) == 2
+    err = capsys.readouterr().err
+    assert says in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_without_a_followup_file_check_content_says_so(
+    content: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    (content / "followup.toml").unlink()
+    assert main(["check-content", str(content)]) == 0
+    assert "No followup.toml: Welcome offers the first visit only." in capsys.readouterr().out
 
 
 def test_check_content_and_run_say_the_same_and_exit_2(
