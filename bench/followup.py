@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.terminal import Terminal  # noqa: E402
-from tests.test_e2e import env_for, tap_through_visit  # noqa: E402
-from tests.test_e2e_series import tap_through_followup  # noqa: E402
+from tests.terminal import Terminal
+from tests.test_e2e import env_for, tap_through_visit
+from tests.test_e2e_series import tap_through_followup
 
 
 def one(kind: str) -> float:

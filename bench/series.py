@@ -65,10 +65,9 @@ def seed(folder: Path, size: int = HISTORY) -> dict[str, str]:
 async def measure(folder: Path, ids: dict[str, str], runs: int) -> dict[str, list[float]]:
     from textual.widgets import DataTable, Label, OptionList
 
-    from screens.widgets.charts import BarRow
-
     from kiosk.clock import SYSTEM_CLOCK
     from screens.staff_app import StaffApp
+    from screens.widgets.charts import BarRow
 
     settings = load_settings(data_dir=folder, environ={})
     app = StaffApp(settings, load_content(), SYSTEM_CLOCK, signed_in=True)

@@ -57,7 +57,8 @@ class LinkScreen(ModalScreen[str | None]):
             if not self.earlier:
                 yield Label("No earlier check-in has this name.", id="link-none", markup=False)
             # One widget for the whole list: it opens at once, however long.
-            yield OptionList(*(Option(Content(suggestion_text(record, self.today)),
+            # Three rows each, so a finger on the kiosk finds it.
+            yield OptionList(*(Option(Content(f"\n{suggestion_text(record, self.today)}\n"),
                                       id=str(record["id"]))
                                for record in self.earlier), id="link-choices")
             with Horizontal(classes="nav"):

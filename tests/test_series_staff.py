@@ -38,15 +38,14 @@ def chart(app) -> list[tuple[str, float, float, str]]:
 
 def suggestions(app) -> list[str]:
     choices = app.screen.query_one("#link-choices", OptionList)
-    return [str(choices.get_option_at_index(n).prompt) for n in range(choices.option_count)]
+    return [str(choices.get_option_at_index(n).prompt).strip()
+            for n in range(choices.option_count)]
 
 
 async def pick(pilot, number: int) -> None:
     """Tap the `number`th earlier visit in the list (0 is the newest)."""
-    choices = pilot.app.screen.query_one("#link-choices", OptionList)
-    row = sum(choices.get_option_at_index(n).prompt.cell_length // choices.size.width + 3
-              for n in range(number))
-    assert await pilot.click("#link-choices", offset=(4, row + 1))
+    # Each is three rows high (a blank line either side of its text).
+    assert await pilot.click("#link-choices", offset=(4, 3 * number + 2))
 
 
 def summary(app) -> str:
