@@ -342,12 +342,9 @@ def _erase(settings: Settings, checkin_id: str, yes: bool) -> int:
         what = f"the check-in of {who}, arrived {arrival(record, date.today())}"
     else:  # Missing, or damaged (erasing is never blocked by a bad field).
         what = f"check-in {printable(checkin_id, 60)}"
-    answer = _confirmed(f"Erase {what}?", yes)
-    if answer is None:
-        return EXIT_BAD_INPUT
-    if not answer:
-        print("Nothing was erased.")
-        return 0
+    stop = _stop_unless_confirmed(what, yes)
+    if stop is not None:
+        return stop
     if not erase(store, AuditLog(settings.data_dir), checkin_id):
         print(f"kiosk: no check-in has the id {printable(checkin_id, 60)}", file=sys.stderr)
         return 1
@@ -360,14 +357,18 @@ def _bad_flag(message: str) -> int:
     return EXIT_BAD_INPUT
 
 
-def _confirmed(question: str, yes: bool) -> bool | None:
-    """A yes at the terminal (or --yes); None when there is no one to ask."""
+def _stop_unless_confirmed(what: str, yes: bool) -> int | None:
+    """None to go on erasing `what` (a yes at the terminal, or --yes); else
+    the exit code: 2 with no one to ask, 0 after a no."""
     if yes:
-        return True
+        return None
     if not sys.stdin.isatty():
         print("kiosk: erasing needs a yes: run it on a terminal, or add --yes", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if input(f"Erase {what}? It can't be undone. [y/N] ").strip().lower() in ("y", "yes"):
         return None
-    return input(f"{question} It can't be undone. [y/N] ").strip().lower() in ("y", "yes")
+    print("Nothing was erased.")
+    return 0
 
 
 def _erase_series(settings: Settings, series_id: str, yes: bool) -> int:
@@ -383,12 +384,9 @@ def _erase_series(settings: Settings, series_id: str, yes: bool) -> int:
         print(f"kiosk: no series has the id {printable(series_id, 60)}", file=sys.stderr)
         return 1
     what = f"the {plural(len(sessions))} of series {printable(series_id, 60)}"
-    answer = _confirmed(f"Erase {what}?", yes)
-    if answer is None:
-        return EXIT_BAD_INPUT
-    if not answer:
-        print("Nothing was erased.")
-        return 0
+    stop = _stop_unless_confirmed(what, yes)
+    if stop is not None:
+        return stop
     erased = erase_series(store, AuditLog(settings.data_dir), series_id)
     print(f"Erased {plural(erased)} of series {printable(series_id, 60)}.")
     return 0

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -127,7 +127,18 @@ class LinkIndex:
 
     def add_names(self, entries: Iterable[tuple[str, NameEntry]]) -> None:
         """Index check-ins under their name keys (an id already there moves)."""
-        by_shard: dict[Path, list[tuple[str, NameEntry]]] = {}
+        self._edit_names(entries, lambda kept, entry: [*kept, list(entry)])
+
+    def drop_names(self, entries: Iterable[tuple[str, str]]) -> None:
+        """Take (name key, check-in id) pairs out of the index."""
+        self._edit_names(((key, (checkin_id,)) for key, checkin_id in entries),
+                         lambda kept, _: kept)
+
+    def _edit_names(self, entries: Iterable[tuple[str, tuple[str, ...]]],
+                    edit: Callable[[list[list[str]], tuple[str, ...]], list[list[str]]]) -> None:
+        """For each (key, entry), drop the key's entry with that id, then
+        `edit` what is kept; each shard is read and written once."""
+        by_shard: dict[Path, list[tuple[str, tuple[str, ...]]]] = {}
         for key, entry in entries:
             if key:
                 by_shard.setdefault(self._shard(key), []).append((key, entry))
@@ -135,19 +146,7 @@ class LinkIndex:
             table = self._load(path, 3)
             for key, entry in group:
                 kept = [e for e in table.get(key, []) if e[0] != entry[0]]
-                table[key] = [*kept, list(entry)]
-            self._write(path, table)
-
-    def drop_names(self, entries: Iterable[tuple[str, str]]) -> None:
-        """Take (name key, check-in id) pairs out of the index."""
-        by_shard: dict[Path, list[tuple[str, str]]] = {}
-        for key, checkin_id in entries:
-            if key:
-                by_shard.setdefault(self._shard(key), []).append((key, checkin_id))
-        for path, group in by_shard.items():
-            table = self._load(path, 3)
-            for key, checkin_id in group:
-                table[key] = [e for e in table.get(key, []) if e[0] != checkin_id]
+                table[key] = edit(kept, entry)
             self._write(path, table)
 
     def set_members(self, changes: dict[str, list[Member]]) -> None:
