@@ -1,5 +1,6 @@
 """The store against a model: Hypothesis runs random sequences of adds,
-status changes, erasures, purges, full disks, crashes and restarts, and
+status changes, links and unlinks, erasures, purges, full disks, crashes
+and restarts, and
 after every step what the store reads back is what the model says, and
 nothing but StoreError is ever raised."""
 
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+import kiosk.links
 import kiosk.store
 from kiosk.clock import FakeClock
 from kiosk.files import StoreError
@@ -59,6 +61,8 @@ class StoreModel(RuleBasedStateMachine):
         """Failed saves kept in the pending file (they survive a crash)."""
         self.held: dict[str, str] = {}
         """Failed saves kept only in memory (a crash loses them)."""
+        self.series: dict[str, str] = {}
+        """Id to series of every linked check-in on disk."""
 
     def teardown(self) -> None:
         DISK.full = False
@@ -112,6 +116,37 @@ class StoreModel(RuleBasedStateMachine):
             assert DISK.full
             return
         del self.stored[checkin_id]
+        self.series.pop(checkin_id, None)
+
+    @precondition(lambda self: self.stored)
+    @rule(data=st.data(), to_another=st.booleans())
+    def link(self, data: st.DataObject, to_another: bool) -> None:
+        ids = sorted(self.stored)
+        checkin_id = ids[data.draw(st.integers(0, len(ids) - 1))]
+        to = ids[data.draw(st.integers(0, len(ids) - 1))] if to_another else None
+        if to == checkin_id:
+            to = None
+        try:
+            series = self.store.link(checkin_id, to)
+        except StoreError:
+            assert DISK.full
+            return
+        if to is not None:
+            assert series == self.series.get(to, series)
+            self.series[to] = series
+        self.series[checkin_id] = series
+
+    @precondition(lambda self: self.stored)
+    @rule(data=st.data())
+    def unlink(self, data: st.DataObject) -> None:
+        ids = sorted(self.stored)
+        checkin_id = ids[data.draw(st.integers(0, len(ids) - 1))]
+        try:
+            assert self.store.unlink(checkin_id) == (checkin_id in self.series)
+        except StoreError:
+            assert DISK.full
+            return
+        self.series.pop(checkin_id, None)
 
     @rule()
     def erase_unknown(self) -> None:
@@ -129,6 +164,7 @@ class StoreModel(RuleBasedStateMachine):
         assert removed == len(old)
         for checkin_id in old:
             del self.stored[checkin_id]
+            self.series.pop(checkin_id, None)
 
     def _made(self, checkin_id: str):
         return self.made[checkin_id]
@@ -167,6 +203,18 @@ class StoreModel(RuleBasedStateMachine):
         assert {r["id"]: r["status"] for r in records} == self.stored
         assert len(records) == len(self.stored), "each id stored once"
         assert self.store.held_in_memory() == len(self.held)
+        assert {r["id"]: r["series"] for r in records if "series" in r} == self.series
+
+    @invariant()
+    def each_series_reads_back_in_the_order_of_its_visits(self) -> None:
+        for series in set(self.series.values()):
+            sessions = self.store.series(series)
+            assert {r["id"] for r in sessions} == {
+                i for i, s in self.series.items() if s == series}
+            numbers = [r["session"] for r in sessions]
+            assert numbers == sorted(set(numbers)), "unique, in session order"
+            made = [(kiosk.store.created(r), r["id"]) for r in sessions]
+            assert made == sorted(made), "numbered in the order the visits were made"
 
 
 DISK = Disk()
@@ -175,6 +223,7 @@ DISK = Disk()
 @pytest.fixture(autouse=True)
 def _flaky_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kiosk.store, "write_atomically", DISK.write_atomically)
+    monkeypatch.setattr(kiosk.links, "write_atomically", DISK.write_atomically)
     def storage_write(storage, data) -> None:  # A method of the storage class.
         DISK.storage_write(storage, data)
 
