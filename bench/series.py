@@ -67,7 +67,7 @@ async def measure(folder: Path, ids: dict[str, str], runs: int) -> dict[str, lis
 
     from kiosk.clock import SYSTEM_CLOCK
     from screens.staff_app import StaffApp
-    from screens.widgets.charts import BarRow
+    from screens.widgets.charts import BarChart
 
     settings = load_settings(data_dir=folder, environ={})
     app = StaffApp(settings, load_content(), SYSTEM_CLOCK, signed_in=True)
@@ -106,7 +106,7 @@ async def measure(folder: Path, ids: dict[str, str], runs: int) -> dict[str, lis
         for run in range(runs + 1):  # The first round warms up.
             plain = await choose(ids["plain"], lambda: not view.display)
             series = await choose(ids["series"], lambda: view.display and len(
-                [row for row in view.query(BarRow) if row.display]) == SESSIONS and str(
+                view.query_one(BarChart).bars) == SESSIONS and str(
                     summary.content).endswith(f"over {SESSIONS} sessions"))
             await choose(ids["common"], lambda: not view.display)
             start = time.perf_counter()

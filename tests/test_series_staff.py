@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from textual.widgets import DataTable, Label, OptionList, ProgressBar, Static
+from textual.geometry import Region
+from textual.widgets import DataTable, Label, OptionList, Static
 
 from kiosk.audit import AuditLog
 from kiosk.settings import Settings
 from kiosk.store import CheckInStore
-from screens.widgets.charts import BarChart, BarRow
+from screens.widgets.charts import BarChart
 from tests.conftest import FIXED_NOW, fake_clock
 from tests.test_series import visit
 from tests.test_staff import names, open_staff, screen_lines, staff_app, table_rows
@@ -24,16 +25,16 @@ def choose(app, checkin_id: str):
     table.move_cursor(row=table.get_row_index(checkin_id))
 
 
-def chart(app) -> list[tuple[str, float, float, str]]:
+def chart(app) -> list[tuple[str, float | None, float, str]]:
     """The series chart's bars: label, value, the bar's scale, and the figure."""
-    rows = []
-    for row in app.screen.query_one("#series-chart", BarChart).query(BarRow):
-        if not row.display:
-            continue
-        bar = row.query_one(ProgressBar)
-        rows.append((str(row.query_one(".bar-label", Label).content), bar.progress,
-                     bar.total, str(row.query_one(".bar-value", Label).content)))
-    return rows
+    drawn = app.screen.query_one("#series-chart", BarChart)
+    return [(label, value, drawn.scale, shown) for label, value, shown in drawn.bars]
+
+
+def drawn_text(widget) -> str:
+    """What a widget draws, whole (wherever its container is scrolled)."""
+    width, height = widget.size
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))
 
 
 def suggestions(app) -> list[str]:
@@ -138,21 +139,22 @@ async def test_the_series_table_and_chart(settings: Settings, pains: list[int]) 
         assert [value for _, value, _, _ in bars] == pains
         assert {scale for _, _, scale, _ in bars} == {10}, "never rescaled to the data"
         assert [shown for _, _, _, shown in bars] == [f"{pain}/10" for pain in pains]
-        table = app.screen.query_one("#series-table", DataTable)
-        assert table.row_count == len(pains)
-        assert [str(table.get_row_at(n)[0]) for n in range(table.row_count)] == [
+        table = drawn_text(app.screen.query_one("#series-table", Static)).splitlines()
+        assert table[0].split() == ["Session", "Date", "Pain", "Since", "last", "At", "home",
+                                    "Status"]
+        assert [line.split()[0] for line in table[1:]] == [
             str(n) for n in range(1, len(pains) + 1)]
+        assert [int(line.split()[4]) for line in table[1:]] == pains
         count = f"{len(pains)} session" + ("s" if len(pains) > 1 else "")
         expected = (f"Pain {pains[0]} at session 1 ({count} so far)" if len(pains) == 1
                     else f"Pain {pains[0]} → {pains[-1]} over {count}")
         assert summary(app).endswith(expected)
         # At 80x24 the pane scrolls to every row, and nothing is cut sideways.
         assert all(len(line) == 80 for line in screen_lines(app))
-        last = app.screen.query("#series-chart BarRow").last()
-        last.scroll_visible(animate=False, immediate=True)
-        await pilot.pause()
-        drawn = "\n".join(screen_lines(app))
-        assert f"{pains[-1]}/10" in drawn, drawn
+        drawn = drawn_text(app.screen.query_one("#series-chart", BarChart))
+        assert [line.split()[-1] for line in drawn.splitlines()[1:]] == [
+            f"{pain}/10" for pain in pains], drawn
+        assert "Pain per session, on the 0–10 scale" in drawn
 
 
 async def test_erase_a_series_after_a_confirmation_naming_how_many(settings: Settings) -> None:
@@ -203,16 +205,16 @@ async def test_today_at_a_glance(settings: Settings) -> None:
         await open_staff(pilot)
         await pilot.press("g")
         await wait_for_screen(pilot, "glance")
-        await wait_for(pilot, lambda: app.screen.query("#glance-arrivals BarRow"), "charts")
+        await wait_for(pilot, lambda: app.screen.query_one("#glance-arrivals", BarChart).bars,
+                       "charts")
         words = str(app.screen.query_one("#glance-words", Static).render())
         assert "5 check-ins today, 3 of them follow-ups; the busiest hour was 09:00 with 2." \
             in words
         assert "Massage: Medical 5 (100%)." in words
         assert "median 25 minutes, longest 40 minutes (3 clients)" in words
         assert "Waiting now: 1 client, the longest for 20 minutes." in words
-        bars = [(str(row.query_one(".bar-label", Label).content),
-                 row.query_one(ProgressBar).progress)
-                for row in app.screen.query("#glance-arrivals BarRow")]
+        bars = [(label, value)
+                for label, value, _ in app.screen.query_one("#glance-arrivals", BarChart).bars]
         assert bars == [("09:00", 2), ("10:00", 0), ("11:00", 2), ("12:00", 0), ("13:00", 0),
                         ("14:00", 1)]
         assert all(len(line) == 80 for line in screen_lines(app))

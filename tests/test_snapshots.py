@@ -292,14 +292,14 @@ async def staff_series(pilot) -> None:
     table = pilot.app.screen.query_one(DataTable)
     table.move_cursor(row=table.row_count - 1)  # Ann B., back for session 3.
     await wait_for(pilot, lambda: pilot.app.screen.query_one("#series").display and len(
-        pilot.app.screen.query("#series-chart BarRow")) == 3, "the series")
+        pilot.app.screen.query_one("#series-chart").bars) == 3, "the series")
 
 
 async def staff_glance(pilot) -> None:
     await _queue_loaded(pilot)
     await pilot.press("g")
     await wait_for_screen(pilot, "glance")
-    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#glance-arrivals BarRow")),
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query_one("#glance-arrivals").bars),
                    "the charts")
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Label
+from textual.widgets import Label, Static
 
 from kiosk.content import Question
 from kiosk.progress import PAIN_SCALE, Session, pain_change, sessions
@@ -44,10 +45,8 @@ class SeriesView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Label("", id="series-summary", markup=False)
-        table: DataTable[Text] = DataTable(id="series-table", cursor_type="none",
-                                           zebra_stripes=True)
-        table.add_columns(*COLUMNS)
-        yield table
+        # Read-only: one Static drawing one table redraws in one update.
+        yield Static("", id="series-table")
         yield BarChart(_title(), [], PAIN_SCALE[1], id="series-chart")
 
     def show(self, records: Sequence[Mapping[str, Any]], questions: Sequence[Question]) -> None:
@@ -56,10 +55,12 @@ class SeriesView(Vertical):
         first = self.rows[0].day if self.rows else "?"
         self.query_one("#series-summary", Label).update(
             f"Series since {first}: {pain_change(self.rows)}")
-        table = self.query_one("#series-table", DataTable)
-        table.clear()
-        table.add_rows([Text(cell) for cell in (
-            str(row.number), row.day, "—" if row.pain is None else str(row.pain),
-            row.since_last, row.at_home, row.status)] for row in self.rows)
+        table = Table(*COLUMNS, box=None, padding=(0, 2, 0, 0), header_style="bold",
+                      show_edge=False)
+        for row in self.rows:
+            table.add_row(*(Text(cell) for cell in (
+                str(row.number), row.day, "—" if row.pain is None else str(row.pain),
+                row.since_last, row.at_home, row.status)))
+        self.query_one("#series-table", Static).update(table)
         self.query_one("#series-chart", BarChart).show(_title(), _bars(self.rows),
                                                        PAIN_SCALE[1])
