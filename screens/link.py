@@ -1,5 +1,10 @@
 """Link to earlier visits: staff, who can see the person, pick which earlier
-check-in (same first name and last initial) this visit belongs with."""
+check-in (same first name and last initial) this visit belongs with.
+
+A panel in place of the staff detail, not a dialog: the queue stays in
+view, and the list, read ahead while the check-in was selected, shows at
+once.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -32,59 +37,95 @@ def suggestion_text(record: Mapping[str, Any], today: date) -> str:
     return " · ".join(parts)
 
 
-class LinkScreen(ModalScreen[str | None]):
-    """Dismissed with "new" (start a series), "unlinked", the id of the
-    earlier check-in whose series to join, or None (Esc: nothing changes)."""
+class LinkPanel(Vertical):
+    """Shown by `offer`; says what staff chose with `Chosen`."""
 
-    CSS_PATH = "dialogs.tcss"
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
+    DEFAULT_CSS = """
+    LinkPanel {
+        height: 3fr;
+        border-top: solid $primary;
+        padding: 0 1;
+        display: none;
+    }
+    LinkPanel #link-title {
+        text-style: bold;
+    }
+    LinkPanel #link-choices {
+        height: 1fr;
+        min-height: 3;
+    }
+    LinkPanel > Horizontal {
+        height: 3;
+    }
+    LinkPanel Button {
+        margin-right: 1;
+    }
+    """
 
-    def __init__(self, record: Mapping[str, Any], earlier: Sequence[Mapping[str, Any]],
-                 today: date) -> None:
-        super().__init__(id="link")
-        self.record = record
-        self.earlier = list(earlier)
-        self.today = today
+    BINDINGS = [Binding("escape", "leave", "Leave unlinked")]
+
+    class Chosen(Message):
+        """Staff chose: "new" (start a series), an earlier check-in's id (join
+        it), or None (leave it as it is)."""
+
+        def __init__(self, checkin_id: str, choice: str | None) -> None:
+            super().__init__()
+            self.checkin_id = checkin_id
+            self.choice = choice
+
+    def __init__(self) -> None:
+        super().__init__(id="link-panel")
+        self.checkin_id = ""
+        self.earlier: list[Mapping[str, Any]] = []
 
     def compose(self) -> ComposeResult:
-        who = printable(client_name(self.record), 40) or "(no name)"
-        with Vertical(id="link-box"):
-            yield Label("Link to earlier visits", id="link-title")
-            yield Static(
-                f"{who}, arrived {arrival(self.record, self.today)}. Earlier check-ins with the "
-                "same first name and last initial, newest first. Names are not unique: check "
-                "with the client before you pick one.", id="link-text", markup=False)
-            if not self.earlier:
-                yield Label("No earlier check-in has this name.", id="link-none", markup=False)
-            # One widget for the whole list: it opens at once, however long.
-            # Three rows each, so a finger on the kiosk finds it.
-            yield OptionList(*(Option(Content(f"\n{suggestion_text(record, self.today)}\n"),
-                                      id=str(record["id"]))
-                               for record in self.earlier), id="link-choices")
-            with Horizontal(classes="nav"):
-                yield Button("Start a new series", id="new", variant="primary")
-                yield Button("Leave unlinked", id="unlinked")
+        yield Label("Link to earlier visits", id="link-title")
+        yield Static("", id="link-text")
+        yield OptionList(id="link-choices")
+        with Horizontal():
+            yield Button("Start a new series", id="new", variant="primary")
+            yield Button("Leave unlinked", id="unlinked")
 
-    def on_mount(self) -> None:
+    def offer(self, record: Mapping[str, Any], earlier: Sequence[Mapping[str, Any]],
+              today: date) -> None:
+        """Show the earlier visits this check-in may belong with."""
+        self.checkin_id = str(record["id"])
+        self.earlier = list(earlier)
+        who = printable(client_name(record), 40) or "(no name)"
+        found = ("Earlier check-ins with the same first name and last initial, newest first. "
+                 "Names are not unique: check with the client before you pick one."
+                 if earlier else "No earlier check-in has this name.")
+        self.query_one("#link-text", Static).update(
+            Content(f"{who}, arrived {arrival(record, today)}. {found}"))
         choices = self.query_one("#link-choices", OptionList)
-        choices.display = bool(self.earlier)
-        if self.earlier:
+        choices.clear_options()
+        # Three rows each, so a finger on the kiosk finds it.
+        choices.add_options(Option(Content(f"\n{suggestion_text(other, today)}\n"),
+                                   id=str(other["id"])) for other in earlier)
+        choices.display = bool(earlier)
+        self.display = True
+        if earlier:
             choices.highlighted = 0
             choices.focus()
         else:
             self.query_one("#new", Button).focus()
 
+    def _close(self, choice: str | None) -> None:
+        self.display = False
+        self.post_message(self.Chosen(self.checkin_id, choice))
+
     @on(OptionList.OptionSelected, "#link-choices")
     def _join(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        event.stop()
+        self._close(event.option.id)
 
     @on(Button.Pressed, "#new")
-    def _new(self) -> None:
-        self.dismiss("new")
+    def _new(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._close("new")
 
     @on(Button.Pressed, "#unlinked")
-    def _leave(self) -> None:
-        self.dismiss("unlinked")
-
-    def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+    def action_leave(self, event: Button.Pressed | None = None) -> None:
+        if event is not None:
+            event.stop()
+        self._close(None)

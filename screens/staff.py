@@ -27,6 +27,7 @@ from kiosk.files import StoreError
 from kiosk.frontdesk import arrival, detail_lines, printable, queue_row
 from kiosk.store import Record, Store
 from kiosk.words import plural
+from screens.link import LinkPanel
 from screens.widgets.series import SeriesView
 
 FILTERS = {
@@ -122,6 +123,8 @@ class StaffScreen(Screen[None]):
         """The series drawn in the detail, and the store's version it was read at."""
         self.series_ahead: dict[str, list[Record]] = {}
         self.loaded_version: Any = None
+        self.suggested: tuple[str, Any, list[Record]] | None = None
+        """Link suggestions read ahead: for which check-in, at which version."""
 
     # -- Layout -----------------------------------------------------------------
 
@@ -152,6 +155,7 @@ class StaffScreen(Screen[None]):
                 yield Button("Erase series", id="erase-series", compact=True, variant="error")
             yield SeriesView()
             yield Static("", id="staff-detail-answers")
+        yield LinkPanel()
         with Horizontal(id="staff-actions"):
             for status, shown in STATUSES.items():
                 yield Button(shown.button, id=f"status-{status}", classes="status")
@@ -274,6 +278,10 @@ class StaffScreen(Screen[None]):
         elif selected not in self.records and not self.selection_gone:
             self.selected = loaded.records[0]["id"] if loaded.records else None
         self._shown_view = view
+        record = self.records.get(self.selected or "")
+        ahead = self.suggested
+        if record is not None and (ahead is None or ahead[:2] != (record["id"], loaded.version)):
+            self._suggest(record)
         shown = len(loaded.records)
         what = f"“{printable(view.search, 30)}”" if view.search else FILTERS[view.filter].lower()
         count = f"{shown} {what}" if shown == loaded.total else f"newest {shown} of {loaded.total}"
@@ -294,6 +302,9 @@ class StaffScreen(Screen[None]):
     def _highlighted(self, event: DataTable.RowHighlighted | DataTable.RowSelected) -> None:
         self.selected, self.selection_gone = event.row_key.value, False
         self._show_detail()
+        record = self.records.get(self.selected or "")
+        if record is not None and self.query_one(LinkPanel).display is False:
+            self._suggest(record)
 
     def _show_detail(self) -> None:
         record = self.records.get(self.selected_id() or "")
@@ -445,27 +456,42 @@ class StaffScreen(Screen[None]):
     @on(Button.Pressed, "#link")
     def action_link(self) -> None:
         record = self.records.get(self.selected_id() or "")
-        if record is not None and not self.selection_gone:
-            self._suggest(record)
+        if record is None or self.selection_gone:
+            return
+        ahead = self.suggested
+        if ahead is not None and ahead[0] == record["id"] and ahead[1] == self.loaded_version:
+            self._offer_link(record, ahead[2])  # Read while it was selected.
+        else:
+            self._suggest(record, offer=True)
 
-    @work(thread=True, exclusive=True, group="change")
-    def _suggest(self, record: Record) -> None:
+    @work(thread=True, exclusive=True, group="suggest")
+    def _suggest(self, record: Record, offer: bool = False) -> None:
+        """The earlier visits a check-in may be linked to, read ahead when it
+        is selected (so the list shows at once), or now when asked for."""
+        version = self.loaded_version
         try:
             earlier = self.store.suggestions(record)
         except StoreError as error:
-            self._tell(str(error), error=True)
+            if offer:
+                self._tell(str(error), error=True)
             return
-        self.app.call_from_thread(self._ask_link, record, earlier)
+        self.suggested = (str(record["id"]), version, earlier)
+        if offer:
+            self.app.call_from_thread(self._offer_link, record, earlier)
 
-    def _ask_link(self, record: Record, earlier: list[Record]) -> None:
-        from screens.link import LinkScreen
+    def _offer_link(self, record: Record, earlier: list[Record]) -> None:
+        # The panel takes the table's room too: it names the check-in itself.
+        for part in ("#staff-detail", "#staff-table"):
+            self.query_one(part).display = False
+        self.query_one(LinkPanel).offer(record, earlier, self._today())
 
-        def chosen(choice: str | None) -> None:
-            if choice is None or choice == "unlinked":
-                return
-            self._link(str(record["id"]), None if choice == "new" else choice)
-
-        self.app.push_screen(LinkScreen(record, earlier, self._today()), chosen)
+    @on(LinkPanel.Chosen)
+    def _link_chosen(self, event: LinkPanel.Chosen) -> None:
+        for part in ("#staff-detail", "#staff-table"):
+            self.query_one(part).display = True
+        self.query_one("#staff-table", DataTable).focus()
+        if event.choice is not None:
+            self._link(event.checkin_id, None if event.choice == "new" else event.choice)
 
     @work(thread=True, exclusive=True, group="change")
     def _link(self, checkin_id: str, to: str | None) -> None:

@@ -70,7 +70,7 @@ async def test_link_to_earlier_visits_undo_new_series_and_unlink(
         assert table_rows(app)[0][5] == "Follow-up"
         choose(app, today)
         await pilot.press("k")
-        await wait_for_screen(pilot, "link")
+        await wait_for(pilot, lambda: app.screen.query_one("#link-panel").display, "the panel")
         shown = suggestions(app)
         assert len(shown) == 2, "only the same first name and initial"
         assert shown[0].startswith("20 Nov 2026") and "pain 6" in shown[0]
@@ -84,16 +84,16 @@ async def test_link_to_earlier_visits_undo_new_series_and_unlink(
         await wait_for(pilot, lambda: first in app.screen.records, "all history")
         choose(app, first)
         await tap(pilot, "#link")
-        await wait_for_screen(pilot, "link")
+        await wait_for(pilot, lambda: app.screen.query_one("#link-panel").display, "the panel")
         assert suggestions(app) == [], "nothing earlier than the first visit"
         assert "No earlier check-in has this name." in str(
-            app.screen.query_one("#link-none", Label).content)
-        await tap(pilot, "#unlinked")
+            app.screen.query_one("#link-text", Static).render())
+        await tap(pilot, "#link-panel #unlinked")
         assert "series" not in (store.get(first) or {})
         choose(app, second)
         await pilot.pause()
         await tap(pilot, "#link")
-        await wait_for_screen(pilot, "link")
+        await wait_for(pilot, lambda: app.screen.query_one("#link-panel").display, "the panel")
         await pick(pilot, 0)  # The 13 Nov visit joins the series.
         await wait_for(pilot, lambda: "Pain 8 → 3 over 3 sessions" in summary(app),
                        "three sessions")
@@ -108,8 +108,8 @@ async def test_link_to_earlier_visits_undo_new_series_and_unlink(
         await wait_for(pilot, lambda: "series" not in (store.get(second) or {}), "unlinked")
         await wait_for(pilot, lambda: not summary(app), "no series shown")
         await tap(pilot, "#link")
-        await wait_for_screen(pilot, "link")
-        await tap(pilot, "#new")
+        await wait_for(pilot, lambda: app.screen.query_one("#link-panel").display, "the panel")
+        await tap(pilot, "#link-panel #new")
         await wait_for(pilot, lambda: (store.get(second) or {}).get("session") == 1, "new")
         assert store.get(second)["series"] != store.get(today)["series"]
     actions = [entry["action"] for entry in AuditLog(settings.data_dir).entries()]
