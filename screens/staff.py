@@ -278,10 +278,10 @@ class StaffScreen(Screen[None]):
         elif selected not in self.records and not self.selection_gone:
             self.selected = loaded.records[0]["id"] if loaded.records else None
         self._shown_view = view
-        record = self.records.get(self.selected or "")
+        chosen = self.records.get(self.selected or "")
         ahead = self.suggested
-        if record is not None and (ahead is None or ahead[:2] != (record["id"], loaded.version)):
-            self._suggest(record)
+        if chosen is not None and (ahead is None or ahead[:2] != (chosen["id"], loaded.version)):
+            self._suggest(chosen)  # Read ahead, for "Link to earlier visits".
         shown = len(loaded.records)
         what = f"“{printable(view.search, 30)}”" if view.search else FILTERS[view.filter].lower()
         count = f"{shown} {what}" if shown == loaded.total else f"newest {shown} of {loaded.total}"
