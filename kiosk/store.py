@@ -733,17 +733,31 @@ class CheckInStore:
         flagged: bool | None,
         needle: str,
     ) -> Iterator[tuple[datetime, dict[str, Any]]]:
-        for record in self._read(path):
-            moment = created(record)
-            if (start and moment < start) or (end and moment >= end):
+        for record in self._raw(path).values():
+            try:
+                # The cheap conditions first, on the record as it is: only
+                # a record they keep is checked against the whole schema
+                # (a search for a name checks that name's check-ins, not a
+                # year of them). A record too damaged for them is checked,
+                # and counted, below.
+                if status is not None and record.get("status") != status:
+                    continue
+                if flagged is not None and bool(record.get("flags")) != flagged:
+                    continue
+                if needle and needle not in client_name(record).casefold():
+                    continue
+                if start or end:
+                    moment = created(record)
+                    if (start and moment < start) or (end and moment >= end):
+                        continue
+            except (AttributeError, KeyError, TypeError, ValueError):
+                pass
+            try:
+                check_record(record)
+            except BadRecord:
+                self._reads.skipped = getattr(self._reads, "skipped", 0) + 1
                 continue
-            if status is not None and record.get("status") != status:
-                continue
-            if flagged is not None and bool(record.get("flags")) != flagged:
-                continue
-            if needle and needle not in client_name(record).casefold():
-                continue
-            yield moment, record
+            yield created(record), record
 
     # -- Series ---------------------------------------------------------------
 
