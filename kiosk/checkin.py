@@ -186,16 +186,21 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, str)
 
 
+_NAME_PARTS = {"first", "last_initial"}
+
+
 def _answer_ok(answer: Any) -> bool:
-    if answer is None or isinstance(answer, bool | str):
+    # By exact type: what JSON gives back (checked on every read, so cheap).
+    kind = type(answer)
+    if kind is str or kind is bool or answer is None:
         return True
-    if isinstance(answer, int):
+    if kind is int:
         return -1_000_000 < answer < 1_000_000
-    if isinstance(answer, list):
-        return all(_is_text(item) for item in answer)
-    if isinstance(answer, dict):
-        return set(answer) == {"first", "last_initial"} and all(
-            _is_text(part) for part in answer.values())
+    if kind is list:
+        return all(type(item) is str for item in answer)
+    if kind is dict:
+        return answer.keys() == _NAME_PARTS and all(
+            type(part) is str for part in answer.values())
     return False
 
 
@@ -207,9 +212,9 @@ def check_record(record: Any) -> None:
     """
     if not isinstance(record, Mapping):
         raise BadRecord("(record)", "is not a table of fields")
-    unknown = sorted(set(record) - _RECORD_KEYS, key=str)
-    if unknown:
-        raise BadRecord(_shown(unknown[0]), "is not a check-in field")
+    extra = record.keys() - _RECORD_KEYS
+    if extra:
+        raise BadRecord(_shown(sorted(extra, key=str)[0]), "is not a check-in field")
     checkin_id = record.get("id")
     try:
         uuid.UUID(checkin_id if isinstance(checkin_id, str) else "")
@@ -220,7 +225,7 @@ def check_record(record: Any) -> None:
         if moment in record:
             _moment(record, moment)
     answers = record.get("answers")
-    if not isinstance(answers, dict) or not all(_is_text(key) for key in answers):
+    if not isinstance(answers, dict) or not all(type(key) is str for key in answers):
         raise BadRecord("answers", "is not a table of answers")
     for question_id, answer in answers.items():
         if not _answer_ok(answer):
