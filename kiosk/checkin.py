@@ -195,7 +195,7 @@ def _answer_ok(answer: Any) -> bool:
     if kind is str or kind is bool or answer is None:
         return True
     if kind is int:
-        return -1_000_000 < answer < 1_000_000
+        return bool(-1_000_000 < answer < 1_000_000)
     if kind is list:
         return all(type(item) is str for item in answer)
     if kind is dict:
