@@ -71,3 +71,26 @@ class DrivenScreen:
                 time.sleep(0.05)
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {what}; the screen:\n{self.text()}")
+
+    def pick(self, label: str) -> str:
+        """Tap an answer (○ or ☐ before its label) until it shows picked
+        (◉ or ☑). A tap that lands while the page is still settling is lost,
+        as a finger's would be: tap again, but only after a wait long enough
+        that a slow first tap is not undone by a second."""
+        mark = "☐" if f"☐ {label}" in self.text() else "○"
+        picked = f"{'☑' if mark == '☐' else '◉'} {label}"
+        deadline = time.monotonic() + self.wait_limit_s
+        while True:
+            screen = self.text()
+            if picked in screen:
+                return screen
+            if f"{mark} {label}" in screen:
+                self.tap(f"{mark} {label}")
+            retry = time.monotonic() + 2.0
+            while time.monotonic() < min(retry, deadline):
+                screen = self.text()
+                if picked in screen:
+                    return screen
+                time.sleep(0.05)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out picking {label!r}; the screen:\n{screen}")

@@ -45,9 +45,7 @@ def tap_through_followup(terminal: Terminal, first: str = "Ann", initial: str = 
         terminal.tap_until(label, lambda s, n=number, p=prompt: f"Question {n} of 7" in s
                            and p in s, prompt)
         for answer in labels:
-            mark = "☐" if f"☐ {answer}" in terminal.text() else "○"
-            terminal.tap(f"{mark} {answer}")
-            terminal.wait_for(f"{'☑' if mark == '☐' else '◉'} {answer}")
+            terminal.pick(answer)
         label = "Review ▶" if number == 7 else "Next ▶"
     terminal.tap_until(label, lambda s: "Please check your answers" in s, "review")
     return terminal.tap_until("Check me in ✓", lambda s: "Scan for your at-home guide" in s,
