@@ -87,6 +87,7 @@ async def kiosk_visits(visits: int, warmup: int, data_dir: Path, *,
     the on-screen keyboard, as `kiosk run` has it, unless `keyboard` is off)."""
     from screens.app import make_app
     from screens.questionnaire import QuestionnaireScreen
+    from screens.welcome import WelcomeScreen
 
     settings = replace(load_settings(data_dir=data_dir, environ={}), touch_keyboard=keyboard)
     # A clock that stands still: no visit is left idle, whatever the pace.
@@ -94,7 +95,7 @@ async def kiosk_visits(visits: int, warmup: int, data_dir: Path, *,
     app = make_app(settings, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         async def visit() -> None:
-            app.on_welcome_screen_start_pressed()
+            app.on_welcome_screen_start_pressed(WelcomeScreen.StartPressed("first"))
             await _until(pilot, lambda: app.screen.id == "walkthrough", "walkthrough")
             app.on_walkthrough_screen_finished()
             await _until(pilot, lambda: app.screen.id == "questionnaire", "questionnaire")
