@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -10,9 +12,13 @@ from textual.screen import Screen
 from textual.widgets import Button, Label
 
 from kiosk.clock import Clock
-from kiosk.content import VisitKind
 from kiosk.settings import Settings
 from screens.widgets import TopBar
+
+if TYPE_CHECKING:
+    # Welcome shows before the content is read: its module is not imported
+    # for a name used only in annotations.
+    from kiosk.content import VisitKind
 
 
 class WelcomeScreen(Screen[None]):
