@@ -69,6 +69,30 @@ def tap_keys(terminal, text: str) -> None:
         terminal.tap_until(label, lambda s, t=shown: f"▊  {t} " in s, f"{shown!r} typed")
 
 
+def tap_name_and_answers(terminal: Terminal, first: str, initial: str,
+                         taps: list[tuple[str, list[str]]], *, keyboard: bool,
+                         between=None) -> None:
+    """From question 1 (the name) to the review page: the name typed or
+    tapped on the on-screen keyboard, then each page's answers picked by
+    taps. `between` runs once, on question 2."""
+    terminal.tap("e.g. Maria")
+    tap_keys(terminal, first) if keyboard else terminal.type(first)
+    terminal.wait_for(first)
+    terminal.tap("e.g. K")
+    tap_keys(terminal, initial) if keyboard else terminal.type(initial)
+    total = len(taps) + 1
+    label_next = "Next ▶"
+    for number, (prompt, labels) in enumerate(taps, start=2):
+        terminal.tap_until(label_next, lambda s, n=number, p=prompt:
+                           f"Question {n} of {total}" in s and p in s, prompt)
+        if number == 2 and between is not None:
+            between()
+        for label in labels:
+            terminal.pick(label)
+        label_next = "Review ▶" if number == total else "Next ▶"
+    terminal.tap_until(label_next, lambda s: "Please check your answers" in s, "review")
+
+
 def tap_through_visit(terminal: Terminal, first: str = "Ann", initial: str = "b", *,
                       keyboard: bool = False, between=None) -> str:
     """From Welcome to the result screen by taps; the name typed, or tapped
@@ -80,23 +104,7 @@ def tap_through_visit(terminal: Terminal, first: str = "Ann", initial: str = "b"
         terminal.tap_until("Next ▶", lambda s, p=page: f"Difference {p} of 6" in s, f"page {page}")
     terminal.tap_until("Start check-in ▶", lambda s: "Question 1 of 11" in s, "questions")
 
-    terminal.tap("e.g. Maria")
-    tap_keys(terminal, first) if keyboard else terminal.type(first)
-    terminal.wait_for(first)
-    terminal.tap("e.g. K")
-    tap_keys(terminal, initial) if keyboard else terminal.type(initial)
-    label_next = "Next ▶"
-    for number, (prompt, labels) in enumerate(TAPS, start=2):
-        terminal.tap_until(
-            label_next, lambda s, n=number, p=prompt: f"Question {n} of 11" in s and p in s, prompt
-        )
-        if number == 2 and between is not None:
-            between()
-        for label in labels:
-            terminal.pick(label)
-        label_next = "Review ▶" if number == 11 else "Next ▶"
-
-    terminal.tap_until(label_next, lambda s: "Please check your answers" in s, "review")
+    tap_name_and_answers(terminal, first, initial, TAPS, keyboard=keyboard, between=between)
     assert f"{first} {initial.upper()}." in terminal.text()
     return terminal.tap_until(
         "Check me in ✓", lambda s: "Scan for your aftercare guide" in s, "result"

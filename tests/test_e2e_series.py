@@ -16,7 +16,7 @@ import pytest
 from kiosk.store import CheckInStore
 from tests.qrimage import decode, text_to_image
 from tests.terminal import Terminal
-from tests.test_e2e import env_for, tap_keys
+from tests.test_e2e import env_for, tap_name_and_answers
 from tests.test_series import visit
 
 pytestmark = pytest.mark.e2e
@@ -36,18 +36,7 @@ def tap_through_followup(terminal: Terminal, first: str = "Ann", initial: str = 
     keyboard); returns the result screen."""
     terminal.tap_until("Back for another session", lambda s: "Question 1 of 7" in s,
                        "the follow-up questions")
-    terminal.tap("e.g. Maria")
-    tap_keys(terminal, first)
-    terminal.tap("e.g. K")
-    tap_keys(terminal, initial)
-    label = "Next ▶"
-    for number, (prompt, labels) in enumerate(FOLLOWUP_TAPS, start=2):
-        terminal.tap_until(label, lambda s, n=number, p=prompt: f"Question {n} of 7" in s
-                           and p in s, prompt)
-        for answer in labels:
-            terminal.pick(answer)
-        label = "Review ▶" if number == 7 else "Next ▶"
-    terminal.tap_until(label, lambda s: "Please check your answers" in s, "review")
+    tap_name_and_answers(terminal, first, initial, FOLLOWUP_TAPS, keyboard=True)
     return terminal.tap_until("Check me in ✓", lambda s: "Scan for your at-home guide" in s,
                               "result")
 
