@@ -58,6 +58,16 @@ def rss() -> int:
 class Growth:
     rss: int
     objects: int
+    kinds: list[tuple[str, int]] | None = None
+    """The types whose live objects grew most."""
+
+
+def _census() -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for thing in gc.get_objects():
+        name = type(thing).__qualname__
+        counts[name] = counts.get(name, 0) + 1
+    return counts
 
 
 async def _growth(step: Callable[[], Awaitable[None]], count: int, warmup: int) -> Growth:
@@ -66,10 +76,14 @@ async def _growth(step: Callable[[], Awaitable[None]], count: int, warmup: int) 
         await step()
     gc.collect()
     start = Growth(rss(), len(gc.get_objects()))
+    before = _census()
     for _ in range(count):
         await step()
     gc.collect()
-    return Growth(rss() - start.rss, len(gc.get_objects()) - start.objects)
+    after = _census()
+    kinds = sorted(((name, after[name] - before.get(name, 0)) for name in after),
+                   key=lambda pair: -pair[1])[:8]
+    return Growth(rss() - start.rss, len(gc.get_objects()) - start.objects, kinds)
 
 
 async def _until(pilot, condition, what: str) -> None:
@@ -144,9 +158,15 @@ def main() -> None:
     # RSS climbs for the first hundred visits or so (glibc keeps the stacks
     # and arenas of the save workers' threads), then stays: warm up past it.
     parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--ours-only", action="store_true",
+                        help="print only our RSS growth in bytes (for the suite's soak test)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         ours = asyncio.run(kiosk_visits(args.visits, args.warmup, Path(folder) / "data"))
+    if args.ours_only:
+        print(ours.rss, ours.objects)
+        print(ours.kinds)
+        return
     base = asyncio.run(bare_pages(args.visits, args.warmup))
     print(f"{args.visits} visits after {args.warmup} to warm up, one process, 80x24 Pilot")
     print(f"{'':34}{'RSS growth':>12}{'live objects':>14}")
