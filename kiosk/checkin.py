@@ -127,25 +127,30 @@ def series_of(record: Mapping[str, Any]) -> tuple[str, int] | None:
     return None
 
 
+def _name_parts(record: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first name and last initial a check-in holds, as saved; None if
+    it has none (or its answers are not a table: a damaged record)."""
+    answers = record.get("answers")
+    if not isinstance(answers, Mapping):
+        return None
+    for answer in answers.values():
+        if isinstance(answer, Mapping) and "first" in answer:
+            return str(answer.get("first", "")), str(answer.get("last_initial", ""))
+    return None
+
+
 def name_key(record: Mapping[str, Any]) -> str:
     """What link suggestions match on: first name and last initial, in any
     case; "" for a check-in with no name."""
-    for answer in record.get("answers", {}).values():
-        if isinstance(answer, Mapping) and "first" in answer:
-            first = " ".join(str(answer.get("first", "")).split()).casefold()
-            initial = str(answer.get("last_initial", "")).strip().casefold()
-            return f"{first}|{initial}" if first else ""
-    return ""
+    first, initial = _name_parts(record) or ("", "")
+    first = " ".join(first.split()).casefold()
+    return f"{first}|{initial.strip().casefold()}" if first else ""
 
 
 def client_name(record: Mapping[str, Any]) -> str:
     """A saved check-in's name as staff read it: "Zoë K."; "" if it has none."""
-    for answer in record.get("answers", {}).values():
-        if isinstance(answer, Mapping) and "first" in answer:
-            first = str(answer.get("first", ""))
-            initial = str(answer.get("last_initial", ""))
-            return f"{first} {initial}." if initial else first
-    return ""
+    first, initial = _name_parts(record) or ("", "")
+    return f"{first} {initial}." if initial else first
 
 
 # -- The record's schema, checked at every door ------------------------------------

@@ -245,3 +245,17 @@ def test_content_ids_and_text_are_checked(file: str, old: str, new: str, says: s
     done = run_cli("check-content", str(content))
     assert done.returncode == 2 and says in done.stderr, done.stderr
     assert str(path) in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", [name for name in BREAKS if name != "no id"])
+def test_a_bad_record_is_erasable_once_the_series_index_exists(name: str, data_dir: Path) -> None:
+    """Erasing takes a check-in out of the name and series index too: a
+    record whose answers are not a table must not stop that."""
+    store = CheckInStore(data_dir, clock=fixed_clock)
+    store.add(checkin("Good"))
+    record = broken(name)
+    plant(store, record)
+    assert store.repair_index()  # Built now, as at every start.
+    assert store.delete(record["id"])
+    assert record["id"] not in store.partition_path(FIXED_NOW.date()).read_text()
+    assert not store.repair_index(), "the index agrees with what is left"
