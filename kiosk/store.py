@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kiosk.checkin import (
     STATUSES,
@@ -65,6 +65,8 @@ LEGACY_FILE = "checkins.json"
 TABLE = "checkins"
 _DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json"
 _CORRUPT = ".corrupt-"
+
+_T = TypeVar("_T")
 
 Record = dict[str, Any]
 """A check-in as stored: see the README's "A check-in"."""
@@ -237,6 +239,23 @@ def _made(record: Mapping[str, Any], fallback: datetime) -> datetime:
         return created(record)
     except (KeyError, TypeError, ValueError):
         return fallback
+
+
+def _index_entries(
+    records: Iterable[tuple[Record, str]],
+) -> tuple[dict[str, list[NameEntry]], dict[str, list[Member]]]:
+    """What the link index holds for these (record, day file date) pairs: the
+    entries under each name key, and the members of each series."""
+    names: dict[str, list[NameEntry]] = {}
+    series: dict[str, list[Member]] = {}
+    for record, day in records:
+        key = name_key(record)
+        if key:
+            names.setdefault(key, []).append((record["id"], day, created(record).isoformat()))
+        linked = series_of(record)
+        if linked:
+            series.setdefault(linked[0], []).append((record["id"], day))
+    return names, series
 
 
 def created(record: Mapping[str, Any]) -> datetime:
@@ -465,15 +484,12 @@ class CheckInStore:
         return added
 
     def _index_locked(self, documents: list[dict[str, Any]]) -> None:
-        self.links.add_names(
-            (name_key(doc), (doc["id"], created(doc).date().isoformat(),
-                             created(doc).isoformat()))
-            for doc in documents)
-        for document in documents:
-            linked = series_of(document)
-            if linked:
-                self.links.add_members(
-                    linked[0], [(document["id"], created(document).date().isoformat())])
+        names, series = _index_entries((doc, created(doc).date().isoformat())
+                                       for doc in documents)
+        self.links.add_names((key, entry) for key, entries in names.items()
+                             for entry in entries)
+        for series_id, members in series.items():
+            self.links.add_members(series_id, members)
 
     def _load_pending(self) -> dict[str, dict[str, Any]]:
         pending = dict(self._pending)
@@ -573,10 +589,13 @@ class CheckInStore:
         except OSError as error:
             raise self._error("save", error) from None
 
-    def _change(self, checkin_id: str, work: Callable[[Table, Any], bool]) -> bool:
+    def _change(self, checkin_id: str, work: Callable[[Table, Any], bool],
+                found: tuple[Path, dict[str, Any]] | None = None) -> bool:
+        """Apply `work` to the check-in's day file under the lock (`found`:
+        where it is, if the caller has looked already)."""
         from tinydb import Query
 
-        found = self._find(checkin_id)
+        found = found or self._find(checkin_id)
         if found is None:
             return False
         path = found[0]
@@ -610,7 +629,8 @@ class CheckInStore:
     def delete(self, checkin_id: str) -> bool:
         """Erase a check-in; False if there is no such check-in."""
         found = self._find(checkin_id)
-        removed = self._change(checkin_id, lambda table, query: bool(table.remove(query)))
+        removed = self._change(checkin_id, lambda table, query: bool(table.remove(query)),
+                               found)
         if removed and found is not None:
             try:
                 with self._locked():
@@ -822,16 +842,7 @@ class CheckInStore:
         return self.links
 
     def _build_index_locked(self) -> None:
-        names: dict[str, list[NameEntry]] = {}
-        series: dict[str, list[Member]] = {}
-        for record, day in self._every_record():
-            key = name_key(record)
-            if key:
-                names.setdefault(key, []).append((record["id"], day, created(record).isoformat()))
-            linked = series_of(record)
-            if linked:
-                series.setdefault(linked[0], []).append((record["id"], day))
-        self.links.build(names, series)
+        self.links.build(*_index_entries(self._every_record()))
 
     def _every_record(self) -> Iterator[tuple[Record, str]]:
         with _collector_paused():
@@ -839,12 +850,16 @@ class CheckInStore:
                 for record in self._read(path):
                     yield record, path.stem
 
-    def series(self, series_id: str) -> list[Record]:
+    def _from_index(self, read: Callable[[LinkIndex], _T]) -> _T:
+        """Read the index, built first if it never was, rebuilt if damaged."""
         try:
-            members = self._index().members(series_id)
+            return read(self._index())
         except DamagedFile:
             self._rebuild_index()
-            members = self.links.members(series_id)
+            return read(self.links)
+
+    def series(self, series_id: str) -> list[Record]:
+        members = self._from_index(lambda links: links.members(series_id))
         records = [record for record in self._fetch(members).values()
                    if (series_of(record) or ("", 0))[0] == series_id]
         return sorted(records, key=lambda record: (record["session"], record["created_at"]))
@@ -853,11 +868,7 @@ class CheckInStore:
         key = name_key(record)
         if not key:
             return []
-        try:
-            entries = self._index().names(key)
-        except DamagedFile:
-            self._rebuild_index()
-            entries = self.links.names(key)
+        entries = self._from_index(lambda links: links.names(key))
         mine = _made(record, datetime.max.replace(tzinfo=UTC))
         # Index times are UTC ISO text, so text order is time order.
         before = mine.isoformat()
@@ -1008,22 +1019,16 @@ class CheckInStore:
     def repair_index(self) -> bool:
         try:
             with self._locked():
-                names: dict[str, set[tuple[str, ...]]] = {}
-                series: dict[str, set[tuple[str, ...]]] = {}
-                for record, day in self._every_record():
-                    key = name_key(record)
-                    if key:
-                        names.setdefault(key, set()).add(
-                            (record["id"], day, created(record).isoformat()))
-                    linked = series_of(record)
-                    if linked:
-                        series.setdefault(linked[0], set()).add((record["id"], day))
+                names, series = _index_entries(self._every_record())
                 try:
-                    agrees = self.links.built() and self.links.snapshot() == (names, series)
+                    on_disk = self.links.snapshot() if self.links.built() else None
                 except DamagedFile:
-                    agrees = False
+                    on_disk = None
+                agrees = on_disk == (
+                    {key: set(entries) for key, entries in names.items()},
+                    {key: set(members) for key, members in series.items()})
                 if not agrees:
-                    self._build_index_locked()
+                    self.links.build(names, series)  # From the same reading.
         except OSError as error:
             raise self._error("index", error) from None
         return not agrees
