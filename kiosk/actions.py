@@ -143,7 +143,11 @@ def _places(store: Store, ids: list[str]) -> tuple[tuple[str, str | None], ...]:
 
 def link(store: Store, audit: AuditLog, checkin_id: str, to: str | None = None) -> LinkChange:
     """Put a check-in in a series (see `Store.link`), audited."""
-    before = _places(store, [checkin_id, *([to] if to else [])])
+    return _link(store, audit, checkin_id, to, _places(store, [checkin_id, *([to] if to else [])]))
+
+
+def _link(store: Store, audit: AuditLog, checkin_id: str, to: str | None,
+          before: tuple[tuple[str, str | None], ...]) -> LinkChange:
     series = store.link(checkin_id, to)
     for moved, was in before:
         if was != series:
@@ -155,12 +159,11 @@ def join(store: Store, audit: AuditLog, checkin_id: str, earlier: str) -> LinkCh
     """Put a check-in and an earlier one in one series, as staff pick it
     from the suggestions: the earlier one's series if it has one; else, if
     this one is in a series, the earlier one joins it; else a new series."""
-    record = store.get(checkin_id)
-    other = store.get(earlier)
-    if record is not None and other is not None and series_of(other) is None \
-            and series_of(record) is not None:
-        return link(store, audit, earlier, to=checkin_id)
-    return link(store, audit, checkin_id, to=earlier)
+    before = _places(store, [checkin_id, earlier])
+    (_, mine), (_, theirs) = before
+    if theirs is None and mine is not None:
+        return _link(store, audit, earlier, checkin_id, before[::-1])
+    return _link(store, audit, checkin_id, earlier, before)
 
 
 def unlink(store: Store, audit: AuditLog, checkin_id: str) -> LinkChange | None:

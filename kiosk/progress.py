@@ -36,7 +36,6 @@ class Session:
     since_last: str
     at_home: str
     status: str
-    checkin_id: str
 
 
 def _pain(record: Mapping[str, Any]) -> int | None:
@@ -70,7 +69,6 @@ def sessions(records: Sequence[Mapping[str, Any]],
             since_last=_answer(record, SINCE_LAST, by_id),
             at_home=_answer(record, AT_HOME, by_id),
             status=status_label(record),
-            checkin_id=str(record.get("id", "")),
         ))
     return sorted(rows, key=lambda row: row.number)
 

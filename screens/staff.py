@@ -136,7 +136,7 @@ class StaffScreen(Screen[None]):
         with Horizontal(id="staff-filters"):
             for name, label in FILTERS.items():
                 yield Button(label, id=f"filter-{name}", classes="filter")
-            yield Button("Glance", id="glance", classes="filter-like")
+            yield Button("Glance", id="glance")
             yield Input(placeholder="Search all history by name", id="staff-search")
         table: DataTable[Text] = DataTable(id="staff-table", cursor_type="row", zebra_stripes=True)
         table.add_column("Time", key="time")
@@ -174,7 +174,9 @@ class StaffScreen(Screen[None]):
         # see an empty table flash: it is a day file or two (2 ms with a year
         # of history). Every later load runs in a worker.
         self._seen = (self.store.version(), self._today(), self.view)
-        self._show(self.view, self._query(self.view, self._today()))
+        loaded = self._query(self.view, self._today(), ahead=False)
+        self._show(self.view, loaded)
+        self._read_ahead(loaded.records, loaded.version)  # Series: after the paint.
         self.watch_view(self.view)
         self.query_one("#staff-table", DataTable).focus()
         self.set_interval(POLL_SECONDS, self.poll)
@@ -206,7 +208,7 @@ class StaffScreen(Screen[None]):
         loaded = self._query(view, today)
         self.app.call_from_thread(self._show, view, loaded)
 
-    def _query(self, view: View, today: date) -> Loaded:
+    def _query(self, view: View, today: date, *, ahead: bool = True) -> Loaded:
         """The check-ins a view shows, and any trouble with the store."""
         store = self.store
         version = store.version()
@@ -238,17 +240,34 @@ class StaffScreen(Screen[None]):
         # keeps its tail: on a day of thousands, the newest arrivals show.
         newest_last = not (view.search or view.filter == "all")
         shown = found[-MOST_ROWS:] if newest_last else found[:MOST_ROWS]
-        for record in (shown[::-1] if newest_last else shown):
+        if ahead:
+            series = self._series_of(shown[::-1] if newest_last else shown)
+        return Loaded(shown, len(found), note, series, version)
+
+    def _series_of(self, records: list[Record]) -> dict[str, list[Record]]:
+        """The series of the first linked check-ins (at most MOST_SERIES_AHEAD),
+        read ahead so that opening one reads nothing more."""
+        series: dict[str, list[Record]] = {}
+        for record in records:
             linked = series_of(record)
             if linked is None or linked[0] in series:
                 continue
             if len(series) >= MOST_SERIES_AHEAD:
                 break
             try:
-                series[linked[0]] = store.series(linked[0])
+                series[linked[0]] = self.store.series(linked[0])
             except StoreError:
-                break  # Read when opened instead; the note above says why.
-        return Loaded(shown, len(found), note, series, version)
+                break  # Read when opened instead; the load's note says why.
+        return series
+
+    @work(thread=True, exclusive=True, group="ahead")
+    def _read_ahead(self, records: list[Record], version: Any) -> None:
+        series = self._series_of(records[::-1])
+        self.app.call_from_thread(self._got_ahead, series, version)
+
+    def _got_ahead(self, series: dict[str, list[Record]], version: Any) -> None:
+        if version == self.loaded_version:  # Not overtaken by a later load.
+            self.series_ahead = series
 
     def _show(self, view: View, loaded: Loaded) -> None:
         if view != self.view:
