@@ -103,11 +103,11 @@ async def test_an_error_in_the_desks_refresh_shows_its_own_calm_screen(
     loads = []
     original = StaffScreen._query
 
-    def flaky(self, view, today):
+    def flaky(self, view, today, **options):
         loads.append(1)
         if len(loads) == 2:
             raise RuntimeError("refresh broke")
-        return original(self, view, today)
+        return original(self, view, today, **options)
 
     monkeypatch.setattr(StaffScreen, "_query", flaky)
     app = staff_app(replace(settings, export_dir=tmp_path / "exports"))
