@@ -2,8 +2,11 @@
 
 One page per massage type, at `<type>/index.html`, so `<aftercare_url>/<type>`
 (what the QR code holds) lands on it when the folder is hosted at
-`<aftercare_url>`. Pages are small, readable on a phone, need no script, and
-load nothing from anywhere else.
+`<aftercare_url>`. Every other language the kiosk offers has its own pages in
+its own folder, `<language>/<type>/index.html`, from `content/<language>/`,
+and each page links to the same page in the other languages. Pages are
+small, readable on a phone, need no script, and load nothing from anywhere
+else.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from itertools import pairwise
 from pathlib import Path
 
 from kiosk.content import ContentError, load_content
+from kiosk.i18n import ENGLISH, Words, language_name, words
 from kiosk.qr import AT_HOME_ANCHOR
+from kiosk.settings import Settings
 
 AFTERCARE_FOLDER = "aftercare"
 
@@ -35,6 +40,8 @@ _PAGE = """<!doctype html>
   li {{ margin: 0.4rem 0; }}
   a {{ color: #0b4f8a; }}
   footer {{ padding-bottom: 2rem; color: #444; font-size: 1rem; }}
+  nav {{ max-width: 40rem; margin: 0 auto; padding: 0.5rem 1.25rem 0; }}
+  nav a {{ margin-right: 1rem; }}
   @media (prefers-color-scheme: dark) {{
     body {{ color: #eee; background: #111; }} header, a {{ color: #8cc8ff; }}
     footer {{ color: #bbb; }} }}
@@ -42,7 +49,7 @@ _PAGE = """<!doctype html>
 </head>
 <body>
 <header>{clinic}</header>
-<main>
+{languages}<main>
 {body}
 </main>
 <footer><p>{footer}</p></footer>
@@ -128,23 +135,65 @@ def _title(page: AftercarePage) -> str:
     return page.name
 
 
-def build_site(content_dir: Path, out_dir: Path, clinic_name: str, lang: str = "en") -> list[Path]:
-    """Write the site into `out_dir` (made if missing); returns the pages written."""
+def _folder(language: str, default: str) -> str:
+    """A language's folder in the site, from its top: "" for the clinic's own."""
+    return "" if language == default else f"{language}/"
+
+
+def _language_links(language: str, languages: tuple[str, ...], default: str, up: str,
+                    page: str) -> str:
+    """Links to the same page in the other languages, each in its own name."""
+    links = [f'<a href="{up}{_folder(other, default)}{page}" lang="{other}" hreflang="{other}">'
+             f"{html.escape(language_name(other))}</a>"
+             for other in languages if other != language]
+    return f"<nav>{' '.join(links)}</nav>\n" if links else ""
+
+
+def build_site(content_dir: Path, out_dir: Path, clinic_name: str, lang: str = "en", *,
+               said: Words = ENGLISH, languages: tuple[str, ...] = (),
+               default: str = "en") -> list[Path]:
+    """Write one language's pages into `out_dir` (made if missing); returns
+    the pages written. `languages` (and the clinic's own, `default`): the
+    site's languages, which each page links to."""
     pages = aftercare_pages(content_dir)
     out_dir = Path(out_dir)
     clinic = html.escape(clinic_name)
+    # From a page to the top of the site: up out of its type's folder, and
+    # out of its language's.
+    up = "../" if lang == default else "../../"
     written = []
     for page in pages:
         target = out_dir / page.type / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
+        all_guides = html.escape(said._("All aftercare guides"))
         target.write_text(_PAGE.format(
             lang=lang, clinic=clinic, title=html.escape(_title(page)), body=render(page.markdown),
-            footer=f'<a href="../">All aftercare guides</a> · {clinic}'), encoding="utf-8")
+            languages=_language_links(lang, languages, default, up, f"{page.type}/"),
+            footer=f'<a href="../">{all_guides}</a> · {clinic}'), encoding="utf-8")
         written.append(target)
     links = "\n".join(f'<li><a href="{page.type}/">{html.escape(_title(page))}</a></li>'
                       for page in pages)
     index = out_dir / "index.html"
+    heading = html.escape(said._("Aftercare after your massage"))
     index.write_text(_PAGE.format(
-        lang=lang, clinic=clinic, title="Aftercare", footer=clinic,
-        body=f"<h1>Aftercare after your massage</h1>\n<ul>\n{links}\n</ul>"), encoding="utf-8")
+        lang=lang, clinic=clinic, title=html.escape(said._("Aftercare")), footer=clinic,
+        languages=_language_links(lang, languages, default, up[3:], ""),
+        body=f"<h1>{heading}</h1>\n<ul>\n{links}\n</ul>"), encoding="utf-8")
     return [index, *written]
+
+
+def build_sites(settings: Settings, out_dir: Path) -> list[Path]:
+    """Write every offered language's pages: the clinic's own at the top of
+    `out_dir`, each other in `<language>/`. Returns the pages written.
+
+    Raises:
+        ContentError: a language's content or page is missing or wrong.
+    """
+    languages, default = settings.offered_languages, settings.language
+    written = []
+    for language in languages:
+        written += build_site(settings.content_folder_for(language),
+                              Path(out_dir) / _folder(language, default), settings.clinic_name,
+                              language, said=words(language), languages=languages,
+                              default=default)
+    return written

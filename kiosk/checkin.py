@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.content import FLAG_KINDS, VISIT_KINDS, VisitKind
+from kiosk.i18n import Msg
 from kiosk.kinds import (
     FIRST_NAME_MAX,
     NOT_ANSWERED,
@@ -74,13 +75,13 @@ def empty_answer(question: Question) -> Any:
     return kind_of(question).empty(question)
 
 
-def problem(question: Question, answer: Any) -> str | None:
+def problem(question: Question, answer: Any) -> Msg | None:
     """Why this answer can't be accepted yet, in the client's words; or None."""
     return kind_of(question).problem(question, answer)
 
 
-def describe(question: Question, answer: Any) -> str:
-    """The answer as a person reads it back (plain text, never markup)."""
+def describe(question: Question, answer: Any) -> Msg:
+    """The answer as a person reads it back (said as plain text, never markup)."""
     return kind_of(question).describe(question, answer)
 
 
@@ -100,8 +101,11 @@ def new_record(
     now: datetime,
     checkin_id: str | None = None,
     visit: VisitKind = "first",
+    *,
+    language: str | None = None,
 ) -> dict[str, Any]:
-    """A check-in as the store saves it."""
+    """A check-in as the store saves it: option ids, never a language's
+    words, and the language the client read (None: not recorded)."""
     created = now.astimezone(UTC)
     return {
         "id": checkin_id or str(uuid.uuid4()),
@@ -111,6 +115,7 @@ def new_record(
         "flags": [asdict(flag) for flag in flags],
         "status": STATUS_WAITING,
         "visit": visit,
+        **({"language": language} if language else {}),
     }
 
 
@@ -156,7 +161,7 @@ def client_name(record: Mapping[str, Any]) -> str:
 # -- The record's schema, checked at every door ------------------------------------
 
 _RECORD_KEYS = {"id", "created_at", "answers", "recommendation", "flags", "status",
-                "status_at", "started_at", "visit", "series", "session"}
+                "status_at", "started_at", "visit", "series", "session", "language"}
 MOST_SESSIONS = 10_000
 """More sessions than any series has: a larger number is a damaged record."""
 
@@ -250,6 +255,10 @@ def check_record(record: Any) -> None:
         raise BadRecord("status", f"is not one of {', '.join(STATUSES)}")
     if "visit" in record and record["visit"] not in VISIT_KINDS:
         raise BadRecord("visit", f"is not one of {', '.join(VISIT_KINDS)}")
+    language = record.get("language", "en")
+    if not (isinstance(language, str) and 0 < len(language) <= 8 and language.isascii()
+            and language.replace("-", "").isalnum()):
+        raise BadRecord("language", "is not a language code")
     if ("series" in record) != ("session" in record):
         raise BadRecord("series", "and 'session' must be given together")
     if "series" in record:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -15,6 +15,7 @@ from kiosk.tomltable import ContentError
 from kiosk.words import plural
 
 if TYPE_CHECKING:
+    from kiosk.content import Content
     from kiosk.store import Store
 
 EXIT_BAD_INPUT = 2
@@ -161,11 +162,43 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def _check_content(folder: Path) -> int:
+def _check_content(settings: Settings, folder: Path | None) -> int:
+    """The clinic's own language's folder (or `folder`), then every other
+    language offered: each must ask the same questions with the same ids,
+    and the program's words must be translated into it."""
+    from kiosk.content import load_language
+    from kiosk.i18n import catalog_path, untranslated
+
+    if folder is not None and settings.languages:
+        # One folder with a language in each of its subfolders: the content_dir.
+        settings = replace(settings, content_dir=Path(folder))
+        folder = None
+    default = _check_folder(folder or settings.content_folder)
+    for language in settings.offered_languages:
+        if language == settings.language:
+            continue
+        folder = settings.content_folder_for(language)
+        translated = load_language(folder, language, default)
+        try:
+            _check_folder(folder, translated)
+        except ContentError as error:
+            raise ContentError(error.path, f"in '{language}', {error.problem}") from None
+        missing = untranslated(language)
+        if missing:
+            raise ContentError(catalog_path(language, ".po"), (
+                f"in '{language}', no translation of the program's message {missing[0]!r}"
+                + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")))
+    if len(settings.offered_languages) > 1:
+        print(f"Languages: {', '.join(settings.offered_languages)}: the same questions, and "
+              "every program message translated.")
+    return 0
+
+
+def _check_folder(folder: Path, content: Content | None = None) -> Content:
     from kiosk.aftercare import aftercare_pages
     from kiosk.content import load_content
 
-    content = load_content(folder)
+    content = content or load_content(folder)
     pages = aftercare_pages(folder)
     print(
         f"{folder}: OK: {len(content.walkthrough.pages)} walkthrough pages, "
@@ -179,15 +212,14 @@ def _check_content(folder: Path) -> int:
         print(f"Follow-up visit: {len(content.followup.questions)} questions, "
               f"{len(content.followup.rules.recommend)} recommendation rules, "
               f"{len(content.followup.rules.flags)} flags.")
-    return 0
+    return content
 
 
 def _aftercare(settings: Settings, args: dict[str, Any]) -> int:
-    from kiosk.aftercare import build_site
+    from kiosk.aftercare import build_sites
 
     if args["aftercare_command"] == "build":
-        written = build_site(settings.content_folder, args["out"], settings.clinic_name,
-                             settings.language)
+        written = build_sites(settings, args["out"])
         print(f"Wrote {len(written)} pages to {args['out']}: host that folder at "
               f"{settings.aftercare_url}")
         return 0
@@ -197,7 +229,7 @@ def _aftercare(settings: Settings, args: dict[str, Any]) -> int:
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="kiosk-aftercare-") as folder:
-        build_site(settings.content_folder, Path(folder), settings.clinic_name, settings.language)
+        build_sites(settings, Path(folder))
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
         with http.server.ThreadingHTTPServer((args["host"], args["port"]), handler) as server:
             host, port = str(server.server_address[0]), server.server_address[1]
@@ -494,7 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(config=config, content_dir=content_dir,
                                  data_dir=args.get("data_dir"))
         if command == "check-content":
-            return _check_content(args.get("folder") or settings.content_folder)
+            return _check_content(settings, args.get("folder"))
         if command == "config":
             return _show_config(settings)
         if command in ("doctor", "purge", "set-pin", "export", "erase"):

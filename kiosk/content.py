@@ -28,6 +28,8 @@ __all__ = [
     "WalkthroughPage",
     "default_content_dir",
     "load_content",
+    "load_language",
+    "same_shape",
 ]
 
 WALKTHROUGH_FILE = "walkthrough.toml"
@@ -324,3 +326,111 @@ def load_content(folder: Path | None = None) -> Content:
     followup = (_load_followup(followup_path, questions, rules)
                 if followup_path.exists() else None)
     return Content(folder, walkthrough, questions, rules, followup)
+
+
+# -- One questionnaire, many languages ---------------------------------------------
+
+
+def _question_shape(question: Question) -> tuple[object, ...]:
+    return (question.kind, question.required, tuple(option.id for option in question.options),
+            question.exclusive, question.minimum, question.maximum)
+
+
+def _rules_shape(rules: Rules) -> tuple[object, ...]:
+    return (rules.default_type, tuple((rule.when, rule.type) for rule in rules.recommend),
+            tuple((flag.id, flag.kind, flag.when) for flag in rules.flags))
+
+
+def _same_questions(default: tuple[Question, ...], other: tuple[Question, ...], path: Path,
+                    language: str, original: Path) -> None:
+    theirs = {question.id: question for question in other}
+    for question in default:
+        translated = theirs.get(question.id)
+        if translated is None:
+            raise ContentError(path, f"in '{language}', question '{question.id}' is missing "
+                                     f"(it is in {original})")
+        if translated.kind != question.kind:
+            raise ContentError(path, f"in '{language}', question '{question.id}' is a "
+                                     f"'{translated.kind}', but a '{question.kind}' in {original}")
+        ids = [option.id for option in question.options]
+        their_ids = [option.id for option in translated.options]
+        for option_id in ids:
+            if option_id not in their_ids:
+                raise ContentError(path, f"in '{language}', question '{question.id}' has no "
+                                         f"option '{option_id}' (it is in {original})")
+        for option_id in their_ids:
+            if option_id not in ids:
+                raise ContentError(path, f"in '{language}', question '{question.id}' has an "
+                                         f"option '{option_id}' that {original} does not")
+        if _question_shape(translated) != _question_shape(question):
+            raise ContentError(path, f"in '{language}', question '{question.id}' differs from "
+                                     f"{original} (its options' order, 'exclusive', 'required', "
+                                     "'min' or 'max')")
+    extra = next((question.id for question in other
+                  if question.id not in {q.id for q in default}), None)
+    if extra is not None:
+        raise ContentError(path, f"in '{language}', question '{extra}' is not in {original}")
+    if [q.id for q in other] != [q.id for q in default]:
+        raise ContentError(path, f"in '{language}', the questions are not in the order of "
+                                 f"{original}")
+
+
+def _same_rules(default: Rules, other: Rules, path: Path, language: str, original: Path) -> None:
+    for type_id in default.types:
+        if type_id not in other.types:
+            raise ContentError(path, f"in '{language}', massage type '{type_id}' is missing "
+                                     f"(it is in {original})")
+    extra = next((type_id for type_id in other.types if type_id not in default.types), None)
+    if extra is not None:
+        raise ContentError(path, f"in '{language}', massage type '{extra}' is not in {original}")
+    flags = {flag.id: flag for flag in other.flags}
+    for flag in default.flags:
+        if flag.id not in flags:
+            raise ContentError(path, f"in '{language}', flag '{flag.id}' is missing (it is in "
+                                     f"{original})")
+    if _rules_shape(other) != _rules_shape(default):
+        raise ContentError(path, f"in '{language}', the [recommend] or [[flag]] rules differ "
+                                 f"from {original}: only their words may change")
+
+
+def load_language(folder: Path, language: str, default: Content) -> Content:
+    """The content in another language than the clinic's own, read and
+    checked against it (`same_shape`).
+
+    Raises:
+        ContentError: naming the language, the file and the place.
+    """
+    try:
+        content = load_content(folder)
+    except ContentError as error:
+        if error.problem.startswith(f"in '{language}'"):
+            raise
+        raise ContentError(error.path, f"in '{language}', {error.problem}") from None
+    same_shape(default, content, language)
+    return content
+
+
+def same_shape(default: Content, other: Content, language: str) -> None:
+    """Check that `other` (the content in `language`) asks the same questions,
+    with the same ids, options and rules, as the clinic's own `default`:
+    records hold ids, and staff read them in the clinic's own language.
+
+    Raises:
+        ContentError: naming the language, the file and the id that differ.
+    """
+    folder, original = other.folder, default.folder
+    if len(other.walkthrough.pages) != len(default.walkthrough.pages):
+        raise ContentError(folder / WALKTHROUGH_FILE, (
+            f"in '{language}', {len(other.walkthrough.pages)} pages, but "
+            f"{len(default.walkthrough.pages)} in {original / WALKTHROUGH_FILE}"))
+    _same_questions(default.questions, other.questions, folder / QUESTIONNAIRE_FILE, language,
+                    original / QUESTIONNAIRE_FILE)
+    _same_rules(default.rules, other.rules, folder / RULES_FILE, language, original / RULES_FILE)
+    if (default.followup is None) != (other.followup is None):
+        raise ContentError(folder / FOLLOWUP_FILE, (
+            f"in '{language}', {FOLLOWUP_FILE} must be there exactly when it is in {original}"))
+    if default.followup is not None and other.followup is not None:
+        _same_questions(default.followup.questions, other.followup.questions,
+                        folder / FOLLOWUP_FILE, language, original / FOLLOWUP_FILE)
+        _same_rules(default.followup.rules, other.followup.rules, folder / FOLLOWUP_FILE,
+                    language, original / FOLLOWUP_FILE)

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from kiosk.checkin import NOT_ANSWERED, STATUSES, client_name, describe, visit_of
 from kiosk.content import Question
+from kiosk.i18n import ENGLISH
 
 FLAG_MARKS = {"health": "⚠ Health", "desk": "! Desk"}
 """Flag kinds as staff read them: a symbol and a word, never colour alone."""
@@ -122,11 +123,11 @@ class DetailLine:
 def answer_text(question: Question | None, answer: Any) -> str:
     if question is not None:
         try:
-            return describe(question, answer)
+            return ENGLISH.say(describe(question, answer))
         except (KeyError, AttributeError, TypeError, ValueError):
             pass  # Saved under other content: show the raw answer.
     if answer in (None, [], ""):
-        return NOT_ANSWERED
+        return NOT_ANSWERED.english()
     if isinstance(answer, Mapping):
         return " ".join(str(value) for value in answer.values())
     if isinstance(answer, list):

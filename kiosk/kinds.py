@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, assert_never, get_args
 
+from kiosk.i18n import Msg, listed, msg, text
 from kiosk.tomltable import Table
 
 QuestionKind = Literal["name", "single", "multi", "scale", "consent"]
@@ -20,7 +21,7 @@ Matched = Literal["any_of", "at_least"]
 """How a rule's condition matches a kind's answer, if it can."""
 
 FIRST_NAME_MAX = 30
-NOT_ANSWERED = "Not answered"
+NOT_ANSWERED = msg("Not answered")
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,9 @@ class Kind:
     """The kind's own fields of a `Question`, read from its content table."""
     empty: Callable[[Question], Any]
     """What the question holds before the client answers it."""
-    problem: Callable[[Question, Any], str | None]
+    problem: Callable[[Question, Any], Msg | None]
     """Why an answer can't be accepted yet, in the client's words; or None."""
-    describe: Callable[[Question, Any], str]
+    describe: Callable[[Question, Any], Msg]
     """An answer as a person reads it back (plain text, never markup)."""
     clean: Callable[[Question, Any], Any]
     """An answer as it is stored."""
@@ -94,22 +95,23 @@ def clean_name(first: str, last_initial: str) -> dict[str, str]:
     return {"first": first, "last_initial": initial}
 
 
-def name_problems(first: str, last_initial: str) -> tuple[str | None, str | None]:
+def name_problems(first: str, last_initial: str) -> tuple[Msg | None, Msg | None]:
     """A friendly message for each name field that is not right, else None."""
     name = clean_name(first, last_initial)
     first, initial = name["first"], name["last_initial"]
-    first_problem = None
+    first_problem: Msg | None = None
     if not first:
-        first_problem = "Please enter your first name."
+        first_problem = msg("Please enter your first name.")
     elif len(first) > FIRST_NAME_MAX:
-        first_problem = f"Please keep it to {FIRST_NAME_MAX} letters or fewer."
+        first_problem = msg("Please keep it to {most} letters or fewer.", most=FIRST_NAME_MAX)
     elif not all(_name_character(c) for c in first) or not any(c.isalpha() for c in first):
-        first_problem = "Please use letters only (spaces, hyphens and apostrophes are fine)."
-    initial_problem = None
+        first_problem = msg(
+            "Please use letters only (spaces, hyphens and apostrophes are fine).")
+    initial_problem: Msg | None = None
     if not initial:
-        initial_problem = "Please enter the first letter of your last name."
+        initial_problem = msg("Please enter the first letter of your last name.")
     elif len(initial) != 1 or not initial.isalpha():
-        initial_problem = "Just one letter, please."
+        initial_problem = msg("Just one letter, please.")
     return first_problem, initial_problem
 
 
@@ -119,16 +121,16 @@ def _name_parts(answer: Any) -> tuple[str, str]:
     return str(answer.get("first", "")), str(answer.get("last_initial", ""))
 
 
-def _name_problem(question: Question, answer: Any) -> str | None:
+def _name_problem(question: Question, answer: Any) -> Msg | None:
     first, initial = name_problems(*_name_parts(answer))
     return first or initial
 
 
-def _name_text(question: Question, answer: Any) -> str:
+def _name_text(question: Question, answer: Any) -> Msg:
     name = clean_name(*_name_parts(answer))
     if not name["first"]:
         return NOT_ANSWERED
-    return f"{name['first']} {name['last_initial']}.".strip()
+    return text(f"{name['first']} {name['last_initial']}.".strip())
 
 
 # -- Choices ------------------------------------------------------------------------
@@ -175,20 +177,20 @@ def _blank(question: Question, answer: Any) -> bool:
     return not question.required and answer in (None, [])
 
 
-def _single_problem(question: Question, answer: Any) -> str | None:
+def _single_problem(question: Question, answer: Any) -> Msg | None:
     if _blank(question, answer) or (
             isinstance(answer, str) and answer in {option.id for option in question.options}):
         return None
-    return "Please choose one answer."
+    return msg("Please choose one answer.")
 
 
-def _multi_problem(question: Question, answer: Any) -> str | None:
+def _multi_problem(question: Question, answer: Any) -> Msg | None:
     if _blank(question, answer):
         return None
     if not answer or not isinstance(answer, list):
-        return "Please choose at least one answer."
+        return msg("Please choose at least one answer.")
     if not set(answer) <= {option.id for option in question.options}:
-        return "Please choose from the answers shown."
+        return msg("Please choose from the answers shown.")
     return None
 
 
@@ -197,17 +199,18 @@ def _on_scale(question: Question, answer: Any) -> bool:
     return number and question.minimum <= answer <= question.maximum
 
 
-def _scale_problem(question: Question, answer: Any) -> str | None:
+def _scale_problem(question: Question, answer: Any) -> Msg | None:
     if _blank(question, answer) or _on_scale(question, answer):
         return None
-    return f"Please choose a number from {question.minimum} to {question.maximum}."
+    return msg("Please choose a number from {low} to {high}.", low=question.minimum,
+               high=question.maximum)
 
 
-def _unanswered(describe: Callable[[Question, Any], str]) -> Callable[[Question, Any], str]:
-    def text(question: Question, answer: Any) -> str:
+def _unanswered(describe: Callable[[Question, Any], Msg]) -> Callable[[Question, Any], Msg]:
+    def said(question: Question, answer: Any) -> Msg:
         return NOT_ANSWERED if answer is None or answer == [] else describe(question, answer)
 
-    return text
+    return said
 
 
 def _in_option_order(question: Question, answer: Any) -> list[str]:
@@ -219,11 +222,11 @@ def _in_option_order(question: Question, answer: Any) -> list[str]:
 # -- Consent ------------------------------------------------------------------------
 
 
-def _consent_problem(question: Question, answer: Any) -> str | None:
+def _consent_problem(question: Question, answer: Any) -> Msg | None:
     if answer is True:
         return None
-    return ("We can only treat you with your consent. "
-            "Tap the box to agree, or ask the front desk.")
+    return msg("We can only treat you with your consent. "
+               "Tap the box to agree, or ask the front desk.")
 
 
 def _unchanged(question: Question, answer: Any) -> Any:
@@ -249,7 +252,7 @@ def _kind(kind: QuestionKind) -> Kind:
                 load=_load_single,
                 empty=lambda question: None,
                 problem=_single_problem,
-                describe=_unanswered(lambda question, answer: question.option(answer).label),
+                describe=_unanswered(lambda question, answer: text(question.option(answer).label)),
                 clean=_unchanged,
                 matched_by="any_of",
             )
@@ -258,8 +261,8 @@ def _kind(kind: QuestionKind) -> Kind:
                 load=_load_multi,
                 empty=lambda question: [],
                 problem=_multi_problem,
-                describe=_unanswered(lambda question, answer: ", ".join(
-                    question.option(option_id).label for option_id in answer)),
+                describe=_unanswered(lambda question, answer: listed(
+                    text(question.option(option_id).label) for option_id in answer)),
                 clean=_in_option_order,
                 matched_by="any_of",
             )
@@ -268,8 +271,8 @@ def _kind(kind: QuestionKind) -> Kind:
                 load=_load_scale,
                 empty=lambda question: None,
                 problem=_scale_problem,
-                describe=_unanswered(
-                    lambda question, answer: f"{answer} out of {question.maximum}"),
+                describe=_unanswered(lambda question, answer: msg(
+                    "{value} out of {most}", value=answer, most=question.maximum)),
                 clean=_unchanged,
                 matched_by="at_least",
             )
@@ -278,7 +281,8 @@ def _kind(kind: QuestionKind) -> Kind:
                 load=lambda table: {"agree": table.text("agree")},
                 empty=lambda question: False,
                 problem=_consent_problem,
-                describe=lambda question, answer: "Yes, agreed" if answer is True else "Not given",
+                describe=lambda question, answer: (
+                    msg("Yes, agreed") if answer is True else msg("Not given")),
                 clean=lambda question, answer: answer is True,
                 always_required=True,
             )

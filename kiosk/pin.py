@@ -25,6 +25,7 @@ from typing import Any
 from kiosk.audit import AuditLog
 from kiosk.clock import WallClock, utc_now
 from kiosk.files import data_lock, write_atomically
+from kiosk.i18n import Msg, msg
 
 PIN_FILE = "staff_pin.json"
 STATE_FILE = "pin_state.json"
@@ -70,7 +71,7 @@ class PinResult:
     tries_left: int = MAX_TRIES
     locked_seconds: int = 0
     """Seconds until entry opens again; 0 if it is not locked."""
-    problem: str | None = None
+    problem: Msg | None = None
     """Why no PIN can be checked at all (its file is missing or damaged)."""
 
 
@@ -194,8 +195,10 @@ class StaffPin:
 
 
 PLACES = ("staff", "kiosk")
-PIN_FILE_PROBLEM = ("The staff PIN file is missing or damaged. Set the PIN again at this "
-                    "machine's terminal with: kiosk set-pin")
+PIN_FILE_PROBLEM = msg("The staff PIN file is missing or damaged. Set the PIN again at this "
+                       "machine's terminal with: {command}", command="kiosk set-pin")
+PIN_UNWRITABLE = msg("The PIN can't be checked now: the data folder can't be written. "
+                     "Run {command} at this machine's terminal.", command="kiosk doctor")
 
 
 def _place_ok(entry: Any) -> bool:

@@ -15,23 +15,25 @@ _HALF_BLOCKS = {
 }
 
 
-def aftercare_url(base_url: str, massage_type: str) -> str:
-    """The aftercare page for a massage type: `<base>/<type>`.
+def aftercare_url(base_url: str, massage_type: str, language: str | None = None) -> str:
+    """The aftercare page for a massage type: `<base>/<type>`, or
+    `<base>/<language>/<type>` in another language than the clinic's own.
 
-    Only the type goes in: nothing about the client is ever in the URL.
+    Only the type and the language go in: nothing about the client.
     """
-    return f"{base_url.rstrip('/')}/{massage_type}"
+    folder = f"/{language}" if language else ""
+    return f"{base_url.rstrip('/')}{folder}/{massage_type}"
 
 
 AT_HOME_ANCHOR = "at-home"
 """The id of the aftercare page's section for between sessions."""
 
 
-def at_home_url(base_url: str, massage_type: str) -> str:
+def at_home_url(base_url: str, massage_type: str, language: str | None = None) -> str:
     """The between-sessions part of a type's aftercare page, for a client
     back for another session: `<base>/<type>#at-home`. Nothing about the
     client is in it."""
-    return f"{aftercare_url(base_url, massage_type)}#{AT_HOME_ANCHOR}"
+    return f"{aftercare_url(base_url, massage_type, language)}#{AT_HOME_ANCHOR}"
 
 
 def qr_matrix(data: str) -> list[list[bool]]:

@@ -47,7 +47,11 @@ class Settings:
     touch_keyboard: bool | None = None
     """An on-screen keyboard for names; None: on for `kiosk run`, off for the demo."""
     language: str = "en"
-    """Which content to show: "en" is `content/`, any other is `content/<language>/`."""
+    """The clinic's language: Welcome shows it, staff read check-ins in it.
+    "en" is `content/`, any other is `content/<language>/`."""
+    languages: tuple[str, ...] = ()
+    """The languages a client may pick on Welcome, in the picker's order;
+    empty: `language` alone, and no picker."""
     retention_days: int | None = None
     """Check-ins older than this many days are erased at start; None keeps all."""
     data_dir: Path = field(default_factory=lambda: default_data_dir())
@@ -64,7 +68,16 @@ class Settings:
     @property
     def content_folder(self) -> Path:
         """The content in `language`: `content_dir` itself for "en"."""
-        return self.content_dir if self.language == "en" else self.content_dir / self.language
+        return self.content_folder_for(self.language)
+
+    def content_folder_for(self, language: str) -> Path:
+        """The content in one language: `content_dir` itself for "en"."""
+        return self.content_dir if language == "en" else self.content_dir / language
+
+    @property
+    def offered_languages(self) -> tuple[str, ...]:
+        """What Welcome offers, the clinic's own language among them."""
+        return self.languages or (self.language,)
 
 
 # What a config file may set, with its type and a check of the value.
@@ -78,6 +91,7 @@ _FILE_KEYS: dict[str, tuple[type, str]] = {
     "text_size": (str, "text"),
     "touch_keyboard": (bool, "true or false"),
     "language": (str, "text"),
+    "languages": (list, "a list of language codes, such as [\"en\", \"es\"]"),
     "retention_days": (int, "a whole number of days"),
     "data_dir": (str, "text"),
     "export_dir": (str, "text"),
@@ -104,6 +118,9 @@ def default_config_path() -> Path:
 # cells with its quiet zone) is the largest that fits beside the text at
 # 80x24, and holds 78 bytes: the URL, a slash, and a type id of up to 20.
 MOST_URL_BYTES = 78 - 1 - 20
+
+MOST_LANGUAGE_CODE = 8
+"""Language codes go into the QR code's URL too: "es", "zh", "pt-BR"."""
 
 THEMES = ("dark", "light", "high-contrast")
 TEXT_SIZES = ("normal", "large")
@@ -144,13 +161,39 @@ def _check_value(path: Path, key: str, value: Any) -> Any:
     if key in _CHOICES and value not in _CHOICES[key]:
         choices = ", ".join(f'"{choice}"' for choice in _CHOICES[key])
         raise SettingsError(f"{path}: '{key}' must be one of {choices}, not {value!r}")
-    if key == "language" and not (value.isascii() and value.replace("-", "").isalnum()):
+    if key == "language" and not _language_code(value):
         raise SettingsError(f"{path}: 'language' must be a code such as \"en\" or \"fr\"")
+    if key == "languages":
+        return _check_languages(path, value)
     if key == "clinic_name" and not value.strip():
         raise SettingsError(f"{path}: 'clinic_name' is empty")
     if key in ("data_dir", "content_dir", "export_dir"):
         return (path.parent / Path(value).expanduser()).resolve()
     return value
+
+
+def _language_code(value: Any) -> bool:
+    return (isinstance(value, str) and 0 < len(value) <= MOST_LANGUAGE_CODE and value.isascii()
+            and value.replace("-", "").isalnum())
+
+
+def _check_languages(path: Path, value: list[Any]) -> tuple[str, ...]:
+    from kiosk.i18n import catalog_languages, catalog_path
+
+    if not value:
+        raise SettingsError(f"{path}: 'languages' is empty: list at least the clinic's language")
+    for code in value:
+        if not _language_code(code):
+            raise SettingsError(
+                f"{path}: 'languages' must list codes such as \"en\" or \"es\", not {code!r}")
+    if len(set(value)) != len(value):
+        raise SettingsError(f"{path}: 'languages' names a language twice")
+    missing = next((code for code in value if code not in catalog_languages()), None)
+    if missing is not None:
+        raise SettingsError(
+            f"{path}: 'languages' offers '{missing}', but the program's words have no "
+            f"translation into it ({catalog_path(missing, '.po')} is missing)")
+    return tuple(value)
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -168,7 +211,13 @@ def read_config(path: Path) -> dict[str, Any]:
     unknown = sorted(set(data) - set(_FILE_KEYS))
     if unknown:
         raise SettingsError(f"{path}: unknown setting '{unknown[0]}'")
-    return {key: _check_value(path, key, value) for key, value in data.items()}
+    values = {key: _check_value(path, key, value) for key, value in data.items()}
+    offered = values.get("languages")
+    if offered is not None and values.get("language", Settings.language) not in offered:
+        raise SettingsError(
+            f"{path}: 'languages' must include the clinic's own 'language' "
+            f"(\"{values.get('language', Settings.language)}\")")
+    return values
 
 
 def load_settings(

@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from kiosk.audit import AuditLog
 from kiosk.clock import SYSTEM_CLOCK, Clock
+from kiosk.i18n import Words, words
 from kiosk.settings import Settings
 from kiosk.tomltable import ContentError
 from screens import STYLESHEET
@@ -58,11 +59,18 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         content: Content | None = None,
         clock: Clock = SYSTEM_CLOCK,
     ) -> None:
-        """`content` None: read from the settings' folder once Welcome is up."""
+        """`content` None: read from the settings' folder once Welcome is up
+        (`content`: the clinic's own language's)."""
         super().__init__()
         self.settings = settings
         """The effective settings."""
-        self._content = content
+        self._contents: dict[str, Content] = {}
+        """Each language's content, read when first needed."""
+        if content is not None:
+            self._contents[settings.language] = content
+        self.language = settings.language
+        """The language of this visit: the clinic's own, until a client picks
+        another on Welcome; back to the clinic's when the visit ends."""
         self.content_error: ContentError | None = None
         """Why the content could not be read, if it could not: the kiosk then
         closes, and the command line says so."""
@@ -122,18 +130,40 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
 
     @property
     def content(self) -> Content:
-        """The walkthrough, questions and rules (read when first needed)."""
-        if self._content is None:
-            from kiosk.content import load_content
+        """The walkthrough, questions and rules in the clinic's own language,
+        which staff read check-ins in (read when first needed)."""
+        return self.content_in(self.settings.language)
 
-            self._content = load_content(self.settings.content_folder)
-        return self._content
+    @property
+    def visit_content(self) -> Content:
+        """The content in the language of this visit."""
+        return self.content_in(self.language)
+
+    @property
+    def words(self) -> Words:
+        """The program's words in the language of this visit."""
+        return words(self.language)
+
+    def content_in(self, language: str) -> Content:
+        """One language's content, read and checked against the clinic's own
+        (the same questions, options and rules) when first needed."""
+        content = self._contents.get(language)
+        if content is None:
+            from kiosk.content import load_content, load_language
+
+            folder = self.settings.content_folder_for(language)
+            content = (load_content(folder) if language == self.settings.language
+                       else load_language(folder, language, self.content))
+            self._contents[language] = content
+        return content
 
     def on_ready(self) -> None:
         # After the first screen is up, so neither the content's files nor
         # the store's delay it.
         try:
-            self.content  # noqa: B018  # Read and check it now, not mid-visit.
+            # Read and check every language now, not mid-visit.
+            for language in self.settings.offered_languages:
+                self.content_in(language)
         except ContentError as error:
             self.content_error = error
             self.exit(return_code=2)
@@ -162,22 +192,35 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         # says whether to offer that way in (a broken one closes the kiosk).
         from kiosk.paths import FOLLOWUP_FILE
 
-        followup = (self._content.followup is not None if self._content is not None
+        known = self._contents.get(self.settings.language)
+        followup = (known.followup is not None if known is not None
                     else (self.settings.content_folder / FOLLOWUP_FILE).exists())
-        return WelcomeScreen(self.settings, self.clock, followup=followup)
+        return WelcomeScreen(self.settings, self.clock, followup=followup, words=self.words)
 
     # What the welcome screen doesn't need (the later screens, rules, QR) is
     # imported when first used, so the first screen comes up sooner. Handlers
     # go by name, not @on(Class), for the same reason.
 
+    async def on_welcome_screen_language_picked(self, event: WelcomeScreen.LanguagePicked) -> None:
+        if event.language not in self.settings.offered_languages:
+            return
+        self.language = event.language
+        await self._welcome().speak(self.words)
+
+    def _welcome(self) -> WelcomeScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, WelcomeScreen)
+        return screen
+
     def on_welcome_screen_start_pressed(self, event: WelcomeScreen.StartPressed) -> None:
-        if event.visit == "follow-up" and self.content.followup is not None:
+        if event.visit == "follow-up" and self.visit_content.followup is not None:
             # Back for another session: straight to the short questions.
             self._ask("follow-up")
             return
         from screens.walkthrough import WalkthroughScreen
 
-        self.push_screen(WalkthroughScreen(self.settings, self.content.walkthrough))
+        self.push_screen(WalkthroughScreen(self.settings, self.visit_content.walkthrough,
+                                           words=self.words))
 
     def on_walkthrough_screen_finished(self) -> None:
         self._ask("first")
@@ -185,9 +228,10 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
     def _ask(self, visit: VisitKind) -> None:
         from screens.questionnaire import QuestionnaireScreen
 
-        questions, _ = self.content.visit(visit)
+        questions, _ = self.visit_content.visit(visit)
         self.push_screen(QuestionnaireScreen(self.settings, questions, visit=visit,
-                                             touch_keyboard=self.touch_keyboard))
+                                             touch_keyboard=self.touch_keyboard,
+                                             words=self.words))
 
     def on_walkthrough_screen_left(self) -> None:
         self.pop_screen()
@@ -200,28 +244,34 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         # then always falls in the same day file, so a retry after midnight
         # replaces the first try instead of adding a second check-in.
         first_try = self._first_tries.setdefault(event.checkin_id, self.clock.now())
-        self._save(event.answers, event.checkin_id, first_try, event.visit)
+        self._save(event.answers, event.checkin_id, first_try, event.visit, self.language)
 
     @work(thread=True, exclusive=True, group="save")
     def _save(self, answers: Answers, checkin_id: str, first_try: datetime,
-              visit: VisitKind) -> None:
+              visit: VisitKind, language: str) -> None:
         """Save off the UI thread; the result shows only once it is stored."""
         from kiosk.checkin import new_record
         from kiosk.files import StoreError
         from kiosk.rules import flags, needs_front_desk, recommend
 
+        # The record is in the clinic's own language, whichever the client
+        # read (staff read it); the client reads the result in theirs. Every
+        # language has the same rules, so both come to the same decision.
         _, rules = self.content.visit(visit)
-        recommendation = recommend(rules, answers)
+        _, shown_rules = self.content_in(language).visit(visit)
         found = flags(rules, answers)
-        record = new_record(answers, recommendation, found, first_try, checkin_id, visit)
+        record = new_record(answers, recommend(rules, answers), found, first_try, checkin_id,
+                            visit, language=language)
         try:
             self.store.add(record)
         except (StoreError, ValueError):
             # The store keeps the check-in as pending; the client sees the desk.
-            self.call_from_thread(self._save_failed, answers, checkin_id, first_try, visit)
+            self.call_from_thread(self._save_failed, answers, checkin_id, first_try, visit,
+                                  language)
         else:
-            notice = rules.health_notice if needs_front_desk(found) else None
-            self.call_from_thread(self._show_result, recommendation, notice, checkin_id, visit)
+            notice = shown_rules.health_notice if needs_front_desk(found) else None
+            self.call_from_thread(self._show_result, recommend(shown_rules, answers), notice,
+                                  checkin_id, visit, language)
 
     def _visit_on_screen(self, checkin_id: str) -> QuestionnaireScreen | None:
         """The questionnaire of this visit, if it is still what shows: a save
@@ -235,7 +285,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         return None
 
     def _save_failed(self, answers: Answers, checkin_id: str, first_try: datetime,
-                     visit: VisitKind) -> None:
+                     visit: VisitKind, language: str) -> None:
         from screens.save_failed import SaveFailedScreen
 
         questionnaire = self._visit_on_screen(checkin_id)
@@ -244,25 +294,27 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
 
         def retry(again: bool | None) -> None:
             if again:
-                self._save(answers, checkin_id, first_try, visit)
+                self._save(answers, checkin_id, first_try, visit, language)
             else:
                 questionnaire.saving = False
 
-        self.push_screen(SaveFailedScreen(), retry)
+        self.push_screen(SaveFailedScreen(words(language)), retry)
 
     def _show_result(self, recommendation: Recommendation, notice: str | None,
-                     checkin_id: str, visit: VisitKind) -> None:
+                     checkin_id: str, visit: VisitKind, language: str) -> None:
         from kiosk.qr import aftercare_url, at_home_url
         from screens.result import ResultScreen
 
         if self._visit_on_screen(checkin_id) is None:
             return  # Stored, as the client asked; they are gone, so nothing shows.
-        # Back for another session: the guidance for between sessions.
+        # Back for another session: the guidance for between sessions. The
+        # clinic's own language is at the top of the site, any other in its folder.
         url = (at_home_url if visit == "follow-up" else aftercare_url)(
-            self.settings.aftercare_url, recommendation.type)
+            self.settings.aftercare_url, recommendation.type,
+            None if language == self.settings.language else language)
         # Replacing the questionnaire drops the answers with it.
         self.switch_screen(ResultScreen(self.settings, recommendation, url=url, notice=notice,
-                                        clock=self.clock, visit=visit))
+                                        clock=self.clock, visit=visit, words=words(language)))
 
     # -- Staff on the kiosk: five taps on the clinic name, then the PIN -------
 
@@ -272,11 +324,12 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         from screens.pin_pad import PinPadScreen
 
         pin = StaffPin(self.settings.data_dir, self.clock.now)
+        _ = self.words._
         if not pin.is_set():
             self.push_screen(ChoiceScreen(
-                "No staff PIN is set",
-                "Set one at this machine's terminal with: kiosk set-pin",
-                [("ok", "OK", "primary")]))
+                _("No staff PIN is set"),
+                _("Set one at this machine's terminal with: {command}", command="kiosk set-pin"),
+                [("ok", _("OK"), "primary")]))
             return
 
         def signed_in(ok: bool | None) -> None:
@@ -285,7 +338,8 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
                 self._open_staff_menu()
 
         self.push_screen(PinPadScreen(pin, where="kiosk", clock=self.clock, strict=True,
-                                      idle_seconds=self.PIN_IDLE_SECONDS), signed_in)
+                                      idle_seconds=self.PIN_IDLE_SECONDS, words=self.words),
+                         signed_in)
 
     def _open_staff_menu(self) -> None:
         from screens.staff_menu import StaffMenuScreen
@@ -333,16 +387,18 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
                     # question can't be asked again on a screen about to go.
                     self.call_later(self.back_to_welcome)
 
-            self._still_there = StillThereScreen(self.settings.idle_warning_seconds, self.clock)
+            self._still_there = StillThereScreen(self.settings.idle_warning_seconds, self.clock,
+                                                 self.words)
             self.push_screen(self._still_there, answered)
 
     async def recover(self) -> None:
         """After an unexpected error: the visit is wiped (nothing of it stays
         on screen), a calm word, then Welcome."""
+        said = self.words  # The client's language, before the visit (and it) goes.
         await self.back_to_welcome()
         self.push_screen(CrashScreen(
-            "Something went wrong. Please see the front desk.", "OK", clock=self.clock,
-            seconds=self.settings.result_seconds))
+            said._("Something went wrong. Please see the front desk."), said._("OK"),
+            clock=self.clock, seconds=self.settings.result_seconds))
 
     async def on_crash_screen_done(self) -> None:
         await self.back_to_welcome()
@@ -372,6 +428,10 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         while len(self.screen_stack) > 1 and not isinstance(self.screen, WelcomeScreen):
             await self.pop_screen()
         self._still_there = None
+        # The next client starts in the clinic's own language.
+        self.language = self.settings.language
+        if self.screen_stack and isinstance(self.screen_stack[0], WelcomeScreen):
+            await self.screen_stack[0].speak(self.words)
 
 
 def make_app(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> KioskApp:

@@ -40,6 +40,7 @@ class CrashScreen(Screen[None]):
 
     def __init__(self, text: str, button: str, *, clock: Clock, seconds: float) -> None:
         super().__init__(id="crash")
+        # `text` and `button` come already in the client's language.
         self.text = text
         self.button = button
         self.clock = clock

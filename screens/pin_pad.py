@@ -11,7 +11,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Label
 
 from kiosk.clock import Clock
-from kiosk.pin import PIN_DIGITS, PinResult, StaffPin
+from kiosk.i18n import ENGLISH, Words
+from kiosk.pin import PIN_DIGITS, PIN_UNWRITABLE, PinResult, StaffPin
 
 KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "back", "0", "ok"]
 
@@ -38,13 +39,17 @@ class PinPadScreen(Screen[bool]):
     """How many digits are in (the digits themselves are never shown)."""
 
     def __init__(self, pin: StaffPin, *, where: str, clock: Clock, strict: bool = False,
-                 idle_seconds: float | None = None, cancel_label: str = "Cancel") -> None:
+                 idle_seconds: float | None = None, cancel_label: str | None = None,
+                 words: Words = ENGLISH) -> None:
+        """`words`: the language of whoever is at the screen (on the kiosk,
+        the client's language is what shows)."""
         super().__init__(id="pin-pad")
+        self.words = words
         self.pin = pin
         self.where = where
         self.strict = strict
         self.idle_seconds = idle_seconds
-        self.cancel_label = cancel_label
+        self.cancel_label = cancel_label or words._("Cancel")
         self.clock = clock
         self._digits: list[str] = []
         self._last_input = clock.monotonic()
@@ -52,7 +57,7 @@ class PinPadScreen(Screen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pin-box"):
-            yield Label("Staff PIN", id="pin-title")
+            yield Label(self.words._("Staff PIN"), id="pin-title")
             yield Label("", id="pin-dots")
             yield Label("", id="pin-message")
             with Grid(id="pin-keys"):
@@ -83,14 +88,15 @@ class PinPadScreen(Screen[bool]):
         for button in self.query("#pin-keys Button"):
             button.disabled = bool(locked)
         if locked:
-            self._say(f"Locked. Try again in {locked} s.")
+            self._say(self.words.n_("Locked. Try again in {count} second.",
+                                    "Locked. Try again in {count} seconds.", locked), locked=True)
         elif self.query_one("#pin-message", Label).has_class("-locked"):
             self._say("")
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, *, locked: bool = False) -> None:
         message = self.query_one("#pin-message", Label)
         message.update(text)
-        message.set_class(text.startswith("Locked"), "-locked")
+        message.set_class(locked, "-locked")
 
     def watch_entered(self) -> None:
         self._show_dots()
@@ -135,7 +141,7 @@ class PinPadScreen(Screen[bool]):
         if self._checking or not self._digits or self.pin.locked_seconds(self.where):
             return
         self._checking = True
-        self._say("Checking…")
+        self._say(self.words._("Checking…"))
         self._check("".join(self._digits))
         self._digits.clear()
         self.entered = 0
@@ -146,15 +152,13 @@ class PinPadScreen(Screen[bool]):
         try:
             result = self.pin.check(pin, where=self.where)
         except OSError:  # A full or read-only data folder: fail closed, say why.
-            result = PinResult(False, 0, 0, problem=(
-                "The PIN can't be checked now: the data folder can't be written. "
-                "Run kiosk doctor at this machine's terminal."))
+            result = PinResult(False, 0, 0, problem=PIN_UNWRITABLE)
         self.app.call_from_thread(self._checked, result)
 
     def _checked(self, result: PinResult) -> None:
         self._checking = False
         if result.problem:
-            self._say(result.problem)  # Even on the kiosk: staff must see why.
+            self._say(self.words.say(result.problem))  # Even on the kiosk: staff must see why.
         elif result.ok:
             self.dismiss(True)
         elif self.strict:
@@ -162,5 +166,5 @@ class PinPadScreen(Screen[bool]):
         elif result.locked_seconds:
             self.tick()
         else:
-            tries = "1 try" if result.tries_left == 1 else f"{result.tries_left} tries"
-            self._say(f"Wrong PIN. {tries} left.")
+            self._say(self.words.n_("Wrong PIN. {count} try left.",
+                                    "Wrong PIN. {count} tries left.", result.tries_left))

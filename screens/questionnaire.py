@@ -15,6 +15,7 @@ from textual.widgets import Button, Input
 
 from kiosk.checkin import Answers, clean_answers, empty_answer, problem
 from kiosk.content import Question, VisitKind
+from kiosk.i18n import ENGLISH, Words
 from kiosk.settings import Settings
 from screens.review import ReviewItem, ReviewView
 from screens.widgets import QuestionView, ScrollControls, TopBar, question_view
@@ -50,8 +51,11 @@ class QuestionnaireScreen(Screen[None]):
         """The client went back from the first question."""
 
     def __init__(self, settings: Settings, questions: tuple[Question, ...], *,
-                 visit: VisitKind = "first", touch_keyboard: bool = False) -> None:
+                 visit: VisitKind = "first", touch_keyboard: bool = False,
+                 words: Words = ENGLISH) -> None:
         super().__init__(id="questionnaire")
+        self.words = words
+        """The language the client picked."""
         self.visit: VisitKind = visit
         """A first visit, or a follow-up (back for another session)."""
         self.touch_keyboard = touch_keyboard
@@ -64,17 +68,18 @@ class QuestionnaireScreen(Screen[None]):
         """This visit's check-in, however many times it is submitted."""
 
     def compose(self) -> ComposeResult:
-        yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
+        _ = self.words._
+        yield TopBar(self.settings.clinic_name, demo=self.settings.demo, words=self.words)
         with Horizontal(classes="page-row"):
             yield VerticalScroll(id="page", can_focus=False)
             yield ScrollControls("#page")
         if self.touch_keyboard:
             from screens.widgets import TouchKeyboard
 
-            yield TouchKeyboard(id="keyboard")
+            yield TouchKeyboard(id="keyboard", words=self.words)
         with Horizontal(classes="nav"):
-            yield Button("◀ Back", id="back")
-            yield Button("Next ▶", id="next", variant="primary")
+            yield Button(_("◀ Back"), id="back")
+            yield Button(_("Next ▶"), id="next", variant="primary")
 
     async def on_mount(self) -> None:
         await self._show(0)
@@ -105,7 +110,8 @@ class QuestionnaireScreen(Screen[None]):
         for button in self.query(Button):
             button.disabled = saving
         if self.on_review:
-            self.query_one("#next", Button).label = "Saving…" if saving else "Check me in ✓"
+            _ = self.words._
+            self.query_one("#next", Button).label = _("Saving…") if saving else _("Check me in ✓")
 
     async def _show(self, index: int) -> None:
         page = self.query_one("#page", VerticalScroll)
@@ -113,19 +119,22 @@ class QuestionnaireScreen(Screen[None]):
         await page.remove_children()
         next_button = self.query_one("#next", Button)
         bar = self.query_one(TopBar)
+        _ = self.words._
         if index == len(self.questions):
             self.from_review = False
-            view: QuestionView | ReviewView = ReviewView(self.questions, self.answers)
-            next_button.label = "Check me in ✓"
-            bar.step = "Review"
+            view: QuestionView | ReviewView = ReviewView(self.questions, self.answers, self.words)
+            next_button.label = _("Check me in ✓")
+            bar.step = _("Review")
         else:
             question = self.questions[index]
-            view = question_view(question, self.answers[question.id])
+            view = question_view(question, self.answers[question.id], self.words)
             last = index == len(self.questions) - 1
             next_button.label = (
-                "Back to review ▶" if self.from_review else "Review ▶" if last else "Next ▶"
+                _("Back to review ▶") if self.from_review else _("Review ▶") if last
+                else _("Next ▶")
             )
-            bar.step = f"Question {index + 1} of {len(self.questions)}"
+            bar.step = _("Question {number} of {questions}", number=index + 1,
+                         questions=len(self.questions))
         await page.mount(view)
         page.scroll_home(animate=False)
         view.focus_first()

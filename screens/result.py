@@ -12,6 +12,7 @@ from textual.widgets import Button, Label, Static
 from kiosk.checkin import Recommendation
 from kiosk.clock import Clock
 from kiosk.content import VisitKind
+from kiosk.i18n import ENGLISH, Words
 from kiosk.settings import Settings
 from screens.widgets import QRCode, TopBar
 
@@ -34,10 +35,12 @@ class ResultScreen(Screen[None]):
         notice: str | None,
         clock: Clock,
         visit: VisitKind = "first",
+        words: Words = ENGLISH,
     ) -> None:
         """`visit` "follow-up": thank a client back for another session, and
         the code opens the between-sessions guidance."""
         super().__init__(id="result")
+        self.words = words
         self.visit = visit
         self.settings = settings
         self.recommendation = recommendation
@@ -47,32 +50,37 @@ class ResultScreen(Screen[None]):
         self._shown = clock.monotonic()
 
     def compose(self) -> ComposeResult:
-        yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
+        _ = self.words._
+        # The local time of day the check-in was made, as the client's language writes it.
+        at = self.words.time(self.clock.now().astimezone().replace(tzinfo=None))
+        yield TopBar(self.settings.clinic_name, demo=self.settings.demo, words=self.words)
         with Horizontal(id="result-body"):
             with Vertical(id="result-text"):
                 if self.visit == "follow-up":
-                    yield Label("Welcome back!", id="checked-in")
-                    yield Static("You're checked in for your next session. Your therapist "
-                                 "will go over how you have been since last time.", id="why")
+                    yield Label(_("Welcome back!"), id="checked-in")
+                    yield Static(_("You're checked in for your next session at {time}. Your "
+                                   "therapist will go over how you have been since last time.",
+                                   time=at), id="why", markup=False)
                 else:
-                    yield Label("You're checked in. Thank you!", id="checked-in")
-                    yield Label("We recommend", id="we-recommend")
+                    yield Static(_("You're checked in at {time}. Thank you!", time=at),
+                                 id="checked-in", markup=False)
+                    yield Label(_("We recommend"), id="we-recommend")
                     yield Label(self.recommendation.name, id="recommendation", markup=False)
                     yield Static(self.recommendation.why, id="why", markup=False)
                 if self.notice:
                     notice = Static(self.notice, id="notice", markup=False)
-                    notice.border_title = "Before your session"
+                    notice.border_title = _("Before your session")
                     yield notice
-                yield Label("Please take a seat.", id="take-a-seat")
-                yield Button("Done", id="done", variant="primary")
+                yield Label(_("Please take a seat."), id="take-a-seat")
+                yield Button(_("Done"), id="done", variant="primary")
             with Vertical(id="aftercare"):
                 yield QRCode(self.url, id="qr")
-                yield Label(
-                    "This screen is too small to show the code whole. Your aftercare guide "
-                    "is at this address:", id="qr-too-small", markup=False)
+                yield Static(
+                    _("This screen is too small to show the code whole. Your aftercare guide "
+                      "is at this address:"), id="qr-too-small", markup=False)
                 yield Label(self.url, id="aftercare-url", markup=False)
-                yield Label("Scan for your at-home guide" if self.visit == "follow-up"
-                            else "Scan for your aftercare guide", id="scan-hint")
+                yield Label(_("Scan for your at-home guide") if self.visit == "follow-up"
+                            else _("Scan for your aftercare guide"), id="scan-hint")
 
     MIN_TEXT_WIDTH = 30
     """Columns the recommendation keeps beside the code."""

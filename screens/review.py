@@ -14,6 +14,7 @@ from textual.widgets import Label
 
 from kiosk.checkin import describe
 from kiosk.content import Question
+from kiosk.i18n import Words
 
 
 class ReviewItem(Widget, can_focus=True):
@@ -31,11 +32,11 @@ class ReviewItem(Widget, can_focus=True):
             super().__init__()
             self.index = index
 
-    def __init__(self, index: int, question: Question, answer: Any) -> None:
+    def __init__(self, index: int, question: Question, answer: Any, words: Words) -> None:
         super().__init__(id=f"review-{question.id}", classes="review-item")
         self.index = index
         self.question = question
-        self.answer_text = describe(question, answer)
+        self.answer_text = words.say(describe(question, answer))
 
     def render(self) -> Content:
         # The answer may be a name the client typed: plain text, never markup.
@@ -51,17 +52,20 @@ class ReviewItem(Widget, can_focus=True):
 class ReviewView(Vertical):
     """The review page of the questionnaire."""
 
-    def __init__(self, questions: tuple[Question, ...], answers: dict[str, Any]) -> None:
+    def __init__(self, questions: tuple[Question, ...], answers: dict[str, Any],
+                 words: Words) -> None:
         super().__init__(id="review")
         self.questions = questions
         self.answers = answers
+        self.words = words
 
     def compose(self) -> ComposeResult:
-        yield Label("Please check your answers", classes="prompt")
-        yield Label("Tap an answer to change it, then tap \"Check me in\".", classes="help")
+        _ = self.words._
+        yield Label(_("Please check your answers"), classes="prompt")
+        yield Label(_("Tap an answer to change it, then tap \"Check me in\"."), classes="help")
         with Grid(id="review-grid"):
             for index, question in enumerate(self.questions):
-                yield ReviewItem(index, question, self.answers[question.id])
+                yield ReviewItem(index, question, self.answers[question.id], self.words)
 
     def focus_first(self) -> None:
         """Put the keyboard focus on the first answer."""

@@ -8,6 +8,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from kiosk.i18n import ENGLISH, Words
+
 
 class SaveFailedScreen(ModalScreen[bool]):
     """Dismissed with True to try the save again, False to go back."""
@@ -15,20 +17,22 @@ class SaveFailedScreen(ModalScreen[bool]):
     CSS_PATH = "save_failed.tcss"
     """Its layout, loaded when it first shows (not at start-up)."""
 
-    def __init__(self) -> None:
+    def __init__(self, words: Words = ENGLISH) -> None:
         super().__init__(id="save-failed")
+        self.words = words
 
     def compose(self) -> ComposeResult:
+        _ = self.words._
         with Vertical(id="save-failed-box"):
-            yield Label("We couldn't save your check-in", id="save-failed-title")
+            yield Label(_("We couldn't save your check-in"), id="save-failed-title")
             yield Static(
-                "Please see the front desk: they will check you in. "
-                "Your answers are still here; nothing you entered is lost.",
+                _("Please see the front desk: they will check you in. "
+                  "Your answers are still here; nothing you entered is lost."),
                 id="save-failed-text",
             )
             with Horizontal(classes="nav"):
-                yield Button("Try again", id="retry", variant="primary")
-                yield Button("Back to my answers", id="keep")
+                yield Button(_("Try again"), id="retry", variant="primary")
+                yield Button(_("Back to my answers"), id="keep")
 
     def on_mount(self) -> None:
         self.query_one("#retry", Button).focus()

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
 from kiosk.clock import Clock
-from kiosk.words import plural
+from kiosk.i18n import ENGLISH, Words
 
 
 class StillThereScreen(ModalScreen[bool]):
@@ -19,21 +19,23 @@ class StillThereScreen(ModalScreen[bool]):
     CSS_PATH = "still_there.tcss"
     """Its layout, loaded when it first shows (not at start-up)."""
 
-    def __init__(self, seconds: int, clock: Clock) -> None:
+    def __init__(self, seconds: int, clock: Clock, words: Words = ENGLISH) -> None:
         super().__init__(id="still-there")
+        self.words = words
         self.seconds = seconds
         self.clock = clock
         self._ends = clock.monotonic() + seconds
         self._inputs = 0
 
         self.countdown = Label("", id="still-there-countdown")
-        self.button = Button("I'm still here", id="still-here", variant="primary")
+        self.button = Button(words._("I'm still here"), id="still-here", variant="primary")
 
     def compose(self) -> ComposeResult:
+        _ = self.words._
         with Vertical(id="still-there-box"):
-            yield Label("Are you still there?", id="still-there-title")
+            yield Label(_("Are you still there?"), id="still-there-title")
             yield self.countdown
-            yield Label("If not, your answers will be cleared for your privacy.",
+            yield Label(_("If not, your answers will be cleared for your privacy."),
                         id="still-there-why")
             yield self.button
 
@@ -56,7 +58,8 @@ class StillThereScreen(ModalScreen[bool]):
             self._answer(True)  # Any tap or key anywhere means someone is here.
             return
         left = max(0, round(self._ends - self.clock.monotonic()))
-        self.countdown.update(f"Starting over in {plural(left, 'second')}.")
+        self.countdown.update(self.words.n_(
+            "Starting over in {count} second.", "Starting over in {count} seconds.", left))
         if self.clock.monotonic() >= self._ends:
             self._answer(False)
 

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
 from kiosk.content import Walkthrough
+from kiosk.i18n import ENGLISH, Words
 from kiosk.settings import Settings
 from screens.widgets import ScrollControls, TopBar
 
@@ -36,13 +37,16 @@ class WalkthroughScreen(Screen[None]):
     class Left(Message):
         """The client went back from the first page."""
 
-    def __init__(self, settings: Settings, walkthrough: Walkthrough) -> None:
+    def __init__(self, settings: Settings, walkthrough: Walkthrough, *,
+                 words: Words = ENGLISH) -> None:
         super().__init__(id="walkthrough")
         self.settings = settings
         self.walkthrough = walkthrough
+        self.words = words
 
     def compose(self) -> ComposeResult:
-        yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
+        _ = self.words._
+        yield TopBar(self.settings.clinic_name, demo=self.settings.demo, words=self.words)
         with Horizontal(classes="page-row"):
             with VerticalScroll(id="walkthrough-body", can_focus=False):
                 yield Label(self.walkthrough.title, id="walkthrough-title", markup=False)
@@ -50,16 +54,16 @@ class WalkthroughScreen(Screen[None]):
                 yield Label("", id="page-title", markup=False)
                 with Horizontal(id="sides"):
                     with Vertical(classes="side spa"):
-                        yield Label("Spa massage", classes="side-title")
+                        yield Label(_("Spa massage"), classes="side-title")
                         yield Static("", id="spa-text", markup=False)
                     with Vertical(classes="side medical"):
-                        yield Label("Medical massage", classes="side-title")
+                        yield Label(_("Medical massage"), classes="side-title")
                         yield Static("", id="medical-text", markup=False)
             yield ScrollControls("#walkthrough-body")
         with Horizontal(classes="nav"):
-            yield Button("◀ Back", id="back")
-            yield Button("Skip to check-in", id="skip")
-            yield Button("Next ▶", id="next", variant="primary")
+            yield Button(_("◀ Back"), id="back")
+            yield Button(_("Skip to check-in"), id="skip")
+            yield Button(_("Next ▶"), id="next", variant="primary")
 
     def on_mount(self) -> None:
         self._show(0)
@@ -71,13 +75,15 @@ class WalkthroughScreen(Screen[None]):
     def _show(self, page: int) -> None:
         pages = self.walkthrough.pages
         shown = pages[page]
-        self.query_one(TopBar).step = f"Difference {page + 1} of {len(pages)}"
+        _ = self.words._
+        self.query_one(TopBar).step = _("Difference {page} of {pages}", page=page + 1,
+                                        pages=len(pages))
         self.query_one("#walkthrough-intro").display = page == 0
         self.query_one("#page-title", Label).update(shown.title)
         self.query_one("#spa-text", Static).update(shown.spa)
         self.query_one("#medical-text", Static).update(shown.medical)
         last = page == len(pages) - 1
-        self.query_one("#next", Button).label = "Start check-in ▶" if last else "Next ▶"
+        self.query_one("#next", Button).label = _("Start check-in ▶") if last else _("Next ▶")
         self.query_one("#skip").display = not last
 
     @on(Button.Pressed, "#next")

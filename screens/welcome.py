@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Label
 
 from kiosk.clock import Clock
+from kiosk.i18n import ENGLISH, Words, language_name
 from kiosk.settings import Settings
 from screens.widgets import TopBar
 
@@ -35,31 +36,64 @@ class WelcomeScreen(Screen[None]):
     class StaffGesture(Message):
         """Someone tapped the clinic name five times within three seconds."""
 
+    class LanguagePicked(Message):
+        """A client tapped a language: the visit goes on in it."""
+
+        def __init__(self, language: str) -> None:
+            super().__init__()
+            self.language = language
+
     GESTURE_TAPS = 5
     GESTURE_SECONDS = 3.0
 
-    def __init__(self, settings: Settings, clock: Clock, *, followup: bool = True) -> None:
+    def __init__(self, settings: Settings, clock: Clock, *, followup: bool = True,
+                 words: Words = ENGLISH) -> None:
         """`followup`: offer "Back for another session" (the content has a
-        follow-up questionnaire)."""
+        follow-up questionnaire). `words`: the language it speaks."""
         super().__init__(id="welcome")
         self.settings = settings
         self.clock = clock
         self.followup = followup
+        self.words = words
         self._taps: list[float] = []
 
     def compose(self) -> ComposeResult:
-        yield TopBar(self.settings.clinic_name, demo=self.settings.demo)
+        _ = self.words._
+        yield TopBar(self.settings.clinic_name, demo=self.settings.demo, words=self.words)
         with Vertical(id="welcome-body"):
-            yield Label("Welcome to", id="welcome-to")
+            yield Label(_("Welcome to"), id="welcome-to")
             yield Label(self.settings.clinic_name, id="welcome-clinic", markup=False)
-            yield Label("Here for a massage? Check in on this screen.", id="welcome-lead")
+            yield Label(_("Here for a massage? Check in on this screen."), id="welcome-lead")
             with Horizontal(id="ways-in"):
-                yield Button("First visit", id="start", variant="primary")
+                yield Button(_("First visit"), id="start", variant="primary")
                 if self.followup:
-                    yield Button("Back for another session", id="follow-up", variant="primary")
+                    yield Button(_("Back for another session"), id="follow-up",
+                                 variant="primary")
+            languages = self.settings.offered_languages
+            if len(languages) > 1:
+                with Horizontal(id="languages"):
+                    for language in languages:
+                        # Each language in its own name, whichever is shown.
+                        button = Button(language_name(language), id=f"language-{language}",
+                                        classes="language")
+                        button.set_class(language == self.words.language, "-picked")
+                        yield button
+
+    async def speak(self, words: Words) -> None:
+        """Show Welcome in another language (a client picked it, or the
+        visit ended and the clinic's own language is back)."""
+        if words is self.words:
+            return
+        self.words = words
+        await self.recompose()
+        self.query_one("#start", Button).focus()
 
     def on_screen_resume(self) -> None:
         self.query_one("#start", Button).focus()
+
+    @on(Button.Pressed, ".language")
+    def _language(self, event: Button.Pressed) -> None:
+        self.post_message(self.LanguagePicked((event.button.id or "").removeprefix("language-")))
 
     def on_click(self, event: events.Click) -> None:
         if event.widget is None or event.widget.id != "welcome-clinic":

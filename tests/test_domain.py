@@ -34,7 +34,8 @@ CONTENT = load_content()
     ],
 )
 def test_name_checks(first: str, initial: str, expected: tuple) -> None:
-    assert name_problems(first, initial) == expected
+    said = tuple(problem and problem.english() for problem in name_problems(first, initial))
+    assert said == expected
 
 
 def test_every_required_question_rejects_a_blank() -> None:
@@ -57,9 +58,9 @@ def test_scale_bounds() -> None:
 
 
 def test_describe_reads_back_plainly() -> None:
-    assert describe(CONTENT.question("name"), {"first": " ann  marie ", "last_initial": "b"}) == "ann marie B."
-    assert describe(CONTENT.question("pain"), 7) == "7 out of 10"
-    assert describe(CONTENT.question("focus"), ["neck", "feet"]) == "Neck, Feet"
+    assert describe(CONTENT.question("name"), {"first": " ann  marie ", "last_initial": "b"}).english() == "ann marie B."
+    assert describe(CONTENT.question("pain"), 7).english() == "7 out of 10"
+    assert describe(CONTENT.question("focus"), ["neck", "feet"]).english() == "Neck, Feet"
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from kiosk.i18n import ENGLISH, Words
+
 BACKSPACE = "⌫"
 SPACE = "space"
 ACCENTS = "àé…"
@@ -54,14 +56,15 @@ class Key(Widget):
             super().__init__()
             self.key = key
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, label: str) -> None:
         name = {SPACE: "space", BACKSPACE: "backspace", ACCENTS: "accents", LETTERS: "letters"}
         super().__init__(id=f"key-{name.get(key, f'u{ord(key[0]):04x}')}",
                          classes="-wide" if key == SPACE else "")
         self.key = key
+        self.label = label
 
     def render(self) -> Content:
-        return Content(self.key)
+        return Content(self.label)
 
     def on_click(self, event: events.Click) -> None:
         event.stop()
@@ -93,9 +96,15 @@ class TouchKeyboard(Grid):
             super().__init__()
             self.text = text
 
+    def __init__(self, *, id: str | None = None, words: Words = ENGLISH) -> None:
+        super().__init__(id=id)
+        self.words = words
+
     def compose(self) -> ComposeResult:
+        # Translators: the space bar of the on-screen keyboard.
+        space = self.words._("space")
         for key in PAGES[self.page]:
-            yield Key(key)
+            yield Key(key, space if key == SPACE else key)
 
     def on_key_pressed(self, event: Key.Pressed) -> None:
         event.stop()

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label
 
+from kiosk.i18n import Msg, Words
 from kiosk.kinds import FIRST_NAME_MAX, QUESTION_KINDS, Question, QuestionKind, name_problems
 from screens.widgets.choice import Choice, ChoiceGrid
 
@@ -24,10 +25,11 @@ class QuestionView(Vertical):
     typing: ClassVar[bool] = False
     """Answered by typing: the on-screen keyboard shows with it."""
 
-    def __init__(self, question: Question, answer: Any) -> None:
+    def __init__(self, question: Question, answer: Any, words: Words) -> None:
         super().__init__(id=f"question-{question.id}", classes=f"question -{question.kind}")
         self.question = question
         self.initial = answer
+        self.words = words
 
     def compose(self) -> ComposeResult:
         yield Label(self.question.prompt, classes="prompt", markup=False)
@@ -44,10 +46,10 @@ class QuestionView(Vertical):
         """The answer as the controls show it now."""
         raise NotImplementedError
 
-    def show_problem(self, problem: str | None) -> None:
+    def show_problem(self, problem: Msg | None) -> None:
         """Show why the answer can't be taken, or clear it."""
         label = self.query_one(".problem", Label)
-        label.update(f"▲ {problem}" if problem else "")
+        label.update(f"▲ {self.words.say(problem)}" if problem else "")
         label.set_class(bool(problem), "-shown")
 
     def focus_first(self) -> None:
@@ -141,18 +143,19 @@ class NameQuestion(QuestionView):
     typing = True
 
     def compose_answer(self) -> ComposeResult:
+        _ = self.words._
         with Horizontal(classes="name-fields"):
             with Vertical(classes="field first"):
-                yield Label("First name", markup=False)
+                yield Label(_("First name"), markup=False)
                 yield NameInput(
                     self.initial.get("first", ""), id="first-name", max_length=FIRST_NAME_MAX,
-                    placeholder="e.g. Maria",
+                    placeholder=_("e.g. Maria"),
                 )
             with Vertical(classes="field initial"):
-                yield Label("Last initial", markup=False)
+                yield Label(_("Last initial"), markup=False)
                 yield NameInput(
                     self.initial.get("last_initial", ""), id="last-initial", max_length=1,
-                    placeholder="e.g. K",
+                    placeholder=_("e.g. K"),
                 )
 
     @property
@@ -162,7 +165,7 @@ class NameQuestion(QuestionView):
             "last_initial": self.query_one("#last-initial", Input).value,
         }
 
-    def show_problem(self, problem: str | None) -> None:
+    def show_problem(self, problem: Msg | None) -> None:
         # Say which field is wrong, not only that something is.
         first, initial = name_problems(**self.answer) if problem else (None, None)
         first_input = self.query_one("#first-name", Input)
@@ -204,6 +207,6 @@ VIEWS: Mapping[QuestionKind, type[QuestionView]] = {kind: _view(kind) for kind i
 """The widget that asks each kind of question."""
 
 
-def question_view(question: Question, answer: Any) -> QuestionView:
-    """The widget that asks this question."""
-    return VIEWS[question.kind](question, answer)
+def question_view(question: Question, answer: Any, words: Words) -> QuestionView:
+    """The widget that asks this question, in the client's language."""
+    return VIEWS[question.kind](question, answer, words)

@@ -1,0 +1,574 @@
+"""Every client in their own language: the picker on Welcome, the program's
+words from gettext catalogs, one questionnaire in many languages, records in
+none, aftercare in each, and screens that hold in Spanish and Chinese."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+import unicodedata
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po, write_po
+from textual.widgets import Button, Label, Static
+
+import kiosk.i18n as i18n
+from kiosk.cli import main
+from kiosk.content import default_content_dir, load_content
+from kiosk.i18n import catalog_path, fields_of, untranslated, words
+from kiosk.settings import Settings, load_settings
+from screens.app import make_app
+from tests.conftest import fake_clock
+from tests.qrimage import decode, text_to_image
+from tests.visit import (
+    FOLLOWUP_VISIT,
+    MEDICAL_VISIT,
+    SPA_VISIT,
+    answer_all,
+    tap,
+    wait_for,
+    wait_for_screen,
+)
+
+ROOT = Path(__file__).parent.parent
+TRANSLATED = ("es", "zh")
+LANGUAGES = ["en", "es", "zh"]
+
+
+def _template_ids() -> set[str | tuple[str, str]]:
+    with i18n.template_path().open("rb") as template:
+        return {message.id for message in read_po(template) if message.id}
+
+
+def _catalog(language: str):
+    with catalog_path(language, ".po").open("rb") as source:
+        return read_po(source, locale=language)
+
+
+# -- The catalogs ---------------------------------------------------------------------
+
+
+def test_the_template_holds_every_message_the_code_marks() -> None:
+    """A message added to the code without `pybabel extract` fails here."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["babel"]
+    keywords: dict[str, tuple[int, ...] | None] = {}
+    for spec in config["extract_messages"]["keywords"].split():
+        name, _, places = spec.partition(":")
+        keywords[name] = tuple(int(p) for p in places.split(",")) if places else None
+    found = set()
+    for folder in config["extract_messages"]["input_paths"]:
+        for _, _, message, _, _ in extract_from_dir(ROOT / folder, keywords=keywords):
+            found.add(message)
+    assert found == _template_ids()
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_has_a_translation(language: str) -> None:
+    catalog = _catalog(language)
+    for message_id in _template_ids():
+        message = catalog.get(message_id)
+        assert message is not None, f"{language}: no entry for {message_id!r}"
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{language}: {message_id!r} is not translated"
+        assert "fuzzy" not in message.flags, f"{language}: {message_id!r} is fuzzy"
+        # A translation keeps every {field} of the English, and adds none.
+        ids = message_id if isinstance(message_id, tuple) else (message_id,)
+        for string in strings:
+            assert fields_of(string) == fields_of(ids[-1]) | (
+                {"count"} if isinstance(message_id, tuple) else set()), (language, message_id)
+    assert untranslated(language) == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_compiled_catalog_is_the_source_catalog(language: str) -> None:
+    """`pybabel compile` was run after the last change to the .po."""
+    with catalog_path(language).open("rb") as compiled:
+        mo = read_mo(compiled)
+    po = _catalog(language)
+    for message in po:
+        if message.id:
+            compiled_string = mo[message.id].string
+            if isinstance(compiled_string, list):
+                compiled_string = tuple(compiled_string)
+            assert compiled_string == message.string, (language, message.id)
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_translated_file_says_it_needs_a_native_speakers_review(language: str) -> None:
+    files = [catalog_path(language, ".po"), *sorted((default_content_dir() / language).rglob("*.*"))]
+    for path in files:
+        head = "\n".join(path.read_text(encoding="utf-8").splitlines()[:5])
+        head = re.sub(r'\[//\]:|[#"]', " ", head)  # Comment marks, of TOML, .po and Markdown.
+        assert "native speaker review it before clinical use" in " ".join(head.split()), path
+
+
+@pytest.fixture
+def locale_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A copy of the catalogs that a test may break; the real ones are read
+    again after it."""
+    copy = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, copy)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", copy)
+    words.cache_clear()
+    yield copy
+    words.cache_clear()
+
+
+def _drop_spanish_entry(copy: Path, message_id: str) -> None:
+    po_path = copy / "es" / "LC_MESSAGES" / "kiosk.po"
+    catalog = read_po(po_path.open("rb"), locale="es")
+    catalog.delete(message_id)
+    with po_path.open("wb") as out:
+        write_po(out, catalog)
+    with po_path.with_suffix(".mo").open("wb") as out:
+        write_mo(out, catalog)
+
+
+def test_a_deleted_spanish_entry_is_found(tmp_path: Path, locale_copy: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The mutation check: delete one entry, and both the completeness check
+    and check-content fail, naming the language, the file and the message."""
+    _drop_spanish_entry(locale_copy, "Check me in ✓")
+    assert untranslated("es") == ["Check me in ✓"]
+    assert untranslated("zh") == []
+    config = tmp_path / "kiosk.toml"
+    config.write_text('languages = ["en", "es", "zh"]\n')
+    assert main(["check-content", "--config", str(config)]) == 2
+    error = capsys.readouterr().err
+    assert "'es'" in error and "es/LC_MESSAGES/kiosk.po" in error and "Check me in ✓" in error
+    assert error.count("\n") == 1 and "Traceback" not in error
+
+
+def test_a_missing_translation_shows_in_english_rather_than_blank(locale_copy: Path) -> None:
+    _drop_spanish_entry(locale_copy, "Review")
+    assert words("es")._("Review") == "Review"
+    assert words("es")._("Next ▶") == "Siguiente ▶"
+
+
+def test_plural_forms_follow_each_language() -> None:
+    spanish, chinese = words("es"), words("zh")
+    assert spanish.n_("Starting over in {count} second.", "Starting over in {count} seconds.",
+                      1) == "Se reinicia en 1 segundo."
+    assert spanish.n_("Starting over in {count} second.", "Starting over in {count} seconds.",
+                      20) == "Se reinicia en 20 segundos."
+    assert chinese.n_("Starting over in {count} second.", "Starting over in {count} seconds.",
+                      20) == "20 秒后重新开始。"
+
+
+def test_dates_and_times_follow_the_language_not_the_machine(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime
+
+    monkeypatch.setenv("LC_ALL", "C")
+    moment = datetime(2026, 11, 13, 14, 5)
+    assert words("en").time(moment) == "2:05\u202fPM"
+    assert words("es").time(moment) == "14:05"
+    assert words("zh").time(moment) == "14:05"
+    assert words("es").date(moment) == "13 de noviembre de 2026"
+    assert words("zh").date(moment) == "2026年11月13日"
+
+
+def test_lists_of_answers_are_joined_as_the_language_joins_them() -> None:
+    question = load_content(default_content_dir() / "zh").question("focus")
+    from kiosk.checkin import describe
+
+    assert words("zh").say(describe(question, ["neck", "feet"])) == "颈部、足部"
+
+
+# -- Settings -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('languages = ["es", "zh"]', "must include the clinic's own 'language' (\"en\")"),
+        ('languages = ["en", "fr"]', "'fr', but the program's words have no translation"),
+        ('languages = ["en", "en"]', "names a language twice"),
+        ('languages = []', "'languages' is empty"),
+        ('languages = ["en", "../x"]', "must list codes such as"),
+        ('languages = "es"', "'languages' must be a list of language codes"),
+    ],
+)
+def test_bad_languages_setting_stops_with_the_place_named(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, problem: str) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text(text + "\n")
+    assert main(["config", "--config", str(config)]) == 2
+    error = capsys.readouterr().err
+    assert str(config) in error and problem in error and error.count("\n") == 1
+
+
+# -- One questionnaire, many languages -------------------------------------------------
+
+
+def _content_copy(tmp_path: Path) -> tuple[Path, Path]:
+    content = tmp_path / "content"
+    shutil.copytree(default_content_dir(), content)
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'languages = ["en", "es", "zh"]\ncontent_dir = "{content}"\n')
+    return content, config
+
+
+def test_check_content_passes_every_language(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    _, config = _content_copy(tmp_path)
+    assert main(["check-content", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "Languages: en, es, zh" in out and "/es: OK" in out and "/zh: OK" in out
+
+
+@pytest.mark.parametrize(
+    ("language", "file", "before", "after", "named"),
+    [
+        ("es", "questionnaire.toml", 'id = "stress"', 'id = "estres"', "option 'stress'"),
+        ("zh", "questionnaire.toml", 'id = "pressure"', 'id = "force"', "question 'pressure'"),
+        ("es", "followup.toml", 'id = "worse"', 'id = "peor"', "'worse'"),
+        ("zh", "rules.toml", "at_least = 6", "at_least = 7", "rules differ"),
+        ("es", "rules.toml", "[types.spa]", "[types.balneario]", "'spa'"),
+    ],
+)
+def test_check_content_refuses_a_language_that_differs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], language: str, file: str,
+        before: str, after: str, named: str) -> None:
+    content, config = _content_copy(tmp_path)
+    path = content / language / file
+    text = path.read_text(encoding="utf-8")
+    assert before in text
+    path.write_text(text.replace(before, after, 1), encoding="utf-8")
+    assert main(["check-content", "--config", str(config)]) == 2
+    error = capsys.readouterr().err
+    assert f"{path}:" in error and f"in '{language}'" in error and named in error, error
+    assert error.count("\n") == 1
+
+
+def test_check_content_refuses_a_language_with_a_missing_aftercare_page(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content, config = _content_copy(tmp_path)
+    (content / "zh" / "aftercare" / "spa.md").unlink()
+    assert main(["check-content", "--config", str(config)]) == 2
+    assert "zh/aftercare/spa.md: in 'zh', is missing" in capsys.readouterr().err
+
+
+def test_the_kiosk_refuses_to_start_on_a_language_that_differs(tmp_path: Path) -> None:
+    import asyncio
+
+    content, config = _content_copy(tmp_path)
+    path = content / "es" / "questionnaire.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('id = "stress"', 'id = "x"'),
+                    encoding="utf-8")
+    settings = load_settings(config=config, data_dir=tmp_path / "data", environ={})
+    app = make_app(settings, clock=fake_clock())
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await wait_for(pilot, lambda: not app.is_running, "the kiosk to close")
+
+    asyncio.run(run())
+    assert app.return_code == 2 and app.content_error is not None
+    assert "in 'es'" in str(app.content_error)
+
+
+# -- Aftercare in every language --------------------------------------------------------
+
+
+def test_aftercare_build_writes_every_language_each_linking_to_the_others(
+        tmp_path: Path) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('languages = ["en", "es", "zh"]\n')
+    site = tmp_path / "site"
+    assert main(["aftercare", "build", "--config", str(config), str(site)]) == 0
+    for folder, lang in (("", "en"), ("es/", "es"), ("zh/", "zh")):
+        for type_id in ("medical", "spa"):
+            page = (site / f"{folder}{type_id}" / "index.html").read_text(encoding="utf-8")
+            assert f'<html lang="{lang}">' in page
+            assert 'id="at-home"' in page
+            others = [other for other in LANGUAGES if other != lang]
+            for other in others:
+                target = "" if other == "en" else f"{other}/"
+                up = "../" if lang == "en" else "../../"
+                assert f'href="{up}{target}{type_id}/" lang="{other}"' in page, (lang, other)
+                # The link leads to a page that is there.
+                assert (site / f"{folder}{type_id}" / f"{up}{target}{type_id}" /
+                        "index.html").resolve().is_file()
+    spanish = (site / "es" / "medical" / "index.html").read_text(encoding="utf-8")
+    assert "Después de su masaje médico" in spanish and "Todas las guías de cuidados" in spanish
+    assert ">Español<" not in spanish and ">English<" in spanish and ">中文<" in spanish
+    chinese = (site / "zh" / "index.html").read_text(encoding="utf-8")
+    assert "按摩后的护理" in chinese
+
+
+# -- The kiosk, driven ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def multilingual(settings: Settings) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, languages=tuple(LANGUAGES))
+
+
+def _qr_url(app) -> str | None:
+    qr = app.screen.query_one("#qr")
+    return decode(text_to_image(qr.lines))
+
+
+async def test_a_whole_visit_in_spanish_by_taps(multilingual: Settings) -> None:
+    app = make_app(multilingual, clock=fake_clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#language-es")
+        await wait_for(pilot, lambda: "Primera visita" in str(
+            app.screen.query_one("#start", Button).label), "Welcome in Spanish")
+        await answer_all(pilot, MEDICAL_VISIT)
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "result")
+        assert "Masaje médico" in str(app.screen.query_one("#recommendation", Label).content)
+        assert _qr_url(app) == "https://www.example.com/aftercare/es/medical"
+        record = app.store.all()[0]
+        assert record["language"] == "es"
+        # Stored as ids and in the clinic's own words, whatever the client read.
+        assert record["answers"]["injury"] == "car_accident"
+        assert record["recommendation"]["name"] == "Medical massage"
+        assert all(not re.search(r"[áéíóúñ]", flag["staff"]) for flag in record["flags"])
+        await tap(pilot, "#done")
+        await wait_for_screen(pilot, "welcome")
+        await wait_for(pilot, lambda: str(app.screen.query_one("#start", Button).label)
+                       == "First visit", "Welcome back in English")
+        assert app.language == "en"
+
+
+async def test_a_spa_visit_in_chinese_opens_the_chinese_page(multilingual: Settings) -> None:
+    app = make_app(multilingual, clock=fake_clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#language-zh")
+        await answer_all(pilot, SPA_VISIT)
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "result")
+        assert _qr_url(app) == "https://www.example.com/aftercare/zh/spa"
+        assert app.store.all()[0]["language"] == "zh"
+
+
+async def test_a_follow_up_in_spanish_opens_the_spanish_at_home_section(
+        multilingual: Settings) -> None:
+    app = make_app(multilingual, clock=fake_clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#language-es")
+        await answer_all(pilot, FOLLOWUP_VISIT, follow_up=True)
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "result")
+        assert _qr_url(app) == "https://www.example.com/aftercare/es/medical#at-home"
+        assert "¡Bienvenido de nuevo!" in str(app.screen.query_one("#checked-in", Label).content)
+
+
+async def test_the_clinics_own_language_keeps_the_short_address(multilingual: Settings) -> None:
+    app = make_app(multilingual, clock=fake_clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, SPA_VISIT)
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "result")
+        assert _qr_url(app) == "https://www.example.com/aftercare/spa"
+        assert app.store.all()[0]["language"] == "en"
+
+
+async def test_the_idle_wipe_returns_welcome_to_the_clinics_language(
+        multilingual: Settings) -> None:
+    clock = fake_clock()
+    app = make_app(multilingual, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#language-zh")
+        await answer_all(pilot, MEDICAL_VISIT, stop_at="pain")
+        clock.advance(multilingual.idle_seconds + 1)
+        await app.reset_if_idle()
+        await wait_for_screen(pilot, "still-there")
+        await wait_for(pilot, lambda: bool(app.screen.query("#still-there-title")), "question")
+        assert "您还在吗？" in str(app.screen.query_one("#still-there-title", Label).content)
+        clock.advance(multilingual.idle_warning_seconds + 1)
+        app.screen.tick()
+        await wait_for_screen(pilot, "welcome")
+        await wait_for(pilot, lambda: str(app.screen.query_one("#start", Button).label)
+                       == "First visit", "Welcome back in English")
+        assert app.language == "en" and app.store.all() == []
+
+
+async def test_the_staff_pin_pad_on_the_kiosk_speaks_the_clients_language(
+        multilingual: Settings) -> None:
+    from kiosk.pin import StaffPin
+
+    StaffPin(multilingual.data_dir).set("2468")
+    app = make_app(multilingual, clock=fake_clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#language-es")
+        for _ in range(5):
+            await pilot.click("#welcome-clinic")
+        await wait_for_screen(pilot, "pin-pad")
+        assert str(app.screen.query_one("#pin-title", Label).content) == "PIN del personal"
+        assert str(app.screen.query_one("#pin-cancel", Button).label) == "Cancelar"
+
+
+# -- Layout: every client screen, in each language, drawn at 80x24 -----------------------
+
+
+def _english_fragments() -> set[str]:
+    """Program words that must not show on a translated screen: each
+    English message's literal parts (between its {fields}), long enough to
+    be words rather than punctuation."""
+    fragments = set()
+    for message_id in _template_ids():
+        for text in message_id if isinstance(message_id, tuple) else (message_id,):
+            for part in re.split(r"\{[a-z_]+\}", text):
+                part = part.strip(" .,:!?▶◀✓…\"")
+                if len(part) >= 4 and re.search(r"[A-Za-z]{3}", part) and part != "DEMO":
+                    fragments.add(part)
+    # The English content's own texts (multi-word, so "No" and "OK" don't count).
+    content = load_content(default_content_dir())
+    for question in content.all_questions():
+        for text in (question.prompt, question.help, question.short,
+                     *(option.label for option in question.options)):
+            if " " in text and len(text) >= 8:
+                fragments.add(text)
+    return fragments
+
+
+def _tokens(text: str) -> list[str]:
+    """What must not be cut in two: each word of Latin text, each wide character."""
+    tokens = []
+    for word in text.split():
+        runs = re.findall(r"[^\u2e80-\uffef]+|[\u2e80-\uffef]", word)
+        tokens += [run for run in runs if run.strip()]
+    return tokens
+
+
+def _drawn_lines(widget) -> list[str]:
+    from textual.geometry import Region
+
+    strips = widget.render_lines(Region(0, 0, widget.region.width, widget.region.height))
+    return ["".join(segment.text for segment in strip) for strip in strips]
+
+
+def check_screen(app, language: str, where: str) -> None:
+    """The drawn screen: no line past the edge, no word or wide character cut
+    in two, no control smaller than 3x10, and (for a translated language) no
+    English program or content words."""
+    screen = app.screen
+    width = app.size.width
+    from textual.widget import Widget
+
+    shown = [widget for widget in screen.query(Widget)
+             if widget.display and widget.visible and widget.region.area]
+    for widget in shown:
+        region = widget.region
+        # Past the bottom is what ▲/▼ scroll to; past the right edge is lost.
+        assert region.right <= width, (where, widget, region)
+        if isinstance(widget, Button | Static):
+            source = str(widget.label if isinstance(widget, Button) else widget.content)
+            drawn_lines = [line.rstrip() for line in _drawn_lines(widget)]
+            for token in _tokens(source):
+                assert any(token in line for line in drawn_lines), (
+                    where, language, widget, token, drawn_lines)
+        control = isinstance(widget, Button) or type(widget).__name__ in ("Choice", "Key")
+        if control and screen.region.contains_region(region):
+            assert region.height >= 3 and region.width >= 10, (where, widget, region)
+    if language != "en":
+        text = "\n".join(
+            line for widget in shown if isinstance(widget, Button | Static)
+            for line in _drawn_lines(widget))
+        flat = " ".join(text.split())
+        for fragment in _english_fragments():
+            # As a word of its own: "Cancel" is not in "Cancelar".
+            found = re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", flat)
+            assert found is None, (where, language, fragment)
+        # Wide characters occupy two cells each: the screen's text never runs
+        # past the edge because of them.
+        for line in text.splitlines():
+            cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+            assert cells <= width, (where, line)
+
+
+@pytest.mark.parametrize("language", ["en", *TRANSLATED])
+async def test_every_client_screen_holds_at_80x24(multilingual: Settings, language: str) -> None:
+    from kiosk.pin import StaffPin
+
+    clock = fake_clock()
+    app = make_app(multilingual, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, f"#language-{language}")
+        await pilot.pause()
+        check_screen(app, language, "welcome")
+        await tap(pilot, "#start")
+        await wait_for_screen(pilot, "walkthrough")
+        for page in range(6):
+            await wait_for(pilot, lambda p=page: app.screen.page == p, f"page {page}")
+            await pilot.pause()
+            check_screen(app, language, f"walkthrough page {page + 1}")
+            await tap(pilot, "#next")
+        for question_id, answer in MEDICAL_VISIT.items():
+            await wait_for(pilot, lambda q=question_id: bool(
+                app.screen.query(f"#question-{q}")), question_id)
+            await pilot.pause()
+            check_screen(app, language, question_id)
+            # Its problem line, too.
+            await tap(pilot, "#next")
+            await pilot.pause()
+            check_screen(app, language, f"{question_id} with its problem")
+            from tests.visit import answer_by_taps
+
+            await answer_by_taps(pilot, question_id, answer)
+        await wait_for(pilot, lambda: bool(app.screen.query("#review")), "review")
+        await pilot.pause()
+        check_screen(app, language, "review")
+        clock.advance(multilingual.idle_seconds + 1)
+        await app.reset_if_idle()
+        await wait_for_screen(pilot, "still-there")
+        check_screen(app, language, "still there")
+        await tap(pilot, "#still-here")
+        await wait_for_screen(pilot, "questionnaire")
+        app.store.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        blocked = app.store.data_dir
+        shutil.rmtree(blocked, ignore_errors=True)
+        blocked.write_text("in the way")
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "save-failed")
+        check_screen(app, language, "save failed")
+        blocked.unlink()
+        await tap(pilot, "#retry")
+        await wait_for_screen(pilot, "result")
+        await pilot.pause()
+        check_screen(app, language, "result")
+        await tap(pilot, "#done")
+        await wait_for_screen(pilot, "welcome")
+        StaffPin(multilingual.data_dir).set("2468")
+        await tap(pilot, f"#language-{language}")
+        for _ in range(5):
+            await pilot.click("#welcome-clinic")
+        await wait_for_screen(pilot, "pin-pad")
+        check_screen(app, language, "staff PIN pad")
+
+
+async def test_the_layout_check_finds_a_cut_word_and_a_small_control() -> None:
+    """The checker above can fail: a word cut at a narrow label's edge, a
+    control under 3x10. (Chinese may break between any two characters, and a
+    wide character is never split by the renderer: those are not faults.)"""
+    from textual.app import App, ComposeResult
+
+    class Cramped(App[None]):
+        CSS = "#narrow { width: 6; } #small { width: 8; min-width: 8; }"
+
+        def __init__(self, text: str, small: bool) -> None:
+            super().__init__()
+            self.text, self.small = text, small
+
+        def compose(self) -> ComposeResult:
+            yield Static(self.text, id="narrow")
+            if self.small:
+                yield Button("OK", id="small")
+
+    for text, small in (("Españolísimo", False), ("ok", True)):
+        app = Cramped(text, small)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            with pytest.raises(AssertionError):
+                check_screen(app, "en", text)
