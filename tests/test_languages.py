@@ -457,14 +457,16 @@ def check_screen(app, language: str, where: str) -> None:
     width = app.size.width
     from textual.widget import Widget
 
+    from screens.widgets.choice import Choice
+
     shown = [widget for widget in screen.query(Widget)
              if widget.display and widget.visible and widget.region.area]
     for widget in shown:
         region = widget.region
         # Past the bottom is what ▲/▼ scroll to; past the right edge is lost.
         assert region.right <= width, (where, widget, region)
-        if isinstance(widget, Button | Static):
-            source = str(widget.label if isinstance(widget, Button) else widget.content)
+        if isinstance(widget, Button | Static | Choice):
+            source = str(widget.content if isinstance(widget, Static) else widget.label)
             drawn_lines = [line.rstrip() for line in _drawn_lines(widget)]
             for token in _tokens(source):
                 assert any(token in line for line in drawn_lines), (
@@ -474,7 +476,7 @@ def check_screen(app, language: str, where: str) -> None:
             assert region.height >= 3 and region.width >= 10, (where, widget, region)
     if language != "en":
         text = "\n".join(
-            line for widget in shown if isinstance(widget, Button | Static)
+            line for widget in shown if isinstance(widget, Button | Static | Choice)
             for line in _drawn_lines(widget))
         flat = " ".join(text.split())
         for fragment in _english_fragments():

@@ -165,6 +165,58 @@ def test_followup_screen(snap_compare, settings: Settings, page: str, size: str)
     assert snap_compare(app, terminal_size=FOLLOWUP_SIZES[size], run_before=run_before)
 
 
+# -- Every client screen in Spanish and in Chinese ------------------------------------
+
+
+async def still_there(pilot) -> None:
+    await to_question(pilot, "pain")
+    pilot.app.clock.advance(pilot.app.settings.idle_seconds + 1)
+    await pilot.app.reset_if_idle()
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#still-there-countdown")),
+                   "still there?")
+    pilot.app.screen.tick()
+
+
+async def staff_pin_pad(pilot) -> None:
+    from kiosk.pin import StaffPin
+
+    StaffPin(pilot.app.settings.data_dir).set("2468")
+    for _ in range(5):
+        await pilot.click("#welcome-clinic")
+    await wait_for_screen(pilot, "pin-pad")
+
+
+async def followup_result(pilot) -> None:
+    await answer_all(pilot, FOLLOWUP_VISIT, follow_up=True)
+    await tap(pilot, "#next")
+    await wait_for_screen(pilot, "result")
+
+
+LANGUAGE_SCREENS = [*SCREENS, still_there, staff_pin_pad, followup_result]
+
+
+@pytest.mark.parametrize("size", FOLLOWUP_SIZES)
+@pytest.mark.parametrize("language", ["es", "zh"])
+@pytest.mark.parametrize("steps", LANGUAGE_SCREENS, ids=[s.__name__ for s in LANGUAGE_SCREENS])
+def test_screen_in_language(snap_compare, settings: Settings, steps, language: str,
+                            size: str) -> None:
+    """A client who tapped Español or 中文 on Welcome: every screen after."""
+    from dataclasses import replace
+
+    app = make_app(replace(settings, languages=("en", "es", "zh")), clock=fake_clock())
+
+    async def in_language(pilot) -> None:
+        await tap(pilot, f"#language-{language}")
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("#start").label.plain != "First visit",
+                       "Welcome in the language")
+        await steps(pilot)
+
+    async def run_before(pilot) -> None:
+        await _settled(pilot, in_language)
+
+    assert snap_compare(app, terminal_size=FOLLOWUP_SIZES[size], run_before=run_before)
+
+
 THEMED = [welcome, name_with_problem, health_screen, review, result_medical_flagged]
 LOOKS = {
     "light": {"theme": "light"},

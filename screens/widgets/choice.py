@@ -2,15 +2,78 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 
+from rich.cells import cell_len
 from textual import events
 from textual.binding import Binding
 from textual.containers import Grid
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+
+MARK_WIDTH = 2
+"""The mark and a space: ○ or ☐ (one cell each), then the label."""
+
+NO_LINE_START = set("、，。：；！？）》」』】〉％,.:;!?)")
+"""Punctuation that never starts a line (Chinese line breaking)."""
+NO_LINE_END = set("（《「『【〈(")
+"""Opening marks that never end a line."""
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _units(text: str) -> list[tuple[str, bool]]:
+    """What a line may not break inside, each with whether a space comes
+    before it: a word of Latin letters, or one wide character, with any
+    punctuation that must stay beside it."""
+    units: list[tuple[str, bool]] = []
+    spaced = False
+    for word in re.findall(r"\S+|\s+", text):
+        if word.isspace():
+            spaced = True
+            continue
+        for run in re.findall(r"[^\u2e80-\uffef]+|[\u2e80-\uffef]", word):
+            last = units[-1][0] if units and not spaced else ""
+            # Kept with the unit before: punctuation that can't start a line,
+            # anything after a mark that can't end one, a word's next letters.
+            if last and (run in NO_LINE_START or last[-1] in NO_LINE_END
+                         or not (_wide(run[0]) or _wide(last[-1]))):
+                units[-1] = (last + run, units[-1][1])
+            else:
+                units.append((run, spaced))
+            spaced = False
+    return units
+
+
+def wrap_label(label: str, width: int) -> list[str]:
+    """A label's lines at `width` cells: at spaces, or between two Chinese
+    characters; never inside a word, never with a comma or a closing mark
+    first on a line (a word wider than the line is cut, as it must be)."""
+    width = max(width, 2)
+    lines: list[str] = [""]
+    for unit, spaced in _units(label):
+        gap = " " if spaced and lines[-1] else ""
+        if cell_len(lines[-1] + gap + unit) <= width:
+            lines[-1] += gap + unit
+            continue
+        if lines[-1]:
+            lines.append("")
+        while cell_len(unit) > width:
+            head = unit
+            while cell_len(head) > width:
+                head = head[:-1]
+            lines[-1] = head
+            unit = unit[len(head):]
+            lines.append("")
+        lines[-1] = unit
+    return lines
 
 
 class Choice(Widget):
@@ -61,7 +124,14 @@ class Choice(Widget):
 
     def render(self) -> Content:
         marks = ("☐", "☑") if self.multi else ("○", "◉")
-        return Content(f"{marks[self.selected]} {self.label}")
+        lines = wrap_label(self.label, self.content_region.width - MARK_WIDTH)
+        # The label hangs beside its mark: a long word, or a run of Chinese,
+        # never leaves the mark alone on its line.
+        return Content("\n").join([Content(f"{marks[self.selected]} {lines[0]}"),
+                                    *(Content(" " * MARK_WIDTH + line) for line in lines[1:])])
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(wrap_label(self.label, width - MARK_WIDTH))
 
     def watch_selected(self, selected: bool) -> None:
         self.set_class(selected, "-selected")
