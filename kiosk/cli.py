@@ -191,6 +191,16 @@ def _check_content(settings: Settings, folder: Path | None) -> int:
     if len(settings.offered_languages) > 1:
         print(f"Languages: {', '.join(settings.offered_languages)}: the same questions, and "
               "every program message translated.")
+    from kiosk.qr import FITS_80X24_BYTES, longest_url
+
+    others = [language for language in settings.offered_languages
+              if language != settings.language]
+    url = longest_url(settings.aftercare_url, default.rules.types, others,
+                      at_home=default.followup is not None)
+    if len(url.encode("utf-8")) > FITS_80X24_BYTES:
+        print(f"Note: the longest aftercare address, {url}, is {len(url.encode('utf-8'))} "
+              f"bytes: its QR code won't fit an 80x24 screen, which shows the address as "
+              f"text instead (a code fits up to {FITS_80X24_BYTES}; shorten aftercare_url).")
     return 0
 
 

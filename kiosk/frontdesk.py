@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from kiosk.checkin import NOT_ANSWERED, STATUSES, client_name, describe, visit_of
 from kiosk.content import Question
-from kiosk.i18n import ENGLISH
+from kiosk.i18n import ENGLISH, language_name
 
 FLAG_MARKS = {"health": "⚠ Health", "desk": "! Desk"}
 """Flag kinds as staff read them: a symbol and a word, never colour alone."""
@@ -135,8 +135,10 @@ def answer_text(question: Question | None, answer: Any) -> str:
     return str(answer)
 
 
-def detail_lines(record: Mapping[str, Any], questions: Sequence[Question]) -> list[DetailLine]:
-    """Every answer, flagged answers first (in question order within each)."""
+def detail_lines(record: Mapping[str, Any], questions: Sequence[Question],
+                 own_language: str = "en") -> list[DetailLine]:
+    """Every answer, flagged answers first (in question order within each);
+    first of all, the language the client read, if not the clinic's own."""
     by_id = {question.id: question for question in questions}
     flagged: dict[str, list[str]] = {}
     for flag in record.get("flags", []):
@@ -145,6 +147,9 @@ def detail_lines(record: Mapping[str, Any], questions: Sequence[Question]) -> li
             flagged.setdefault(str(flag.get("question")), []).append(
                 f"{mark}: {printable(flag.get('staff', ''))}")
     lines = []
+    language = record.get("language")
+    if isinstance(language, str) and language != own_language:
+        lines.append(DetailLine(label="Language", answer=printable(language_name(language))))
     for question_id, answer in (record.get("answers") or {}).items():
         question = by_id.get(question_id)
         label = question.short if question else question_id
@@ -166,7 +171,7 @@ def spreadsheet_safe(cell: str) -> str:
 
 
 RECORD_COLUMNS = ("id", "created_at", "client", "recommendation", "flags", "status", "visit",
-                  "series", "session")
+                  "series", "session", "language")
 """The CSV's first columns; one column per question follows."""
 
 
@@ -195,6 +200,7 @@ def export_row(record: Mapping[str, Any], questions: Sequence[Question]) -> list
         visit_of(record),
         str(record.get("series", "")),
         str(record.get("session", "")),
+        str(record.get("language", "")),
         *(answer_text(question, answers.get(question.id)) for question in questions),
     ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 QUIET_ZONE = 4
 """Modules of light border every side; scanners need all four."""
 
@@ -34,6 +36,21 @@ def at_home_url(base_url: str, massage_type: str, language: str | None = None) -
     back for another session: `<base>/<type>#at-home`. Nothing about the
     client is in it."""
     return f"{aftercare_url(base_url, massage_type, language)}#{AT_HOME_ANCHOR}"
+
+
+FITS_80X24_BYTES = 78
+"""What a code of version 4 (error correction L) holds: the largest that fits
+beside the result's text at 80x24. A longer address makes a bigger code, and
+a screen too small for it shows the address as text instead."""
+
+
+def longest_url(base_url: str, type_ids: Iterable[str], languages: Iterable[str],
+                at_home: bool) -> str:
+    """The longest address the kiosk's codes can hold: every massage type, in
+    the clinic's own language (None) or another, with or without #at-home."""
+    urls = [(at_home_url if at_home else aftercare_url)(base_url, type_id, language)
+            for type_id in type_ids for language in (None, *languages)]
+    return max(urls, key=lambda url: len(url.encode("utf-8")))
 
 
 def qr_matrix(data: str) -> list[list[bool]]:

@@ -163,6 +163,8 @@ def _check_value(path: Path, key: str, value: Any) -> Any:
         raise SettingsError(f"{path}: '{key}' must be one of {choices}, not {value!r}")
     if key == "language" and not _language_code(value):
         raise SettingsError(f"{path}: 'language' must be a code such as \"en\" or \"fr\"")
+    if key == "language":
+        _translated(path, key, value)
     if key == "languages":
         return _check_languages(path, value)
     if key == "clinic_name" and not value.strip():
@@ -178,8 +180,6 @@ def _language_code(value: Any) -> bool:
 
 
 def _check_languages(path: Path, value: list[Any]) -> tuple[str, ...]:
-    from kiosk.i18n import catalog_languages, catalog_path
-
     if not value:
         raise SettingsError(f"{path}: 'languages' is empty: list at least the clinic's language")
     for code in value:
@@ -188,12 +188,20 @@ def _check_languages(path: Path, value: list[Any]) -> tuple[str, ...]:
                 f"{path}: 'languages' must list codes such as \"en\" or \"es\", not {code!r}")
     if len(set(value)) != len(value):
         raise SettingsError(f"{path}: 'languages' names a language twice")
-    missing = next((code for code in value if code not in catalog_languages()), None)
-    if missing is not None:
-        raise SettingsError(
-            f"{path}: 'languages' offers '{missing}', but the program's words have no "
-            f"translation into it ({catalog_path(missing, '.po')} is missing)")
+    for code in value:
+        _translated(path, "languages", code)
     return tuple(value)
+
+
+def _translated(path: Path, key: str, code: str) -> None:
+    """A language the kiosk speaks must have its catalog: a screen with a
+    clinic's texts in one language and the buttons in another is refused."""
+    from kiosk.i18n import catalog_languages, catalog_path
+
+    if code not in catalog_languages():
+        raise SettingsError(
+            f"{path}: '{key}' names '{code}', but the program's words have no "
+            f"translation into it ({catalog_path(code, '.po')} is missing)")
 
 
 def read_config(path: Path) -> dict[str, Any]:

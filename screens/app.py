@@ -178,6 +178,12 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         from kiosk.maintenance import prepare_store
 
         prepare_store(self.store, self.audit, self.settings)
+        self._warm_words(self.settings.language)
+
+    def _warm_words(self, language: str) -> None:
+        """Read a language's catalog and its way of writing times now, off
+        the UI thread, so its first result shows no later for it."""
+        words(language).time(self.clock.now())
 
     @work(thread=True, exclusive=True, group="retry")
     def retry_saves(self) -> None:
@@ -206,6 +212,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
             return
         self.language = event.language
         await self._welcome().speak(self.words)
+        self.run_worker(lambda: self._warm_words(event.language), thread=True, group="words")
 
     def _welcome(self) -> WelcomeScreen:
         screen = self.screen_stack[0]
@@ -353,7 +360,8 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         if choice == "review":
             self.push_screen(StaffScreen(
                 self.store, self.audit, self.content.all_questions(), self.settings.clinic_name,
-                export_dir=self.settings.export_dir, closable=True, clock=self.clock))
+                export_dir=self.settings.export_dir, closable=True, clock=self.clock,
+                language=self.settings.language))
         elif choice == "exit":
             self.audit.record("kiosk-exit")
             self.exit()

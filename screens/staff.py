@@ -101,8 +101,11 @@ class StaffScreen(Screen[None]):
         export_dir: Path,
         clock: Clock,
         closable: bool = False,
+        language: str = "en",
     ) -> None:
+        """`language`: the clinic's own; a check-in made in another says so."""
         super().__init__(id="staff")
+        self.language = language
         self.store = store
         self.audit = audit
         self.questions = questions
@@ -352,7 +355,7 @@ class StaffScreen(Screen[None]):
         text.append(printable(recommendation.get("why", "")))
         detail.update(text)
         answers = Text()
-        for line in detail_lines(record, self.questions):
+        for line in detail_lines(record, self.questions, self.language):
             if line.flag:
                 answers.append(f"{line.flag}\n", style="bold")
             answers.append(f"{line.label}: ", style="bold" if line.flag else "dim")

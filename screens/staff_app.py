@@ -66,7 +66,7 @@ class StaffApp(CrashContainment, App[None]):
 
         staff = StaffScreen(self.store, self.audit, self.content.all_questions(),
                             self.settings.clinic_name, export_dir=self.settings.export_dir,
-                            clock=self.clock)
+                            clock=self.clock, language=self.settings.language)
         if self.signed_in:
             self.push_screen(staff)
             return

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from rich.cells import cell_len
+
 
 class DrivenScreen:
     """Subclasses give `lines()` and `tap_cell(column, row)` (0-based)."""
@@ -22,11 +24,12 @@ class DrivenScreen:
         return "\n".join(self.lines())
 
     def find(self, text: str) -> tuple[int, int]:
-        """0-based column and row of the middle of `text`."""
+        """0-based column and row of the middle of `text`, in cells: a
+        Chinese character is one character of a line but two cells wide."""
         for row, line in enumerate(self.lines()):
             column = line.find(text)
             if column >= 0:
-                return column + len(text) // 2, row
+                return cell_len(line[:column]) + cell_len(text) // 2, row
         raise AssertionError(f"{text!r} is not on screen:\n{self.text()}")
 
     def tap(self, text: str) -> None:

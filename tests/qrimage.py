@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 import zxingcpp
@@ -41,8 +42,11 @@ def text_to_image(lines: Iterable[str]) -> Image.Image:
     """Half-block text read as dark blocks on a light ground (capture-pane)."""
     rows: list[list[bool]] = []
     for line in lines:
-        rows.append([char in "▀█" for char in line])
-        rows.append([char in "▄█" for char in line])
+        # A wide character (Chinese beside the code) is two cells of the glass.
+        cells = "".join(char * (2 if unicodedata.east_asian_width(char) in "WF" else 1)
+                        for char in line)
+        rows.append([char in "▀█" for char in cells])
+        rows.append([char in "▄█" for char in cells])
     return pixels_to_image(rows)
 
 

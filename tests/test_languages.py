@@ -186,7 +186,8 @@ def test_lists_of_answers_are_joined_as_the_language_joins_them() -> None:
     ("text", "problem"),
     [
         ('languages = ["es", "zh"]', "must include the clinic's own 'language' (\"en\")"),
-        ('languages = ["en", "fr"]', "'fr', but the program's words have no translation"),
+        ('languages = ["en", "fr"]', "'languages' names 'fr', but the program's words have no"),
+        ('language = "fr"', "'language' names 'fr', but the program's words have no"),
         ('languages = ["en", "en"]', "names a language twice"),
         ('languages = []', "'languages' is empty"),
         ('languages = ["en", "../x"]', "must list codes such as"),
@@ -574,3 +575,51 @@ async def test_the_layout_check_finds_a_cut_word_and_a_small_control() -> None:
             await pilot.pause()
             with pytest.raises(AssertionError):
                 check_screen(app, "en", text)
+
+
+# -- At the desk --------------------------------------------------------------------
+
+
+def test_staff_read_a_spanish_check_in_in_the_clinics_words_and_see_its_language() -> None:
+    from kiosk.checkin import Recommendation, new_record
+    from kiosk.frontdesk import detail_lines, export_columns, export_row
+    from tests.conftest import FIXED_NOW
+
+    content = load_content(default_content_dir())
+    answers = {"name": {"first": "Ana", "last_initial": "B"}, "focus": ["neck", "feet"]}
+    record = new_record(answers, Recommendation("medical", "Medical massage", "why"), (),
+                        FIXED_NOW, language="es")
+    lines = detail_lines(record, content.all_questions())
+    assert (lines[0].label, lines[0].answer) == ("Language", "Español")
+    assert any(line.answer == "Neck, Feet" for line in lines)
+    # In the clinic's own language, nothing to say.
+    assert all(line.label != "Language" for line in
+               detail_lines({**record, "language": "en"}, content.all_questions()))
+    columns = export_columns(content.all_questions())
+    row = export_row(record, content.all_questions())
+    assert row[columns.index("language")] == "es"
+    assert row[columns.index("focus")] == "Neck, Feet"
+
+
+def test_the_longest_address_a_code_holds() -> None:
+    from kiosk.qr import FITS_80X24_BYTES, longest_url, qr_text
+
+    url = longest_url("https://www.example.com/aftercare", ["spa", "medical"], ["es", "zh"],
+                      at_home=True)
+    assert url == "https://www.example.com/aftercare/es/medical#at-home"
+    assert len(url) <= FITS_80X24_BYTES
+    # At most version 4: 33 modules and the quiet zone, 41 cells wide.
+    assert len(qr_text(url)[0]) <= 41
+    assert len(qr_text("https://x.example/" + "a" * (FITS_80X24_BYTES - 18))[0]) == 41
+    assert len(qr_text("https://x.example/" + "a" * (FITS_80X24_BYTES - 17))[0]) > 41
+
+
+async def test_a_chinese_name_typed_on_a_keyboard_is_taken(multilingual: Settings) -> None:
+    """An input method types characters; the name and its initial take them."""
+    app = make_app(multilingual, clock=fake_clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#language-zh")
+        await answer_all(pilot, {**SPA_VISIT, "name": {"first": "李", "last_initial": "王"}})
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "result")
+        assert app.store.all()[0]["answers"]["name"] == {"first": "李", "last_initial": "王"}
