@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 RETRY_SECONDS = 15.0
 """How often a failed save is tried again in the background."""
 
+LANGUAGES_AFTER_SECONDS = 0.5
+"""After start, when the other languages' content is read and checked."""
+
 VISIT_SCREENS = {"walkthrough", "questionnaire", "save-failed"}
 """Where a client is mid-visit: left idle, these ask, then wipe the visit."""
 
@@ -161,16 +164,32 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         # After the first screen is up, so neither the content's files nor
         # the store's delay it.
         try:
-            # Read and check every language now, not mid-visit.
-            for language in self.settings.offered_languages:
-                self.content_in(language)
+            self.content  # noqa: B018  # Read and check it now, not mid-visit.
         except ContentError as error:
-            self.content_error = error
-            self.exit(return_code=2)
+            self._content_failed(error)
             return
+        # A moment after the first screen is out: reading the other
+        # languages must not hold up its drawing.
+        self.set_timer(LANGUAGES_AFTER_SECONDS, self._check_languages)
         self._prepare_store()
         self.set_interval(0.25, self.reset_if_idle)
         self.set_interval(RETRY_SECONDS, self.retry_saves)
+
+    def _content_failed(self, error: ContentError) -> None:
+        self.content_error = error
+        self.exit(return_code=2)
+
+    @work(thread=True, group="languages")
+    def _check_languages(self) -> None:
+        """Read and check every other language's content now, not mid-visit
+        (and not on the UI thread, where Welcome is being drawn): any that
+        differs from the clinic's own closes the kiosk, as a broken file does."""
+        try:
+            for language in self.settings.offered_languages:
+                self.content_in(language)
+                self._warm_words(language)
+        except ContentError as error:
+            self.call_from_thread(self._content_failed, error)
 
     @work(thread=True, group="store")
     def _prepare_store(self) -> None:
@@ -178,7 +197,6 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         from kiosk.maintenance import prepare_store
 
         prepare_store(self.store, self.audit, self.settings)
-        self._warm_words(self.settings.language)
 
     def _warm_words(self, language: str) -> None:
         """Read a language's catalog and its way of writing times now, off
