@@ -342,37 +342,29 @@ async def test_a_whole_visit_in_spanish_by_taps(multilingual: Settings) -> None:
         assert app.language == "en"
 
 
-async def test_a_spa_visit_in_chinese_opens_the_chinese_page(multilingual: Settings) -> None:
+@pytest.mark.parametrize(
+    ("language", "follow_up", "url", "heading"),
+    [
+        # Chinese: the Chinese page.
+        ("zh", False, "https://www.example.com/aftercare/zh/spa", "您已于"),
+        # A Spanish follow-up: the Spanish page's between-sessions section.
+        ("es", True, "https://www.example.com/aftercare/es/medical#at-home",
+         "¡Bienvenido de nuevo!"),
+        # The clinic's own language keeps the short address.
+        ("en", False, "https://www.example.com/aftercare/spa", "You're checked in"),
+    ],
+)
+async def test_each_language_opens_its_own_aftercare_page(
+        multilingual: Settings, language: str, follow_up: bool, url: str, heading: str) -> None:
     app = make_app(multilingual, clock=fake_clock())
     async with app.run_test(size=(80, 24)) as pilot:
-        await tap(pilot, "#language-zh")
-        await answer_all(pilot, SPA_VISIT)
+        await tap(pilot, f"#language-{language}")
+        await answer_all(pilot, FOLLOWUP_VISIT if follow_up else SPA_VISIT, follow_up=follow_up)
         await tap(pilot, "#next")
         await wait_for_screen(pilot, "result")
-        assert _qr_url(app) == "https://www.example.com/aftercare/zh/spa"
-        assert app.store.all()[0]["language"] == "zh"
-
-
-async def test_a_follow_up_in_spanish_opens_the_spanish_at_home_section(
-        multilingual: Settings) -> None:
-    app = make_app(multilingual, clock=fake_clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await tap(pilot, "#language-es")
-        await answer_all(pilot, FOLLOWUP_VISIT, follow_up=True)
-        await tap(pilot, "#next")
-        await wait_for_screen(pilot, "result")
-        assert _qr_url(app) == "https://www.example.com/aftercare/es/medical#at-home"
-        assert "¡Bienvenido de nuevo!" in str(app.screen.query_one("#checked-in", Label).content)
-
-
-async def test_the_clinics_own_language_keeps_the_short_address(multilingual: Settings) -> None:
-    app = make_app(multilingual, clock=fake_clock())
-    async with app.run_test(size=(80, 24)) as pilot:
-        await answer_all(pilot, SPA_VISIT)
-        await tap(pilot, "#next")
-        await wait_for_screen(pilot, "result")
-        assert _qr_url(app) == "https://www.example.com/aftercare/spa"
-        assert app.store.all()[0]["language"] == "en"
+        assert _qr_url(app) == url
+        assert heading in str(app.screen.query_one("#checked-in").render())
+        assert app.store.all()[0]["language"] == language
 
 
 async def test_the_idle_wipe_returns_welcome_to_the_clinics_language(
