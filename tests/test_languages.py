@@ -483,11 +483,17 @@ def check_screen(app, language: str, where: str) -> None:
             assert cells <= width, (where, line)
 
 
+@pytest.mark.parametrize("text_size", ["normal", "large"])
 @pytest.mark.parametrize("language", ["en", *TRANSLATED])
-async def test_every_client_screen_holds_at_80x24(multilingual: Settings, language: str) -> None:
+async def test_every_client_screen_holds_at_80x24(multilingual: Settings, language: str,
+                                                  text_size: str) -> None:
+    """In each language, in the normal and the large-text layout."""
+    from dataclasses import replace
+
     from kiosk.pin import StaffPin
 
     clock = fake_clock()
+    multilingual = replace(multilingual, text_size=text_size)
     app = make_app(multilingual, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await tap(pilot, f"#language-{language}")
