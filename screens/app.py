@@ -400,6 +400,12 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
             if idle > self.STAFF_IDLE_SECONDS:
                 await self.back_to_welcome()
             return
+        if (isinstance(self.screen, WelcomeScreen) and self.language != self.settings.language
+                and idle > self.settings.idle_seconds):
+            # A language picked, then nobody began: the next client is welcomed
+            # in the clinic's own language.
+            await self.back_to_welcome()
+            return
         if self.screen.id not in VISIT_SCREENS or self._still_there is not None:
             return
         if idle > self.settings.idle_seconds:

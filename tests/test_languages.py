@@ -387,6 +387,25 @@ async def test_the_idle_wipe_returns_welcome_to_the_clinics_language(
         assert app.language == "en" and app.store.all() == []
 
 
+async def test_a_language_picked_then_left_returns_to_the_clinics_own(
+        multilingual: Settings) -> None:
+    """A client taps Español on Welcome and walks away without starting: after
+    the idle time, Welcome is in English again for the next client."""
+    clock = fake_clock()
+    app = make_app(multilingual, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, "#language-es")
+        await wait_for(pilot, lambda: app.language == "es", "Spanish")
+        clock.advance(multilingual.idle_seconds - 1)
+        await app.reset_if_idle()
+        assert app.language == "es"  # Not yet: someone may be reading.
+        clock.advance(2)
+        await app.reset_if_idle()
+        await wait_for(pilot, lambda: str(app.screen.query_one("#start", Button).label)
+                       == "First visit", "Welcome in English")
+        assert app.language == "en"
+
+
 async def test_the_staff_pin_pad_on_the_kiosk_speaks_the_clients_language(
         multilingual: Settings) -> None:
     from kiosk.pin import StaffPin
