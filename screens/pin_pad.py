@@ -62,7 +62,7 @@ class PinPadScreen(Screen[bool]):
             yield Label("", id="pin-message")
             with Grid(id="pin-keys"):
                 for key in KEYS:
-                    label = {"back": "⌫", "ok": "OK"}.get(key, key)
+                    label = {"back": "⌫", "ok": self.words._("OK")}.get(key, key)
                     button = Button(label, id=f"pin-{key}",
                                     variant="primary" if key == "ok" else "default")
                     # Keys take digits; focus stays on OK so Enter always submits.

@@ -419,6 +419,7 @@ async def test_the_staff_pin_pad_on_the_kiosk_speaks_the_clients_language(
         await wait_for_screen(pilot, "pin-pad")
         assert str(app.screen.query_one("#pin-title", Label).content) == "PIN del personal"
         assert str(app.screen.query_one("#pin-cancel", Button).label) == "Cancelar"
+        assert str(app.screen.query_one("#pin-ok", Button).label) == "Aceptar"
 
 
 # -- Layout: every client screen, in each language, drawn at 80x24 -----------------------
