@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gettext
 import string
+import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -148,7 +149,12 @@ ENGLISH = Words(SOURCE_LANGUAGE, gettext.NullTranslations())
 
 
 class CatalogMissing(LookupError):
-    """A language has no compiled catalog of the program's words."""
+    """A language has no compiled catalog of the program's words, or one
+    that can't be read; the message names the file."""
+
+
+_DAMAGED = (OSError, ValueError, IndexError, struct.error)
+"""What reading a damaged .mo raises (gettext: bad magic; struct: cut short)."""
 
 
 def catalog_path(language: str, suffix: str = ".mo") -> Path:
@@ -179,8 +185,9 @@ def words(language: str) -> Words:
             translations = gettext.GNUTranslations(catalog)
     except FileNotFoundError:
         raise CatalogMissing(f"{path}: no catalog of the program's words in '{language}'") from None
-    except OSError as error:
-        raise CatalogMissing(f"{path}: can't be read ({error.strerror})") from None
+    except _DAMAGED:
+        raise CatalogMissing(f"{path}: can't be read (damaged: compile it again with "
+                             "pybabel compile)") from None
     # A message the catalog lacks would show in English: check-content and
     # the suite make sure none is missing, and it is never shown blank.
     return Words(language, translations)
@@ -219,7 +226,7 @@ def untranslated(language: str) -> list[str]:
     try:
         with catalog_path(language).open("rb") as compiled:
             catalog = read_mo(compiled)
-    except OSError:
+    except _DAMAGED:
         return [message if isinstance(message, str) else message[0] for message in wanted]
     missing = []
     for message_id in wanted:

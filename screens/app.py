@@ -184,12 +184,19 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         """Read and check every other language's content now, not mid-visit
         (and not on the UI thread, where Welcome is being drawn): any that
         differs from the clinic's own closes the kiosk, as a broken file does."""
-        try:
-            for language in self.settings.offered_languages:
+        from kiosk.i18n import CatalogMissing, catalog_path
+
+        for language in self.settings.offered_languages:
+            try:
                 self.content_in(language)
                 self._warm_words(language)
-        except ContentError as error:
-            self.call_from_thread(self._content_failed, error)
+            except ContentError as error:
+                self.call_from_thread(self._content_failed, error)
+                return
+            except CatalogMissing as error:
+                self.call_from_thread(self._content_failed, ContentError(
+                    catalog_path(language), str(error).split(": ", 1)[-1]))
+                return
 
     @work(thread=True, group="store")
     def _prepare_store(self) -> None:

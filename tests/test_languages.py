@@ -149,6 +149,21 @@ def test_a_missing_translation_shows_in_english_rather_than_blank(locale_copy: P
     assert words("es")._("Next ▶") == "Siguiente ▶"
 
 
+@pytest.mark.parametrize("damage", [b"", b"not a catalog at all", b"\xde\x12\x04\x95\x00"])
+async def test_a_damaged_catalog_closes_the_kiosk_with_the_file_named(
+        multilingual: Settings, locale_copy: Path, damage: bytes) -> None:
+    """A .mo cut short or overwritten: the kiosk closes at start (exit 2)
+    naming it, as for a broken content file, instead of failing mid-visit."""
+    mo = locale_copy / "zh" / "LC_MESSAGES" / "kiosk.mo"
+    mo.write_bytes(damage)
+    app = make_app(multilingual, clock=fake_clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: not app.is_running, "the kiosk to close")
+    assert app.return_code == 2
+    assert str(mo) in str(app.content_error) and "damaged" in str(app.content_error)
+    assert untranslated("zh") != []
+
+
 def test_plural_forms_follow_each_language() -> None:
     spanish, chinese = words("es"), words("zh")
     assert spanish.n_("Starting over in {count} second.", "Starting over in {count} seconds.",
