@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from dataclasses import fields, replace
@@ -257,6 +258,10 @@ def _show_config(settings: Settings) -> int:
             if value is None:
                 value = {"touch_keyboard": "auto (on for kiosk run, off for the demo)",
                          "retention_days": "off (keep every check-in)"}[field.name]
+            elif field.name == "languages":
+                # As it is written in kiosk.toml.
+                value = (f"[{', '.join(json.dumps(code) for code in value)}]" if value
+                         else f"[{json.dumps(settings.language)}] (language alone: no picker)")
             print(f"{field.name} = {value!s}    ({settings.sources[field.name]})")
     return 0
 

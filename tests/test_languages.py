@@ -656,3 +656,11 @@ async def test_a_chinese_name_typed_on_a_keyboard_is_taken(multilingual: Setting
         await tap(pilot, "#next")
         await wait_for_screen(pilot, "result")
         assert app.store.all()[0]["answers"]["name"] == {"first": "李", "last_initial": "王"}
+
+
+def test_kiosk_config_shows_the_languages_as_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "kiosk.toml"
+    config.write_text('languages = ["en", "es", "zh"]\n')
+    assert main(["config", "--config", str(config)]) == 0
+    assert f'languages = ["en", "es", "zh"]    ({config})' in capsys.readouterr().out
