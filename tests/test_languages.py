@@ -576,12 +576,24 @@ async def test_every_client_screen_holds_at_80x24(multilingual: Settings, langua
         check_screen(app, language, "result")
         await tap(pilot, "#done")
         await wait_for_screen(pilot, "welcome")
-        StaffPin(multilingual.data_dir).set("2468")
         await tap(pilot, f"#language-{language}")
+        for _ in range(5):
+            await pilot.click("#welcome-clinic")
+        await wait_for(pilot, lambda: bool(app.screen.query("#choice-title")), "no PIN set")
+        check_screen(app, language, "no staff PIN set")
+        await tap(pilot, "#choice-ok")
+        await wait_for_screen(pilot, "welcome")
+        StaffPin(multilingual.data_dir).set("2468")
         for _ in range(5):
             await pilot.click("#welcome-clinic")
         await wait_for_screen(pilot, "pin-pad")
         check_screen(app, language, "staff PIN pad")
+        await tap(pilot, "#pin-cancel")
+        await wait_for_screen(pilot, "welcome")
+        await app.recover()  # What an unexpected error leads to.
+        await wait_for(pilot, lambda: bool(app.screen.query("#crash-text")), "the calm word")
+        await pilot.pause()
+        check_screen(app, language, "something went wrong")
 
 
 async def test_the_layout_check_finds_a_cut_word_and_a_small_control() -> None:

@@ -192,7 +192,20 @@ async def followup_result(pilot) -> None:
     await wait_for_screen(pilot, "result")
 
 
-LANGUAGE_SCREENS = [*SCREENS, still_there, staff_pin_pad, followup_result]
+async def no_staff_pin(pilot) -> None:
+    for _ in range(5):
+        await pilot.click("#welcome-clinic")
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#choice-title")), "the dialog")
+
+
+async def something_went_wrong(pilot) -> None:
+    await to_question(pilot, "pain")
+    await pilot.app.recover()  # What an unexpected error leads to.
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query("#crash-text")), "the calm word")
+
+
+LANGUAGE_SCREENS = [*SCREENS, still_there, staff_pin_pad, followup_result, no_staff_pin,
+                    something_went_wrong]
 
 
 @pytest.mark.parametrize("size", FOLLOWUP_SIZES)
