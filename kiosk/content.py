@@ -341,53 +341,42 @@ def _rules_shape(rules: Rules) -> tuple[object, ...]:
             tuple((flag.id, flag.kind, flag.when) for flag in rules.flags))
 
 
+def _same_ids(ours: list[str], theirs: list[str], what: str, path: Path, language: str,
+              original: Path) -> None:
+    """Every id of `ours` in `theirs` and no other: else an error naming the first."""
+    missing = next((id_ for id_ in ours if id_ not in theirs), None)
+    if missing is not None:
+        raise ContentError(path, f"in '{language}', {what} '{missing}' is missing "
+                                 f"(it is in {original})")
+    extra = next((id_ for id_ in theirs if id_ not in ours), None)
+    if extra is not None:
+        raise ContentError(path, f"in '{language}', {what} '{extra}' is not in {original}")
+
+
 def _same_questions(default: tuple[Question, ...], other: tuple[Question, ...], path: Path,
                     language: str, original: Path) -> None:
-    theirs = {question.id: question for question in other}
-    for question in default:
-        translated = theirs.get(question.id)
-        if translated is None:
-            raise ContentError(path, f"in '{language}', question '{question.id}' is missing "
-                                     f"(it is in {original})")
+    ours, theirs = [q.id for q in default], [q.id for q in other]
+    _same_ids(ours, theirs, "question", path, language, original)
+    if theirs != ours:
+        raise ContentError(path, f"in '{language}', the questions are not in the order of "
+                                 f"{original}")
+    for question, translated in zip(default, other, strict=True):
         if translated.kind != question.kind:
             raise ContentError(path, f"in '{language}', question '{question.id}' is a "
                                      f"'{translated.kind}', but a '{question.kind}' in {original}")
-        ids = [option.id for option in question.options]
-        their_ids = [option.id for option in translated.options]
-        for option_id in ids:
-            if option_id not in their_ids:
-                raise ContentError(path, f"in '{language}', question '{question.id}' has no "
-                                         f"option '{option_id}' (it is in {original})")
-        for option_id in their_ids:
-            if option_id not in ids:
-                raise ContentError(path, f"in '{language}', question '{question.id}' has an "
-                                         f"option '{option_id}' that {original} does not")
+        _same_ids([option.id for option in question.options],
+                  [option.id for option in translated.options],
+                  f"question '{question.id}': option", path, language, original)
         if _question_shape(translated) != _question_shape(question):
             raise ContentError(path, f"in '{language}', question '{question.id}' differs from "
                                      f"{original} (its options' order, 'exclusive', 'required', "
                                      "'min' or 'max')")
-    extra = next((question.id for question in other
-                  if question.id not in {q.id for q in default}), None)
-    if extra is not None:
-        raise ContentError(path, f"in '{language}', question '{extra}' is not in {original}")
-    if [q.id for q in other] != [q.id for q in default]:
-        raise ContentError(path, f"in '{language}', the questions are not in the order of "
-                                 f"{original}")
 
 
 def _same_rules(default: Rules, other: Rules, path: Path, language: str, original: Path) -> None:
-    for type_id in default.types:
-        if type_id not in other.types:
-            raise ContentError(path, f"in '{language}', massage type '{type_id}' is missing "
-                                     f"(it is in {original})")
-    extra = next((type_id for type_id in other.types if type_id not in default.types), None)
-    if extra is not None:
-        raise ContentError(path, f"in '{language}', massage type '{extra}' is not in {original}")
-    flags = {flag.id: flag for flag in other.flags}
-    for flag in default.flags:
-        if flag.id not in flags:
-            raise ContentError(path, f"in '{language}', flag '{flag.id}' is missing (it is in "
-                                     f"{original})")
+    _same_ids(list(default.types), list(other.types), "massage type", path, language, original)
+    _same_ids([flag.id for flag in default.flags], [flag.id for flag in other.flags], "flag",
+              path, language, original)
     if _rules_shape(other) != _rules_shape(default):
         raise ContentError(path, f"in '{language}', the [recommend] or [[flag]] rules differ "
                                  f"from {original}: only their words may change")

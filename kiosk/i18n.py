@@ -8,8 +8,8 @@ own texts (walkthrough, questions, aftercare) are not here: they are in
 
 The domain never builds a sentence for a client: it returns a `Msg`, an id
 and its values, and a screen says it with the `Words` of the language the
-client picked. A catalog is read the first time its language is picked, so
-languages cost nothing at start-up; dates, times and lists are formatted by
+client picked. A catalog is read when its language is first used (the kiosk
+does that in a worker after its first screen); times are formatted by
 Babel's locale data (imported at first use, too), never by the machine's
 locale.
 """
@@ -21,7 +21,7 @@ import string
 import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,11 +37,6 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español", "zh": "中文"}
 here so that Welcome needs no locale data; any other code is named by Babel."""
 
 
-def N_(message: str) -> str:
-    """Mark a message for extraction where it is only named, not said yet."""
-    return message
-
-
 @dataclass(frozen=True)
 class Msg:
     """Something the domain tells a client: a message id (its English words,
@@ -50,8 +45,6 @@ class Msg:
 
     id: str
     values: Mapping[str, Any] = field(default_factory=dict)
-    plural: str | None = None
-    """The plural id, when the message counts something (`values["count"]`)."""
     verbatim: bool = False
     """The id is someone's own text (a name, a clinic's label): never translated."""
 
@@ -63,11 +56,6 @@ class Msg:
 def msg(message: str, **values: Any) -> Msg:
     """A message with its values, to be said in the client's language."""
     return Msg(message, values)
-
-
-def plural_msg(singular: str, plural: str, count: int, **values: Any) -> Msg:
-    """A message that counts: "1 second" / "20 seconds"."""
-    return Msg(singular, {"count": count, **values}, plural=plural)
 
 
 def text(words: str) -> Msg:
@@ -86,8 +74,7 @@ def fields_of(message: str) -> set[str]:
 
 
 class Words:
-    """One language's program words, and its way of writing dates, times and
-    lists."""
+    """One language's program words, and its way of writing times and lists."""
 
     def __init__(self, language: str, translations: gettext.NullTranslations) -> None:
         self.language = language
@@ -110,9 +97,6 @@ class Words:
         if message.verbatim:
             return message.id
         values = {name: self._value(value) for name, value in message.values.items()}
-        if message.plural is not None:
-            count = values.pop("count")
-            return self.n_(message.id, message.plural, count, **values)
         return self._(message.id, **values)
 
     def _value(self, value: Any) -> Any:
@@ -126,12 +110,6 @@ class Words:
         """Answers in a row: "Neck, Feet"; "颈部、足部"."""
         # Translators: what goes between the items of a list of answers.
         return self._(", ").join(items)
-
-    def date(self, day: date | datetime, form: str = "long") -> str:
-        """A date as this language writes it ("13 de noviembre de 2026")."""
-        from babel.dates import format_date
-
-        return format_date(day, form, locale=self._locale)
 
     def time(self, moment: datetime) -> str:
         """A time of day as this language writes it ("14:05", "2:05 PM")."""

@@ -189,7 +189,9 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         for language in self.settings.offered_languages:
             try:
                 self.content_in(language)
-                self._warm_words(language)
+                # Its catalog and its way of writing times, read now, so
+                # neither is read on the UI thread when the client picks it.
+                words(language).time(self.clock.now())
             except ContentError as error:
                 self.call_from_thread(self._content_failed, error)
                 return
@@ -204,11 +206,6 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         from kiosk.maintenance import prepare_store
 
         prepare_store(self.store, self.audit, self.settings)
-
-    def _warm_words(self, language: str) -> None:
-        """Read a language's catalog and its way of writing times now, off
-        the UI thread, so its first result shows no later for it."""
-        words(language).time(self.clock.now())
 
     @work(thread=True, exclusive=True, group="retry")
     def retry_saves(self) -> None:
@@ -237,7 +234,6 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
             return
         self.language = event.language
         await self._welcome().speak(self.words)
-        self.run_worker(lambda: self._warm_words(event.language), thread=True, group="words")
 
     def _welcome(self) -> WelcomeScreen:
         screen = self.screen_stack[0]

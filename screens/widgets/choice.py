@@ -39,15 +39,15 @@ def _units(text: str) -> list[tuple[str, bool]]:
         if word.isspace():
             spaced = True
             continue
-        for run in re.findall(r"[^\u2e80-\uffef]+|[\u2e80-\uffef]", word):
+        for char in word:
             last = units[-1][0] if units and not spaced else ""
             # Kept with the unit before: punctuation that can't start a line,
-            # anything after a mark that can't end one, a word's next letters.
-            if last and (run in NO_LINE_START or last[-1] in NO_LINE_END
-                         or not (_wide(run[0]) or _wide(last[-1]))):
-                units[-1] = (last + run, units[-1][1])
+            # anything after a mark that can't end one, a word's next letter.
+            if last and (char in NO_LINE_START or last[-1] in NO_LINE_END
+                         or not (_wide(char) or _wide(last[-1]))):
+                units[-1] = (last + char, units[-1][1])
             else:
-                units.append((run, spaced))
+                units.append((char, spaced))
             spaced = False
     return units
 
