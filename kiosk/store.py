@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import shutil
 import threading
 import uuid
@@ -63,7 +64,16 @@ PARTITIONS = "checkins"
 PENDING_FILE = "pending.json"
 LEGACY_FILE = "checkins.json"
 TABLE = "checkins"
-_DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json"
+_DAY_FILE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.([1-9]\d{0,5}))?\.json")
+"""A day file's name: `YYYY-MM-DD.json`, then `YYYY-MM-DD.N.json` for its
+further parts."""
+PART_SIZE = 1_000
+"""Check-ins in one part of a day. A busy day is split into parts, so that a
+save rewrites only the newest part, not the whole day."""
+_CACHED_RECORDS = 60_000
+"""How many parsed check-ins a store keeps between reads (the staff
+screen's queue on a very busy day), so that a poll parses only the parts
+that changed."""
 _CORRUPT = ".corrupt-"
 
 _T = TypeVar("_T")
@@ -258,6 +268,40 @@ def _index_entries(
     return names, series
 
 
+class _Part:
+    """A day file's documents as parsed, with what reading them found out,
+    filled in as readers need it."""
+
+    __slots__ = ("moments", "records", "verdicts")
+
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
+        self.verdicts: list[bool | None] = [None] * len(records)
+        """Whether each is of the stored shape (None: not checked yet)."""
+        self.moments: list[datetime | None] = [None] * len(records)
+        """When each was made (None: not read yet)."""
+
+
+def _replace(table: Table, new: dict[str, dict[str, Any]]) -> None:
+    """Store the documents in `new` already in this table over their first
+    saves, taking them out of `new`."""
+    from tinydb import Query
+
+    if new:
+        for stored in table.search(Query().id.one_of(list(new))):
+            table.update(new.pop(stored["id"]), doc_ids=[stored.doc_id])
+
+
+def _day_of(path: Path) -> str:
+    """The UTC day (ISO) of a day file or of one of its parts."""
+    return path.name[:10]
+
+
+def _part_number(path: Path) -> int:
+    named = _DAY_FILE.fullmatch(path.name)
+    return int(named[2] or 0) if named else 0
+
+
 def created(record: Mapping[str, Any]) -> datetime:
     """When a check-in was made, in UTC."""
     return _utc(datetime.fromisoformat(record["created_at"]))
@@ -302,6 +346,9 @@ class CheckInStore:
         self.clock: WallClock = clock or utc_now
         self._pending: dict[str, dict[str, Any]] = {}
         self._reads = threading.local()  # What each thread's last read skipped.
+        self._parts_seen: dict[date, int] = {}
+        self._parsed: dict[Path, tuple[tuple[int, ...], _Part]] = {}
+        self._parsed_lock = threading.Lock()
         self.links = LinkIndex(self.data_dir)
         """Where series and same-name check-ins are found without reading
         every day file."""
@@ -310,21 +357,34 @@ class CheckInStore:
 
     # -- Files ------------------------------------------------------------
 
-    def partition_path(self, day: date) -> Path:
-        """The file holding the check-ins made on this UTC day."""
-        return self.partitions_dir / f"{day.isoformat()}.json"
+    def partition_path(self, day: date, part: int = 0) -> Path:
+        """The file holding the check-ins made on this UTC day (its first
+        part; a busy day's later parts are `part` 1, 2, …)."""
+        suffix = f".{part}" if part else ""
+        return self.partitions_dir / f"{day.isoformat()}{suffix}.json"
 
     def _partitions(self, first: date | None = None, last: date | None = None) -> list[Path]:
-        """Day files, newest first, limited to the UTC days first..last."""
+        """Day files, newest first (a day's later parts before its earlier),
+        limited to the UTC days first..last."""
+        low = first.isoformat() if first else ""
+        high = last.isoformat() if last else "~"
+        found: list[tuple[str, int, Path]] = []
         try:
-            paths = sorted(self.partitions_dir.glob(_DAY_GLOB), reverse=True)
+            with os.scandir(self.partitions_dir) as entries:
+                for entry in entries:
+                    named = _DAY_FILE.fullmatch(entry.name)
+                    if named and low <= named[1] <= high:
+                        found.append((named[1], int(named[2] or 0), Path(entry.path)))
+        except FileNotFoundError:
+            return []
         except OSError as error:
             raise self._error("read", error) from None
-        return [
-            path for path in paths
-            if (first is None or path.stem >= first.isoformat())
-            and (last is None or path.stem <= last.isoformat())
-        ]
+        found.sort(key=lambda item: item[:2], reverse=True)
+        return [path for _, _, path in found]
+
+    def _day_parts(self, day: date) -> list[Path]:
+        """One day's files, its first part first."""
+        return self._partitions(day, day)[::-1]
 
     def _error(self, action: str, error: OSError) -> StoreError:
         reason = error.strerror or type(error).__name__
@@ -343,18 +403,26 @@ class CheckInStore:
 
     def version(self) -> tuple[int, ...]:
         """Changes whenever any check-in is added, changed or erased: every
-        write replaces a day file (a new inode, and a new folder mtime). One
-        stat or two, so a staff screen can poll it cheaply."""
+        write replaces a day file (a new inode, and a new folder mtime). A few
+        stats, so a staff screen can poll it cheaply."""
         try:
             folder = self.partitions_dir.stat()
         except FileNotFoundError:
             return ()
-        today = self.partition_path(_utc(self.clock()).date())
         try:
-            newest = today.stat()
+            newest = self._newest_part(_utc(self.clock()).date()).stat()
         except FileNotFoundError:
             return (folder.st_mtime_ns,)
         return (folder.st_mtime_ns, newest.st_ino, newest.st_mtime_ns)
+
+    def _newest_part(self, day: date) -> Path:
+        """The part of this day that saves go to, found with a stat or two
+        from the one seen last."""
+        seen = self._parts_seen.get(day, 0)
+        while self.partition_path(day, seen + 1).exists():
+            seen += 1
+        self._parts_seen = {day: seen}
+        return self.partition_path(day, seen)
 
     @contextmanager
     def _table(self, path: Path) -> Iterator[Table]:
@@ -460,28 +528,50 @@ class CheckInStore:
         return stored
 
     def _insert_locked(self, documents: Iterable[dict[str, Any]]) -> int:
-        from tinydb import Query
-
-        by_day: dict[Path, list[dict[str, Any]]] = {}
+        by_day: dict[date, list[dict[str, Any]]] = {}
         for document in documents:
-            by_day.setdefault(self.partition_path(created(document).date()), []).append(document)
+            by_day.setdefault(created(document).date(), []).append(document)
         if self.links.built():
             # The index first: an entry whose record a crash kept from the
             # day file is passed over by readers; a record missing from the
             # index could never be suggested.
             self._index_locked([doc for group in by_day.values() for doc in group])
         added = 0
-        for path, group in by_day.items():
-            with self._table(path) as table:
-                new = {doc["id"]: doc for doc in group}
-                # A save tried again (after a failure, or one that in fact
-                # worked) replaces its first attempt: one visit, one check-in.
-                for stored in table.search(Query().id.one_of(list(new))):
-                    table.update(new.pop(stored["id"]), doc_ids=[stored.doc_id])
-                if new:
-                    table.insert_multiple(new.values())
-                    added += len(new)
+        for day, group in by_day.items():
+            new = {doc["id"]: doc for doc in group}
+            parts = self._day_parts(day) or [self.partition_path(day)]
+            # A save tried again (after a failure, or one that in fact
+            # worked) replaces its first attempt, in whichever part of the
+            # day it is: one visit, one check-in.
+            for path in self._holding(parts[:-1], new):
+                with self._table(path) as table:
+                    _replace(table, new)
+            path = parts[-1]
+            part = _part_number(path)
+            while new:
+                with self._table(path) as table:
+                    _replace(table, new)
+                    room = list(new)[:max(0, PART_SIZE - len(table))]
+                    if room:
+                        table.insert_multiple(new.pop(checkin_id) for checkin_id in room)
+                        added += len(room)
+                part += 1  # This part is full: the next one.
+                path = self.partition_path(day, part)
         return added
+
+    def _holding(self, paths: Iterable[Path], ids: Iterable[str]) -> list[Path]:
+        """The files among `paths` whose bytes hold any of these ids: a quick
+        look that saves parsing them all."""
+        needles = [json.dumps(checkin_id).encode("utf-8") for checkin_id in ids]
+        holding = []
+        for path in paths:
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            if any(needle in data for needle in needles):
+                holding.append(path)
+        return holding
 
     def _index_locked(self, documents: list[dict[str, Any]]) -> None:
         names, series = _index_entries((doc, created(doc).date().isoformat())
@@ -674,7 +764,7 @@ class CheckInStore:
                     # never blocked by a bad date, and never takes a record
                     # that could be younger than the cutoff.
                     end_of_day = _utc(datetime.combine(
-                        date.fromisoformat(path.stem), time())) + timedelta(days=1)
+                        date.fromisoformat(_day_of(path)), time())) + timedelta(days=1)
                     with self._table(path) as table:
                         old = [document for document in table.all()
                                if _made(document, end_of_day) < cutoff]
@@ -739,7 +829,9 @@ class CheckInStore:
         # garbage collector would scan them over and over (2.4 s → 0.8 s for
         # 100,000 check-ins with it paused). JSON makes no cycles.
         with _collector_paused():
-            for path in paths:
+            # Oldest first: check-ins made in the same second keep the
+            # order they were saved in.
+            for path in reversed(paths):
                 found.extend(self._matching(path, start, end, status, flagged, needle))
         found.sort(key=lambda pair: pair[0])
         return [record for _, record in found]
@@ -753,7 +845,10 @@ class CheckInStore:
         flagged: bool | None,
         needle: str,
     ) -> Iterator[tuple[datetime, dict[str, Any]]]:
-        for record in self._raw(path).values():
+        part = self._parsed_part(path)
+        records, verdicts, moments = part.records, part.verdicts, part.moments
+        for number, record in enumerate(records):
+            moment = moments[number]
             try:
                 # The cheap conditions first, on the record as it is: only
                 # a record they keep is checked against the whole schema
@@ -767,17 +862,50 @@ class CheckInStore:
                 if needle and needle not in client_name(record).casefold():
                     continue
                 if start or end:
-                    moment = created(record)
+                    if moment is None:
+                        moment = moments[number] = created(record)
                     if (start and moment < start) or (end and moment >= end):
                         continue
             except (AttributeError, KeyError, TypeError, ValueError):
                 pass
-            try:
-                check_record(record)
-            except BadRecord:
+            if verdicts[number] is None:
+                try:
+                    check_record(record)
+                    verdicts[number] = True
+                except BadRecord:
+                    verdicts[number] = False
+            if not verdicts[number]:
                 self._reads.skipped = getattr(self._reads, "skipped", 0) + 1
                 continue
-            yield created(record), record
+            if moment is None:
+                moment = moments[number] = created(record)
+            yield moment, record
+
+    def _parsed_part(self, path: Path) -> _Part:
+        """A day file's documents as parsed. Kept while the file is the same
+        (its inode, mtime and size), up to `_CACHED_RECORDS`: on a very busy
+        day, a staff screen's poll parses only the part a save changed."""
+        try:
+            seen = path.stat()
+        except FileNotFoundError:
+            return _Part([])
+        except OSError as error:
+            raise self._error("read", error) from None
+        # Taken before reading: a file replaced meanwhile is read again next time.
+        key = (seen.st_ino, seen.st_mtime_ns, seen.st_size)
+        with self._parsed_lock:
+            cached = self._parsed.pop(path, None)
+            if cached is not None and cached[0] == key:
+                self._parsed[path] = cached  # Read last, so evicted last.
+                return cached[1]
+        parsed = _Part(list(self._raw(path).values()))
+        with self._parsed_lock:
+            self._parsed[path] = (key, parsed)
+            held = sum(len(entry[1].records) for entry in self._parsed.values())
+            while held > _CACHED_RECORDS and len(self._parsed) > 1:
+                oldest = next(iter(self._parsed))  # The longest unread goes first.
+                held -= len(self._parsed.pop(oldest)[1].records)
+        return parsed
 
     # -- Series ---------------------------------------------------------------
 
@@ -824,10 +952,11 @@ class CheckInStore:
         found: dict[str, Record] = {}
         for day, ids in by_day.items():
             try:
-                path = self.partition_path(date.fromisoformat(day))
+                paths = self._day_parts(date.fromisoformat(day))
             except ValueError:
                 continue  # Not a date: a damaged entry, passed over.
-            found.update(self._pluck(path, ids))
+            for path in paths:
+                found.update(self._pluck(path, [i for i in ids if i not in found]))
         return found
 
     def _index(self) -> LinkIndex:
@@ -848,7 +977,7 @@ class CheckInStore:
         with _collector_paused():
             for path in self._partitions():
                 for record in self._read(path):
-                    yield record, path.stem
+                    yield record, _day_of(path)
 
     def _from_index(self, read: Callable[[LinkIndex], _T]) -> _T:
         """Read the index, built first if it never was, rebuilt if damaged."""
@@ -991,13 +1120,13 @@ class CheckInStore:
                   for series in touched}
         for series, entries in joined.items():
             self.links.add_members(series, entries)
-        by_day: dict[Path, dict[str, tuple[str, int] | None]] = {}
+        by_day: dict[date, dict[str, tuple[str, int] | None]] = {}
         for checkin_id, place in final.items():
             if series_of(records[checkin_id]) != place:
-                by_day.setdefault(self.partition_path(created(records[checkin_id]).date()),
-                                  {})[checkin_id] = place
-        for path, places in by_day.items():
-            self._place_locked(path, places)
+                by_day.setdefault(created(records[checkin_id]).date(), {})[checkin_id] = place
+        for made_on, places in by_day.items():
+            for path in self._holding(self._day_parts(made_on), places):
+                self._place_locked(path, places)
         self.links.set_members(joined)
 
     def _place_locked(self, path: Path, places: Mapping[str, tuple[str, int] | None]) -> None:

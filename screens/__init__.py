@@ -10,6 +10,10 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from screens.textual_fixes import apply as _apply_textual_fixes
+
+_apply_textual_fixes()
+
 STYLESHEET = Path(__file__).parent / "kiosk.tcss"
 """The one stylesheet every screen shares."""
 

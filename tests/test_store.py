@@ -432,3 +432,95 @@ def test_three_processes_share_one_store(data_dir: Path) -> None:
     for worker in range(WORKERS):
         for number in range(count):
             assert statuses[shared_id(worker, number)] == status_for(number)
+
+
+# -- A very busy day, in parts ---------------------------------------------------
+
+
+def _stamps(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    return {path.name: (path.stat().st_ino, path.stat().st_mtime_ns) for path in paths}
+
+
+def test_a_busy_day_is_split_into_parts_and_a_save_rewrites_only_the_newest(
+    store: CheckInStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: with 50,000 check-ins in one day, every save rewrote the whole
+    day (1.7 s), and the desk parsed all of it for each arrival. (Here parts
+    of 4.)"""
+    monkeypatch.setattr(kiosk.store, "PART_SIZE", 4)
+    day = FIXED_NOW.date().isoformat()
+    ids = [store.add(checkin(f"N{n:02d}", FIXED_NOW - timedelta(minutes=30 - n)))
+           for n in range(10)]
+    assert [path.name for path in day_files(store)] == [
+        f"{day}.1.json", f"{day}.2.json", f"{day}.json"]
+    assert [r["id"] for r in store.today()] == ids, "one queue, oldest first"
+    before = _stamps(day_files(store))
+    version = store.version()
+    newest = store.add(checkin("Newest", FIXED_NOW))
+    after = _stamps(day_files(store))
+    assert store.version() != version
+    changed = {name for name in after if before.get(name) != after[name]}
+    assert changed == {f"{day}.2.json"}, "only the newest part is written"
+    # Eleven and twelve fill it; the thirteenth starts another.
+    store.add(checkin("Twelve", FIXED_NOW))
+    store.add(checkin("Thirteen", FIXED_NOW))
+    assert (store.partitions_dir / f"{day}.3.json").exists()
+    assert store.today()[-3]["id"] == newest and len(store.today()) == 13
+
+
+def test_every_door_finds_a_check_in_in_any_part(
+    store: CheckInStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kiosk.store, "PART_SIZE", 2)
+    records = [checkin(f"P{n}", FIXED_NOW - timedelta(minutes=10 - n)) for n in range(7)]
+    ids = [store.add(record) for record in records]
+    first = ids[0]  # In the day's first part.
+    assert store.get(first)["id"] == first
+    assert store.set_status(first, "done") and store.get(first)["status"] == "done"
+    # A save tried again, after its first attempt landed in an earlier part:
+    # still one check-in.
+    store.add(records[1])
+    assert [r["id"] for r in store.today()].count(ids[1]) == 1
+    assert len(store.today()) == 7
+    # Series across parts.
+    series = store.link(ids[5], ids[0])
+    store.link(ids[3], ids[0])
+    assert [r["id"] for r in store.series(series)] == [ids[0], ids[3], ids[5]]
+    assert [r["session"] for r in store.series(series)] == [1, 2, 3]
+    assert store.unlink(ids[3]) and [r["id"] for r in store.series(series)] == [ids[0], ids[5]]
+    later = checkin("P4", FIXED_NOW + timedelta(days=1))
+    assert [r["id"] for r in store.suggestions(later)] == [ids[4]]
+    assert store.search(text="p3")[0]["id"] == ids[3]
+    assert store.delete(ids[2]) and store.get(ids[2]) is None
+    report = store.inspect()
+    assert report.checkins == 6 and not report.bad_records
+    assert store.repair_index() is False, "the index agrees with the parts"
+    store.clock = lambda: FIXED_NOW + timedelta(days=3)
+    assert store.purge(1) == 6
+    assert day_files(store) == []
+
+
+def test_a_reader_that_keeps_parsed_parts_sees_every_change(
+    store: CheckInStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desk's store keeps the parts it parsed, and reads again only
+    those that changed since: a status change in an early part, an
+    erasure, a new part and a record damaged by hand all show."""
+    monkeypatch.setattr(kiosk.store, "PART_SIZE", 3)
+    ids = [store.add(checkin(f"R{n}", FIXED_NOW - timedelta(minutes=10 - n))) for n in range(7)]
+    desk = CheckInStore(store.data_dir, clock=fixed_clock)
+    assert [r["id"] for r in desk.today()] == ids
+    store.set_status(ids[0], "with_therapist")
+    assert desk.today()[0]["status"] == "with_therapist"
+    store.delete(ids[4])
+    assert ids[4] not in [r["id"] for r in desk.today()]
+    new = store.add(checkin("R7", FIXED_NOW))
+    assert desk.today()[-1]["id"] == new
+    first_part = store.partition_path(FIXED_NOW.date())
+    data = json.loads(first_part.read_text())
+    key = next(iter(data["checkins"]))
+    data["checkins"][key]["created_at"] = "not a date"
+    first_part.write_text(json.dumps(data))
+    shown = desk.today()
+    assert len(shown) == 6 and desk.skipped() == 1
+    assert len(desk.today()) == 6 and desk.skipped() == 1, "counted again on every read"

@@ -1,8 +1,8 @@
 """The store against a model: Hypothesis runs random sequences of adds,
 status changes, links and unlinks, erasures, purges, full disks, crashes
-and restarts, and
-after every step what the store reads back is what the model says, and
-nothing but StoreError is ever raised."""
+and restarts (on days split into parts of two check-ins), and after every
+step what the store reads back, and what a long-lived reader reads, is what
+the model says, and nothing but StoreError is ever raised."""
 
 from __future__ import annotations
 
@@ -54,6 +54,9 @@ class StoreModel(RuleBasedStateMachine):
         self.folder = Path(tempfile.mkdtemp(prefix="kiosk-model-"))
         self.clock = FakeClock(FIXED_NOW)
         self.store = CheckInStore(self.folder / "data", clock=self.clock.now)
+        self.desk = CheckInStore(self.folder / "data", clock=self.clock.now)
+        """A reader that lives through every step, as the staff screen's
+        store does, keeping the day files it has parsed."""
         self.count = 0
         self.stored: dict[str, str] = {}
         """Id to status of what is on disk."""
@@ -198,6 +201,7 @@ class StoreModel(RuleBasedStateMachine):
     def reads_back_as_the_model(self) -> None:
         self.made = {}
         records = self.store.all()
+        assert self.desk.all() == records, "a long-lived reader sees every change"
         for record in records:
             self.made[record["id"]] = kiosk.store.created(record)
         assert {r["id"]: r["status"] for r in records} == self.stored
@@ -222,6 +226,8 @@ DISK = Disk()
 
 @pytest.fixture(autouse=True)
 def _flaky_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Days of more than two check-ins are split into parts.
+    monkeypatch.setattr(kiosk.store, "PART_SIZE", 2)
     monkeypatch.setattr(kiosk.store, "write_atomically", DISK.write_atomically)
     monkeypatch.setattr(kiosk.links, "write_atomically", DISK.write_atomically)
     def storage_write(storage, data) -> None:  # A method of the storage class.
