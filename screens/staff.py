@@ -307,7 +307,8 @@ class StaffScreen(Screen[None]):
             self._suggest(chosen)  # Read ahead, for "Link to earlier visits".
         shown = len(loaded.records)
         what = f"“{printable(view.search, 30)}”" if view.search else FILTERS[view.filter].lower()
-        count = f"{shown} {what}" if shown == loaded.total else f"newest {shown} of {loaded.total}"
+        count = (f"{shown:,} {what}" if shown == loaded.total
+                 else f"newest {shown:,} of {loaded.total:,} {what}")
         self.query_one("#staff-count", Label).update(Text(count))
         problems = self.query_one("#staff-problems", Label)
         problems.update(Text(loaded.problems))

@@ -46,3 +46,9 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
     return load_settings(data_dir=data_dir, environ={})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow run first: with `-n 4`, beside the others rather
+    than alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
