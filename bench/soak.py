@@ -123,6 +123,11 @@ async def kiosk_visits(visits: int, warmup: int, data_dir: Path, *,
             await _until(pilot, lambda: app.screen.id == "result", "result")
             await app.on_result_screen_done()
             await _until(pilot, lambda: app.screen.id == "welcome", "welcome")
+            # Welcome waits, idle, for the next client: a callback a screen
+            # left for "after the next refresh" (Textual hands it to the
+            # screen current at the time) runs then. Here too, so a loop of
+            # visits faster than any client doesn't keep them queued.
+            await _until(pilot, lambda: not app.screen._callbacks, "welcome idle")
             # Each visit on a day of its own: a day file that grows with the
             # day's check-ins is data, not memory the program keeps.
             clock.advance(24 * 60 * 60, wall_only=True)

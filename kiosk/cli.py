@@ -11,7 +11,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from kiosk.settings import Settings, SettingsError, load_settings
+from kiosk.database import DatabaseError
+from kiosk.settings import (
+    ENV_DATABASE_URL,
+    Settings,
+    SettingsError,
+    load_settings,
+    without_password,
+)
 from kiosk.tomltable import ContentError
 from kiosk.words import plural
 
@@ -108,6 +115,15 @@ def _parser() -> argparse.ArgumentParser:
                             "browser is told to wait")
     serve.add_argument("--public", action="store_true",
                        help="allow an address other than this machine's own (prints a warning)")
+    db = commands.add_parser(
+        "db", parents=[common], help="the PostgreSQL database several machines share",
+        description="The database named by database_url (or $KIOSK_DATABASE_URL).")
+    actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    actions.add_parser("migrate", parents=[common], help="create or upgrade the schema",
+                       description="Apply the schema's migrations not yet applied (running it "
+                                   "again does nothing).")
+    actions.add_parser("status", parents=[common], help="show the schema's version",
+                       description="Show the schema's version and the one this program needs.")
     aftercare = commands.add_parser(
         "aftercare", help="the aftercare web pages the QR code opens",
         description="Build the aftercare guidance in content/aftercare/ as a small static "
@@ -257,12 +273,38 @@ def _show_config(settings: Settings) -> int:
             value = getattr(settings, field.name)
             if value is None:
                 value = {"touch_keyboard": "auto (on for kiosk run, off for the demo)",
-                         "retention_days": "off (keep every check-in)"}[field.name]
+                         "retention_days": "off (keep every check-in)",
+                         "database_url": "none (this data folder alone)"}[field.name]
+            elif field.name == "database_url":
+                value = without_password(value)  # Never a password on screen.
             elif field.name == "languages":
                 # As it is written in kiosk.toml.
                 value = (f"[{', '.join(json.dumps(code) for code in value)}]" if value
                          else f"[{json.dumps(settings.language)}] (language alone: no picker)")
             print(f"{field.name} = {value!s}    ({settings.sources[field.name]})")
+    return 0
+
+
+def _database(settings: Settings, action: str) -> int:
+    from kiosk import database
+
+    url = settings.database_url
+    if url is None:
+        raise DatabaseError("no database is set: set database_url in kiosk.toml, "
+                            f"or ${ENV_DATABASE_URL}")
+    place = without_password(url)
+    if action == "migrate":
+        done = database.migrate(url)
+        if done.applied:
+            print(f"{place}: schema migrated from version {done.before} to {done.after}")
+        else:
+            print(f"{place}: schema already at version {done.after}; nothing to do")
+        return 0
+    version = database.status(url)
+    needed = database.SCHEMA_VERSION
+    state = ("up to date" if version == needed
+             else "run `kiosk db migrate`" if version < needed else "upgrade clinic-kiosk")
+    print(f"{place}: schema version {version}; this program needs {needed} ({state})")
     return 0
 
 
@@ -552,8 +594,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _aftercare(settings, args)
         if command == "serve":
             return _serve(settings, args)
+        if command == "db":
+            return _database(settings, args["db_command"])
         return _run(settings)
-    except (ContentError, SettingsError) as error:
+    except (ContentError, SettingsError, DatabaseError) as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

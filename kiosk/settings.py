@@ -19,6 +19,7 @@ APP_NAME = "clinic-kiosk"
 CONFIG_FILE = "kiosk.toml"
 ENV_CONFIG = "KIOSK_CONFIG"
 ENV_DATA_DIR = "KIOSK_DATA_DIR"
+ENV_DATABASE_URL = "KIOSK_DATABASE_URL"
 
 
 class SettingsError(Exception):
@@ -54,6 +55,14 @@ class Settings:
     empty: `language` alone, and no picker."""
     retention_days: int | None = None
     """Check-ins older than this many days are erased at start; None keeps all."""
+    database_url: str | None = None
+    """A PostgreSQL server shared by several machines
+    (`postgresql://user:password@host/database`); None: this folder alone."""
+    site: str = "main"
+    """Which of a chain's clinics this machine is at, stored on every check-in."""
+    local_keep_days: int = 7
+    """With a database, how long a kiosk keeps its own copy of a check-in
+    once delivered."""
     data_dir: Path = field(default_factory=lambda: default_data_dir())
     """Where check-ins are saved."""
     export_dir: Path = field(default_factory=lambda: default_export_dir())
@@ -93,6 +102,9 @@ _FILE_KEYS: dict[str, tuple[type, str]] = {
     "language": (str, "text"),
     "languages": (list, "a list of language codes, such as [\"en\", \"es\"]"),
     "retention_days": (int, "a whole number of days"),
+    "database_url": (str, "text"),
+    "site": (str, "text"),
+    "local_keep_days": (int, "a whole number of days"),
     "data_dir": (str, "text"),
     "export_dir": (str, "text"),
     "content_dir": (str, "text"),
@@ -129,7 +141,10 @@ _RANGES = {
     "idle_seconds": (10, 3600),
     "idle_warning_seconds": (5, 300),
     "retention_days": (1, 36500),
+    "local_keep_days": (1, 3650),
 }
+MOST_SITE = 40
+"""A site's name is shown in the staff app's filter and in exports."""
 _CHOICES = {"theme": THEMES, "text_size": TEXT_SIZES}
 
 
@@ -169,9 +184,43 @@ def _check_value(path: Path, key: str, value: Any) -> Any:
         return _check_languages(path, value)
     if key == "clinic_name" and not value.strip():
         raise SettingsError(f"{path}: 'clinic_name' is empty")
+    if key == "site" and not (value.strip() and len(value) <= MOST_SITE):
+        raise SettingsError(f"{path}: 'site' must be a name of 1 to {MOST_SITE} characters")
+    if key == "database_url":
+        check_database_url(value, f"{path}: 'database_url'")
     if key in ("data_dir", "content_dir", "export_dir"):
         return (path.parent / Path(value).expanduser()).resolve()
     return value
+
+
+def check_database_url(url: str, place: str) -> None:
+    """A PostgreSQL URL, or `SettingsError` naming `place` (never the URL:
+    it may hold a password)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises for a port that isn't a number)
+    except ValueError:
+        raise SettingsError(f"{place} is not a URL") from None
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise SettingsError(f"{place} must start with postgresql://")
+    if any(char.isspace() for char in url) or control_characters(url):
+        raise SettingsError(f"{place} must not hold spaces or control characters")
+    if not parts.path.strip("/") and "dbname=" not in parts.query:
+        raise SettingsError(f"{place} names no database (postgresql://host/DATABASE)")
+
+
+def without_password(url: str) -> str:
+    """The URL with its password (in the URL or its query) shown as ***."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.partition(':')[0]}:***@{host}"
+    query = "&".join(
+        f"{name}=***" if name == "password" else pair
+        for pair in parts.query.split("&") if pair
+        for name in [pair.partition("=")[0]])
+    return parts._replace(netloc=netloc, query=query).geturl()
 
 
 def _language_code(value: Any) -> bool:
@@ -255,6 +304,9 @@ def load_settings(
         take(read_config(default_config_path()), str(default_config_path()))
     if environ.get(ENV_DATA_DIR):
         take({"data_dir": Path(environ[ENV_DATA_DIR])}, ENV_DATA_DIR)
+    if environ.get(ENV_DATABASE_URL):
+        check_database_url(environ[ENV_DATABASE_URL], f"${ENV_DATABASE_URL}")
+        take({"database_url": environ[ENV_DATABASE_URL]}, ENV_DATABASE_URL)
     take({"data_dir": data_dir, "content_dir": content_dir}, "command line")
     take({"demo": demo or None}, "command line")
     return replace(Settings(), **values, sources=sources)

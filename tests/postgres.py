@@ -1,0 +1,112 @@
+"""A real PostgreSQL server for the tests, started from the distribution's
+binaries in a temporary folder, on 127.0.0.1 only.
+
+PostgreSQL refuses to run as root, and CI runs as root with no init system:
+there the server runs as `nobody`. Its folder is made for it and removed
+with it. Nothing is left running when the tests end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPERUSER = "kiosk_admin"
+PASSWORD = "test-only-password"
+
+
+def binaries() -> Path:
+    """The folder of the newest PostgreSQL's server programs installed."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda path: int(path.parent.parent.name))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    if initdb is None:
+        raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql "
+                           "(.ci/run does this)")
+    return Path(initdb).resolve().parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Server:
+    folder: Path
+    port: int
+    bin: Path
+
+    def url(self, database: str = "kiosk", user: str = SUPERUSER,
+            password: str = PASSWORD) -> str:
+        return f"postgresql://{user}:{password}@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(command, check=check, capture_output=True, text=True,
+                              **_as_server_user())
+
+    def start(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "start", "--wait", "--timeout=60",
+                  "-D", str(self.folder / "data"), "-l", str(self.folder / "server.log"),
+                  "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 "
+                        f"-c unix_socket_directories={self.folder} -c fsync=off")
+
+    def stop(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "stop", "--wait", "--mode=fast",
+                  "-D", str(self.folder / "data"), check=False)
+
+    def accepting(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                return True
+        except OSError:
+            return False
+
+
+def _as_server_user() -> dict[str, object]:
+    """Run as `nobody` when the tests run as root (PostgreSQL refuses root)."""
+    return {"user": "nobody", "group": "nogroup"} if os.geteuid() == 0 else {}
+
+
+@contextmanager
+def running_server() -> Iterator[Server]:
+    """A fresh server with a `kiosk` database and a password superuser."""
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
+    try:
+        if os.geteuid() == 0:
+            os.chown(folder, 65534, 65534)  # nobody: the server's own folder.
+        folder.chmod(0o700)
+        server = Server(folder, _free_port(), binaries())
+        (folder / "pw").write_text(PASSWORD)
+        if os.geteuid() == 0:
+            os.chown(folder / "pw", 65534, 65534)
+        server._run(str(server.bin / "initdb"), "-D", str(folder / "data"), "-U", SUPERUSER,
+                    "--auth=scram-sha-256", f"--pwfile={folder / 'pw'}", "-E", "UTF8",
+                    "--locale=C.UTF-8")
+        server.start()
+        deadline = time.monotonic() + 30
+        while not server.accepting():
+            if time.monotonic() > deadline:
+                raise RuntimeError((folder / "server.log").read_text())
+            time.sleep(0.05)
+        import psycopg
+
+        with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
+            admin.execute("CREATE DATABASE kiosk")
+        yield server
+    finally:
+        with_server = locals().get("server")
+        if isinstance(with_server, Server):
+            with_server.stop()
+        shutil.rmtree(folder, ignore_errors=True)

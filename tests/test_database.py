@@ -1,0 +1,160 @@
+"""PostgreSQL, shared by a clinic's machines: settings, connecting, and the
+schema's migrations, against a real server on 127.0.0.1 (tests/postgres.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from kiosk import database
+from kiosk.cli import main
+from kiosk.database import DatabaseError
+from kiosk.settings import SettingsError, load_settings
+from tests.postgres import PASSWORD, Server, running_server
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    with running_server() as started:
+        yield started
+
+
+@pytest.fixture
+def url(server: Server) -> Iterator[str]:
+    """A database of its own for each test, dropped afterwards."""
+    name = f"kiosk_{abs(hash(object()))}"
+    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    yield server.url(name)
+    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_url_comes_from_the_file_or_the_environment_and_is_checked(tmp_path: Path) -> None:
+    path = config(tmp_path, 'database_url = "postgresql://staff:pw@db.example/kiosk"\n'
+                            'site = "Northside"\nlocal_keep_days = 14\n')
+    settings = load_settings(config=path, environ={})
+    assert settings.database_url == "postgresql://staff:pw@db.example/kiosk"
+    assert (settings.site, settings.local_keep_days) == ("Northside", 14)
+    from_env = load_settings(config=path, environ={
+        "KIOSK_DATABASE_URL": "postgresql://other@db2/kiosk"})
+    assert from_env.database_url == "postgresql://other@db2/kiosk"
+    assert load_settings(environ={}).database_url is None, "none set: the data folder alone"
+    for bad, why in [('"http://db/kiosk"', "must start with postgresql://"),
+                     ('"postgresql://db"', "names no database"),
+                     ('"postgresql://db:port/kiosk"', "is not a URL"),
+                     ('"postgresql://db/kiosk x"', "must not hold spaces")]:
+        with pytest.raises(SettingsError, match=why) as raised:
+            load_settings(config=config(tmp_path, f"database_url = {bad}\n"), environ={})
+        assert str(raised.value).startswith(f"{tmp_path / 'kiosk.toml'}: 'database_url'")
+    with pytest.raises(SettingsError, match=r"^\$KIOSK_DATABASE_URL must start"):
+        load_settings(environ={"KIOSK_DATABASE_URL": "mysql://db/kiosk"})
+    with pytest.raises(SettingsError, match="'site' must be a name"):
+        load_settings(config=config(tmp_path, 'site = "   "\n'), environ={})
+
+
+def test_config_never_prints_a_password(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KIOSK_DATABASE_URL", raising=False)
+    path = config(tmp_path, 'database_url = "postgresql://staff:s3cret-pw@db.example:5432/'
+                            'kiosk?sslmode=verify-full&password=s3cret-pw"\n')
+    code, out, _ = run(capsys, "config", "--config", str(path))
+    assert code == 0
+    assert "s3cret-pw" not in out
+    assert ("database_url = postgresql://staff:***@db.example:5432/kiosk"
+            "?sslmode=verify-full&password=***") in out, "TLS settings are shown; passwords not"
+
+
+def test_migrate_creates_the_schema_once_and_status_shows_it(
+    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KIOSK_DATABASE_URL", url)
+    shown = url.replace(PASSWORD, "***")
+    code, out, _ = run(capsys, "db", "status")
+    assert (code, out) == (0, f"{shown}: schema version 0; this program needs "
+                              f"{database.SCHEMA_VERSION} (run `kiosk db migrate`)\n")
+    with pytest.raises(DatabaseError, match="run `kiosk db migrate`"):
+        database.require_current(url)
+    code, out, _ = run(capsys, "db", "migrate")
+    assert (code, out) == (0, f"{shown}: schema migrated from version 0 to "
+                              f"{database.SCHEMA_VERSION}\n")
+    code, out, _ = run(capsys, "db", "migrate")
+    assert (code, out) == (0, f"{shown}: schema already at version "
+                              f"{database.SCHEMA_VERSION}; nothing to do\n")
+    code, out, _ = run(capsys, "db", "status")
+    assert out.endswith("(up to date)\n")
+    database.require_current(url)
+    with psycopg.connect(url) as connection:
+        tables = {row[0] for row in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+        assert {"kiosk_schema", "checkins"} <= tables
+        assert connection.execute("SELECT count(*) FROM kiosk_schema").fetchone() == (
+            database.SCHEMA_VERSION,), "each migration recorded once"
+
+
+def test_a_schema_newer_than_the_program_is_refused(url: str) -> None:
+    database.migrate(url)
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("INSERT INTO kiosk_schema (version) VALUES (%s)",
+                           (database.SCHEMA_VERSION + 1,))
+    with pytest.raises(DatabaseError, match="newer than this program's"):
+        database.require_current(url)
+    with pytest.raises(DatabaseError, match="upgrade clinic-kiosk"):
+        database.migrate(url)
+
+
+def test_bad_connections_are_one_line_and_exit_2(
+    server: Server, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wrong = server.url(password="not-the-password")
+    monkeypatch.setenv("KIOSK_DATABASE_URL", wrong)
+    code, out, err = run(capsys, "db", "migrate")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "not-the-password" not in err
+    assert err.startswith(f"kiosk: could not connect to postgresql://kiosk_admin:***@127.0.0.1:"
+                          f"{server.port}/kiosk: ")
+    assert "password authentication failed" in err
+    monkeypatch.setenv("KIOSK_DATABASE_URL", server.url(database="no_such_database"))
+    code, _, err = run(capsys, "db", "status")
+    assert code == 2 and 'database "no_such_database" does not exist' in err
+    # A port where nothing listens.
+    nothing = server.url().replace(f":{server.port}/", ":1/")
+    monkeypatch.setenv("KIOSK_DATABASE_URL", nothing)
+    code, _, err = run(capsys, "db", "status")
+    assert code == 2 and err.startswith("kiosk: could not connect to") and err.count("\n") == 1
+    monkeypatch.delenv("KIOSK_DATABASE_URL")
+    code, _, err = run(capsys, "db", "status", "--config", "/dev/null")
+    assert (code, err) == (2, "kiosk: no database is set: set database_url in kiosk.toml, "
+                              "or $KIOSK_DATABASE_URL\n")
+
+
+def test_without_the_extra_it_says_what_installs_it(tmp_path: Path) -> None:
+    """A URL set, psycopg not installed: the command that installs it, exit 2."""
+    done = subprocess.run(
+        [sys.executable, "-c",
+         "import sys; sys.modules['psycopg'] = None; from kiosk.cli import main; "
+         "sys.exit(main(['db', 'status']))"],
+        capture_output=True, text=True, check=False,
+        env={"KIOSK_DATABASE_URL": "postgresql://staff:pw@127.0.0.1:1/kiosk",
+             "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == ("kiosk: database_url is set, but PostgreSQL support is not "
+                           "installed: pip install 'clinic-kiosk[postgres]'\n")
