@@ -31,7 +31,8 @@ class DatabaseError(Exception):
 
 
 MIGRATIONS: tuple[str, ...] = (
-    # 1: check-ins, as the kiosks deliver them.
+    # 1: check-ins, as the kiosks deliver them. `record` is the check-in
+    # itself; the columns beside it are read from it, for finding and sorting.
     """
     CREATE TABLE kiosk_schema (
         version integer NOT NULL,
@@ -39,27 +40,40 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE checkins (
         id uuid PRIMARY KEY,
+        seq bigserial NOT NULL,
         site text NOT NULL,
         created_at timestamptz NOT NULL,
         status text NOT NULL,
-        status_at timestamptz,
-        name_key text NOT NULL DEFAULT '',
+        flagged boolean NOT NULL,
+        name text NOT NULL,
+        name_key text NOT NULL,
         series uuid,
         session integer,
         record jsonb NOT NULL,
         delivered_at timestamptz NOT NULL DEFAULT now()
     );
-    CREATE INDEX checkins_by_time ON checkins (created_at DESC);
-    CREATE INDEX checkins_by_site_and_time ON checkins (site, created_at DESC);
+    CREATE INDEX checkins_by_time ON checkins (created_at, seq);
+    CREATE INDEX checkins_by_site_and_time ON checkins (site, created_at);
     CREATE INDEX checkins_by_name ON checkins (name_key, created_at DESC);
     CREATE INDEX checkins_by_series ON checkins (series) WHERE series IS NOT NULL;
+    -- One number that changes with every write: what the staff app polls.
+    CREATE TABLE checkin_changes (changes bigint NOT NULL);
+    INSERT INTO checkin_changes VALUES (0);
+    CREATE FUNCTION checkins_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE checkin_changes SET changes = changes + 1;
+        PERFORM pg_notify('kiosk_checkins', '');
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER checkins_changed AFTER INSERT OR UPDATE OR DELETE ON checkins
+        FOR EACH STATEMENT EXECUTE FUNCTION checkins_changed();
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """The version this program needs."""
 
 
-def _psycopg() -> Any:
+def driver() -> Any:
     try:
         import psycopg
     except ImportError:
@@ -68,7 +82,7 @@ def _psycopg() -> Any:
     return psycopg
 
 
-def _reason(error: Exception) -> str:
+def reason(error: Exception) -> str:
     """libpq's own words, on one line, without the connection details it
     repeats (the place is named by the caller)."""
     text = " ".join(str(error).split())
@@ -81,17 +95,17 @@ def _reason(error: Exception) -> str:
 @contextmanager
 def connected(url: str) -> Iterator[psycopg.Connection[Any]]:
     """A connection to the database at `url`, closed afterwards."""
-    psycopg = _psycopg()
+    psycopg = driver()
     place = without_password(url)
     try:
         # Autocommit: each `transaction()` block is a transaction of its own.
         connection = psycopg.connect(url, connect_timeout=CONNECT_SECONDS, autocommit=True)
     except psycopg.Error as error:
-        raise DatabaseError(f"could not connect to {place}: {_reason(error)}") from None
+        raise DatabaseError(f"could not connect to {place}: {reason(error)}") from None
     try:
         yield connection
     except psycopg.Error as error:
-        raise DatabaseError(f"{place}: {_reason(error)}") from None
+        raise DatabaseError(f"{place}: {reason(error)}") from None
     finally:
         connection.close()
 

@@ -292,6 +292,23 @@ def _replace(table: Table, new: dict[str, dict[str, Any]]) -> None:
             table.update(new.pop(stored["id"]), doc_ids=[stored.doc_id])
 
 
+def stored_document(record: Mapping[str, Any], clock: WallClock) -> Record:
+    """The check-in as a store keeps it: with an id (a new uuid) and
+    `created_at` (now) if it has none, checked against the schema, and proved
+    storable as JSON, before anything is written. `StoreError` otherwise."""
+    document = dict(record)
+    document.setdefault("id", str(uuid.uuid4()))
+    document.setdefault("created_at", clock().isoformat(timespec="seconds"))
+    try:
+        check_record(document)
+    except BadRecord as error:
+        raise StoreError(f"refused a check-in: {error}") from None
+    # A round trip through JSON proves the record is storable before
+    # anything is written, so a bad record never leaves half a file.
+    stored: Record = json.loads(json.dumps(document, ensure_ascii=False))
+    return stored
+
+
 def _day_of(path: Path) -> str:
     """The UTC day (ISO) of a day file or of one of its parts."""
     return path.name[:10]
@@ -312,7 +329,7 @@ def _local_start(day: date) -> datetime:
     return _utc(datetime.combine(day, time()).astimezone())
 
 
-def _bound(value: date | datetime | None, *, end: bool) -> datetime | None:
+def search_bound(value: date | datetime | None, *, end: bool) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -515,17 +532,7 @@ class CheckInStore:
     # -- Saving -------------------------------------------------------------
 
     def _document(self, record: Mapping[str, Any]) -> Record:
-        document = dict(record)
-        document.setdefault("id", str(uuid.uuid4()))
-        document.setdefault("created_at", self.clock().isoformat(timespec="seconds"))
-        try:
-            check_record(document)  # Before anything is written.
-        except BadRecord as error:
-            raise StoreError(f"refused a check-in: {error}") from None
-        # A round trip through JSON proves the record is storable before
-        # anything is written, so a bad record never leaves half a file.
-        stored: Record = json.loads(json.dumps(document, ensure_ascii=False))
-        return stored
+        return stored_document(record, self.clock)
 
     def _insert_locked(self, documents: Iterable[dict[str, Any]]) -> int:
         by_day: dict[date, list[dict[str, Any]]] = {}
@@ -820,7 +827,7 @@ class CheckInStore:
         `until` are inclusive; a date means that whole local day.
         """
         self._start_read()
-        start, end = _bound(since, end=False), _bound(until, end=True)
+        start, end = search_bound(since, end=False), search_bound(until, end=True)
         paths = self._partitions(
             start.date() if start else None, end.date() if end else None)
         needle = text.casefold().strip() if text else ""

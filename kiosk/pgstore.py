@@ -1,0 +1,423 @@
+"""Check-ins in PostgreSQL: the `Store` the staff app, export, erase, purge,
+search, status and series use when a clinic's machines share a database.
+
+Each check-in is one row: `record` holds it whole, as the TinyDB store keeps
+it; the columns beside it (time, site, status, name, series) are read from
+it, for finding and sorting. A change updates both in one statement.
+
+One connection per store, used by one thread at a time. A connection that
+breaks is opened again on the next call; a call that fails raises
+`StoreError` naming the server (never its password) and never an answer.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from kiosk.checkin import (
+    STATUSES,
+    BadRecord,
+    check_record,
+    client_name,
+    name_key,
+    series_of,
+)
+from kiosk.clock import WallClock, utc_now
+from kiosk.database import CONNECT_SECONDS, DatabaseError, driver, reason
+from kiosk.files import StoreError
+from kiosk.settings import without_password
+from kiosk.store import (
+    Inspection,
+    Record,
+    Recovery,
+    UnknownCheckIn,
+    created,
+    search_bound,
+    stored_document,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+_T = TypeVar("_T")
+
+_COLUMNS = "id, site, created_at, status, flagged, name, name_key, series, session, record"
+_UPSERT = f"""
+    INSERT INTO checkins ({_COLUMNS})
+    VALUES (%(id)s, %(site)s, %(created_at)s, %(status)s, %(flagged)s, %(name)s,
+            %(name_key)s, %(series)s, %(session)s, %(record)s)
+    ON CONFLICT (id) DO UPDATE SET
+        site = EXCLUDED.site, created_at = EXCLUDED.created_at, status = EXCLUDED.status,
+        flagged = EXCLUDED.flagged, name = EXCLUDED.name, name_key = EXCLUDED.name_key,
+        series = EXCLUDED.series, session = EXCLUDED.session, record = EXCLUDED.record
+    RETURNING (xmax = 0) AS inserted
+"""
+
+
+def _row(record: Record, site: str) -> dict[str, Any]:
+    """The columns of a check-in's row."""
+    from psycopg.types.json import Jsonb
+
+    linked = series_of(record)
+    return {
+        "id": record["id"],
+        "site": str(record.get("site") or site),
+        "created_at": created(record),
+        "status": record["status"],
+        "flagged": bool(record.get("flags")),
+        "name": client_name(record).casefold(),
+        "name_key": name_key(record),
+        "series": linked[0] if linked else None,
+        "session": linked[1] if linked else None,
+        "record": Jsonb(record),
+    }
+
+
+def _uuid(text: str) -> str | None:
+    try:
+        return str(uuid.UUID(text))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+class PostgresStore:
+    """Check-ins in the PostgreSQL database at `url` (migrated to this
+    program's schema: see `kiosk.database.require_current`)."""
+
+    def __init__(self, url: str, clock: WallClock | None = None, *, site: str = "main",
+                 only_site: str | None = None) -> None:
+        self.url = url
+        self.clock: WallClock = clock or utc_now
+        self.site = site
+        """Stored on a check-in saved here that names no site of its own."""
+        self.only_site = only_site
+        """Reads see this site's check-ins only; None: every site's."""
+        self.where = without_password(url)
+        self._connection: psycopg.Connection[Any] | None = None
+        self._lock = threading.RLock()
+        self._reads = threading.local()
+
+    # -- The connection -------------------------------------------------------
+
+    @contextmanager
+    def _db(self, action: str) -> Iterator[psycopg.Connection[Any]]:
+        """The connection, in a transaction, for one call; `StoreError` if the
+        server can't be reached or refuses."""
+        psycopg = driver()
+        with self._lock:
+            try:
+                if self._connection is None or self._connection.closed:
+                    self._connection = psycopg.connect(
+                        self.url, connect_timeout=CONNECT_SECONDS, autocommit=True)
+                with self._connection.transaction():
+                    yield self._connection
+            except psycopg.Error as error:
+                if self._connection is not None and self._connection.broken:
+                    self._connection = None  # Opened again on the next call.
+                raise StoreError(
+                    f"could not {action} check-ins in {self.where}: {reason(error)}") from None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    def _records(self, rows: Iterable[tuple[Any, ...]]) -> list[Record]:
+        """The records of rows (record first), those not of the stored shape
+        passed over and counted in `skipped`."""
+        found = []
+        for row in rows:
+            record = row[0]
+            try:
+                check_record(record)
+            except BadRecord:
+                self._reads.skipped = getattr(self._reads, "skipped", 0) + 1
+                continue
+            found.append(record)
+        return found
+
+    def _site_clause(self) -> tuple[str, list[Any]]:
+        return ("site = %s", [self.only_site]) if self.only_site is not None else ("TRUE", [])
+
+    # -- Saving ---------------------------------------------------------------
+
+    def add(self, record: Mapping[str, Any]) -> str:
+        document = stored_document(record, self.clock)
+        with self._db("save") as db:
+            db.execute(_UPSERT, _row(document, self.site))
+        return str(document["id"])
+
+    def import_records(self, records: Iterable[Mapping[str, Any]]) -> int:
+        documents = [stored_document(record, self.clock) for record in records]
+        added = 0
+        with self._db("save") as db, db.cursor() as cursor:
+            cursor.executemany(_UPSERT, [_row(document, self.site) for document in documents],
+                               returning=True)
+            while True:
+                row = cursor.fetchone()
+                added += bool(row and row[0])
+                if not cursor.nextset():
+                    break
+        return added
+
+    def set_status(self, checkin_id: str, status: str) -> bool:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        key = _uuid(checkin_id)
+        if key is None:
+            return False
+        stamp = self.clock().astimezone(UTC).isoformat(timespec="seconds")
+        started = ("jsonb_build_object('started_at', coalesce(record->'started_at', "
+                   "to_jsonb(%(stamp)s::text)))" if status == "with_therapist"
+                   else "'{}'::jsonb")
+        with self._db("change") as db:
+            changed = db.execute(
+                f"""UPDATE checkins SET status = %(status)s,
+                        record = record || jsonb_build_object(
+                            'status', %(status)s::text, 'status_at', %(stamp)s::text)
+                            || {started}
+                    WHERE id = %(id)s""",
+                {"status": status, "stamp": stamp, "id": key}).rowcount
+        return bool(changed)
+
+    def delete(self, checkin_id: str) -> bool:
+        key = _uuid(checkin_id)
+        if key is None:
+            return False
+        with self._db("erase") as db:
+            return bool(db.execute("DELETE FROM checkins WHERE id = %s", (key,)).rowcount)
+
+    def purge(self, older_than_days: int) -> int:
+        if older_than_days < 0:
+            raise ValueError("older_than_days must not be negative")
+        try:
+            cutoff = self.clock().astimezone(UTC) - timedelta(days=older_than_days)
+        except OverflowError:
+            return 0
+        with self._db("purge") as db:
+            return int(db.execute("DELETE FROM checkins WHERE created_at < %s",
+                                  (cutoff,)).rowcount)
+
+    # -- Reading --------------------------------------------------------------
+
+    def get(self, checkin_id: str) -> Record | None:
+        key = _uuid(checkin_id)
+        if key is None:
+            return None
+        with self._db("read") as db:
+            row = db.execute("SELECT record FROM checkins WHERE id = %s", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            check_record(row[0])
+        except BadRecord:
+            return None
+        return dict(row[0])
+
+    def all(self) -> list[Record]:
+        return self.search()
+
+    def today(self) -> list[Record]:
+        day = self.clock().astimezone().date()
+        return self.search(since=day, until=day)
+
+    def search(
+        self,
+        text: str | None = None,
+        since: date | datetime | None = None,
+        until: date | datetime | None = None,
+        status: str | None = None,
+        flagged: bool | None = None,
+    ) -> list[Record]:
+        self._reads.skipped = 0
+        site, values = self._site_clause()
+        where = [site]
+        start, end = search_bound(since, end=False), search_bound(until, end=True)
+        if start is not None:
+            where.append("created_at >= %s")
+            values.append(start)
+        if end is not None:
+            where.append("created_at < %s")
+            values.append(end)
+        if status is not None:
+            where.append("status = %s")
+            values.append(status)
+        if flagged is not None:
+            where.append("flagged = %s")
+            values.append(flagged)
+        needle = text.casefold().strip() if text else ""
+        if needle:
+            where.append("strpos(name, %s) > 0")
+            values.append(needle)
+        with self._db("read") as db:
+            rows = db.execute(
+                f"SELECT record FROM checkins WHERE {' AND '.join(where)} "
+                "ORDER BY created_at, seq", values).fetchall()
+        return self._records(rows)
+
+    def version(self) -> Hashable:
+        with self._db("read") as db:
+            row = db.execute("SELECT changes FROM checkin_changes").fetchone()
+        return row[0] if row else None
+
+    def skipped(self) -> int:
+        return int(getattr(self._reads, "skipped", 0))
+
+    # -- Series -----------------------------------------------------------------
+
+    def series(self, series_id: str) -> list[Record]:
+        key = _uuid(series_id)
+        if key is None:
+            return []
+        with self._db("read") as db:
+            rows = db.execute("SELECT record FROM checkins WHERE series = %s "
+                              "ORDER BY session, created_at", (key,)).fetchall()
+        return self._records(rows)
+
+    def suggestions(self, record: Mapping[str, Any], most: int = 20) -> list[Record]:
+        key = name_key(record)
+        if not key:
+            return []
+        try:
+            mine = created(record)
+        except (KeyError, TypeError, ValueError):
+            mine = datetime.max.replace(tzinfo=UTC)
+        site, values = self._site_clause()
+        with self._db("read") as db:
+            rows = db.execute(
+                f"SELECT record FROM checkins WHERE {site} AND name_key = %s "
+                "AND created_at < %s AND id::text <> %s ORDER BY created_at DESC, seq DESC "
+                "LIMIT %s", [*values, key, mine, str(record.get("id")), most]).fetchall()
+        return self._records(rows)
+
+    def link(self, checkin_id: str, to: str | None = None) -> str:
+        if to == checkin_id:
+            raise ValueError("a check-in can't be linked to itself")
+
+        def work(db: psycopg.Connection[Any]) -> str:
+            self._locate(db, checkin_id)
+            changes: dict[str, str | None] = {}
+            if to is None:
+                series = str(uuid.uuid4())
+            else:
+                linked = series_of(self._locate(db, to))
+                series = linked[0] if linked else str(uuid.uuid4())
+                if not linked:
+                    changes[to] = series
+            changes[checkin_id] = series
+            self._regroup(db, changes)
+            return series
+
+        return self._in_series_lock("link", work)
+
+    def unlink(self, checkin_id: str) -> bool:
+        def work(db: psycopg.Connection[Any]) -> bool:
+            if series_of(self._locate(db, checkin_id)) is None:
+                return False
+            self._regroup(db, {checkin_id: None})
+            return True
+
+        return self._in_series_lock("unlink", work)
+
+    def rejoin(self, checkin_id: str, series_id: str | None) -> None:
+        if series_id is not None:
+            uuid.UUID(series_id)  # ValueError for anything else.
+
+        def work(db: psycopg.Connection[Any]) -> None:
+            self._locate(db, checkin_id)
+            self._regroup(db, {checkin_id: series_id})
+
+        self._in_series_lock("link", work)
+
+    def _in_series_lock(self, action: str, work: Callable[[Any], _T]) -> _T:
+        """Series change one at a time, across machines: a transaction
+        holding an advisory lock, so two links never number a series twice."""
+        with self._db(action) as db:
+            db.execute("SELECT pg_advisory_xact_lock(hashtext('clinic-kiosk series'))")
+            return work(db)
+
+    def _locate(self, db: psycopg.Connection[Any], checkin_id: str) -> Record:
+        key = _uuid(checkin_id)
+        row = None if key is None else db.execute(
+            "SELECT record FROM checkins WHERE id = %s FOR UPDATE", (key,)).fetchone()
+        if row is None:
+            raise UnknownCheckIn(f"no check-in {checkin_id} in {self.where}")
+        try:
+            check_record(row[0])
+        except BadRecord:
+            raise UnknownCheckIn(f"check-in {checkin_id} is not of the stored shape") from None
+        return dict(row[0])
+
+    def _regroup(self, db: psycopg.Connection[Any], changes: Mapping[str, str | None]) -> None:
+        """Move check-ins between series (None: out of any), and number every
+        series touched in the order its visits were made."""
+        records = {checkin_id: self._locate(db, checkin_id) for checkin_id in changes}
+        touched = {series for series in changes.values() if series}
+        touched |= {linked[0] for linked in map(series_of, records.values()) if linked}
+        for series in touched:
+            for (record,) in db.execute("SELECT record FROM checkins WHERE series = %s "
+                                        "FOR UPDATE", (series,)).fetchall():
+                records.setdefault(record["id"], record)
+        final: dict[str, tuple[str, int] | None] = {checkin_id: None for checkin_id in changes}
+        for series in touched:
+            members = sorted(
+                (record for checkin_id, record in records.items()
+                 if changes.get(checkin_id, (series_of(record) or (None,))[0]) == series),
+                key=lambda record: (created(record), record["id"]))
+            for number, record in enumerate(members, start=1):
+                final[record["id"]] = (series, number)
+        for checkin_id, place in final.items():
+            if series_of(records[checkin_id]) == place:
+                continue
+            if place is None:
+                db.execute("UPDATE checkins SET series = NULL, session = NULL, "
+                           "record = record - 'series' - 'session' WHERE id = %s",
+                           (checkin_id,))
+            else:
+                db.execute("UPDATE checkins SET series = %s, session = %s, "
+                           "record = record || jsonb_build_object('series', %s::text, "
+                           "'session', %s::integer) WHERE id = %s",
+                           (place[0], place[1], place[0], place[1], checkin_id))
+
+    def repair_index(self) -> bool:
+        return False  # The database's indexes are its own to keep.
+
+    # -- Start-up and health ----------------------------------------------------
+
+    def recover(self) -> Recovery:
+        return Recovery()  # Nothing is kept aside: a save is one statement.
+
+    def pending_count(self) -> int:
+        return 0
+
+    def damaged_count(self) -> int:
+        return 0
+
+    def held_in_memory(self) -> int:
+        return 0
+
+    def retry(self) -> int:
+        return 0
+
+    def inspect(self) -> Inspection:
+        report = Inspection(self.where, exists=True, files=1)
+        try:
+            with self._db("read") as db:
+                rows = db.execute("SELECT id, record FROM checkins").fetchall()
+        except (StoreError, DatabaseError) as error:
+            report.problems.append(str(error))
+            return report
+        for checkin_id, record in rows:
+            try:
+                check_record(record)
+            except BadRecord as error:
+                report.bad_records.append(f"{self.where} check-in {checkin_id}: {error}")
+            else:
+                report.checkins += 1
+        return report

@@ -1,0 +1,171 @@
+"""One contract, two stores: the TinyDB day files and PostgreSQL (a real
+server on 127.0.0.1) answer every call the apps make the same way."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from kiosk import database
+from kiosk.clock import FakeClock
+from kiosk.files import StoreError
+from kiosk.pgstore import PostgresStore
+from kiosk.store import CheckInStore, UnknownCheckIn
+from tests.conftest import FIXED_NOW
+from tests.postgres import PASSWORD, Server, running_server
+from tests.test_store import checkin
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    with running_server() as started:
+        yield started
+
+
+@pytest.fixture
+def database_url(server: Server) -> Iterator[str]:
+    name = f"contract_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = server.url(name)
+    database.migrate(url)
+    yield url
+    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(FIXED_NOW)
+
+
+@pytest.fixture(params=["tinydb", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> Iterator[Any]:
+    if request.param == "tinydb":
+        yield CheckInStore(tmp_path / "data", clock=clock.now)
+        return
+    url = request.getfixturevalue("database_url")
+    opened = PostgresStore(url, clock=clock.now, site="Northside")
+    yield opened
+    opened.close()
+
+
+def ids(records: list[dict]) -> list[str]:
+    return [record["id"] for record in records]
+
+
+def test_save_read_search_change_and_erase(store: Any, clock: FakeClock) -> None:
+    ann = store.add(checkin("Ann", FIXED_NOW - timedelta(minutes=20)))
+    bo = store.add(checkin("Bo", FIXED_NOW - timedelta(minutes=10),
+                           answers={"health": ["blood_clots"]}))
+    old = store.add(checkin("Anna", FIXED_NOW - timedelta(days=40)))
+    assert ids(store.today()) == [ann, bo]
+    assert ids(store.all()) == [old, ann, bo]
+    assert ids(store.search(text="ANN")) == [old, ann], "a name, ignoring case"
+    assert ids(store.search(flagged=True)) == [bo]
+    assert ids(store.search(since=(FIXED_NOW - timedelta(days=41)).date(),
+                            until=(FIXED_NOW - timedelta(days=39)).date())) == [old]
+    assert store.get(ann)["id"] == ann and store.get(str(uuid.uuid4())) is None
+    assert store.get("not an id") is None
+    version = store.version()
+    assert store.set_status(ann, "with_therapist")
+    assert store.version() != version
+    first = store.get(ann)
+    assert (first["status"], first["started_at"]) == ("with_therapist", first["status_at"])
+    clock.advance(60)
+    store.set_status(ann, "done")
+    store.set_status(ann, "with_therapist")
+    assert store.get(ann)["started_at"] == first["started_at"], "when the wait ended: once"
+    assert ids(store.search(status="waiting")) == [old, bo]
+    assert not store.set_status(str(uuid.uuid4()), "done")
+    with pytest.raises(ValueError):
+        store.set_status(ann, "lost")
+    assert store.delete(bo) and not store.delete(bo) and store.get(bo) is None
+    assert store.purge(30) == 1 and ids(store.all()) == [ann]
+
+
+def test_a_save_again_replaces_the_first_and_a_bad_record_is_refused(store: Any) -> None:
+    record = checkin("Cy")
+    first = store.add(record)
+    assert store.add({**record, "id": first}) == first
+    assert ids(store.all()) == [first], "one visit, one check-in"
+    assert store.import_records([{**record, "id": first}, checkin("Di")]) == 1
+    with pytest.raises(StoreError, match="refused a check-in: check-in field 'recommendation'") as refused:
+        store.add({**checkin("Ed"), "recommendation": "spa"})
+    assert "Ed" not in str(refused.value)
+    assert len(store.all()) == 2
+
+
+def test_series_link_unlink_rejoin_and_suggestions(store: Any) -> None:
+    visits = [store.add(checkin("Fay", FIXED_NOW - timedelta(days=days)))
+              for days in (30, 20, 10)]
+    store.add(checkin("Gus", FIXED_NOW - timedelta(days=15)))
+    later = checkin("Fay", FIXED_NOW)
+    assert ids(store.suggestions(later)) == visits[::-1], "same name, newest first"
+    assert ids(store.suggestions(later, most=1)) == [visits[2]]
+    series = store.link(visits[2], visits[0])
+    assert store.link(visits[1], visits[2]) == series
+    assert [(r["id"], r["session"]) for r in store.series(series)] == [
+        (visits[0], 1), (visits[1], 2), (visits[2], 3)], "numbered in the order made"
+    assert store.unlink(visits[1]) and not store.unlink(visits[1])
+    assert [(r["id"], r["session"]) for r in store.series(series)] == [
+        (visits[0], 1), (visits[2], 2)]
+    store.rejoin(visits[1], series)
+    assert [r["session"] for r in store.series(series)] == [1, 2, 3]
+    alone = store.link(visits[1])
+    assert alone != series and ids(store.series(alone)) == [visits[1]]
+    with pytest.raises(UnknownCheckIn):
+        store.link(str(uuid.uuid4()), visits[0])
+    with pytest.raises(ValueError):
+        store.link(visits[0], visits[0])
+    assert store.series(str(uuid.uuid4())) == []
+    assert store.repair_index() is False
+
+
+def test_postgres_a_damaged_row_is_skipped_counted_and_named(database_url: str) -> None:
+    store = PostgresStore(database_url, clock=lambda: FIXED_NOW)
+    good = store.add(checkin("Hal"))
+    bad = store.add(checkin("Ida"))
+    with psycopg.connect(database_url, autocommit=True) as db:
+        db.execute("UPDATE checkins SET record = record || '{\"answers\": []}' WHERE id = %s",
+                   (bad,))
+    assert ids(store.today()) == [good] and store.skipped() == 1
+    assert store.get(bad) is None
+    report = store.inspect()
+    assert report.checkins == 1 and len(report.bad_records) == 1
+    assert bad in report.bad_records[0] and "Ida" not in report.bad_records[0]
+    assert store.delete(bad), "erasure is never blocked by a bad record"
+    store.close()
+
+
+def test_postgres_records_the_site_and_reads_one_site_or_all(database_url: str) -> None:
+    north = PostgresStore(database_url, clock=lambda: FIXED_NOW, site="Northside")
+    south = PostgresStore(database_url, clock=lambda: FIXED_NOW, site="Southside",
+                          only_site="Southside")
+    mine = south.add(checkin("Jo"))
+    theirs = north.add(checkin("Jo"))
+    assert ids(south.today()) == [mine]
+    assert ids(north.today()) == [mine, theirs], "a store for every site"
+    with psycopg.connect(database_url) as db:
+        assert dict(db.execute("SELECT id::text, site FROM checkins").fetchall()) == {
+            mine: "Southside", theirs: "Northside"}
+    north.close()
+    south.close()
+
+
+def test_postgres_a_server_that_is_gone_is_a_store_error(server: Server) -> None:
+    url = server.url().replace(f":{server.port}/", ":1/")
+    store = PostgresStore(url, clock=lambda: FIXED_NOW)
+    with pytest.raises(StoreError) as failed:
+        store.today()
+    message = str(failed.value)
+    assert message.startswith("could not read check-ins in postgresql://kiosk_admin:***@")
+    assert PASSWORD not in message and "\n" not in message
+    with pytest.raises(StoreError, match="could not save"):
+        store.add(checkin("Kim"))
