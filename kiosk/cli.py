@@ -316,15 +316,45 @@ def _doctor(settings: Settings) -> int:
     health = doctor(open_store(settings.data_dir), AuditLog(settings.data_dir))
     for line in health.lines():
         print(line)
+    if settings.database_url is not None:
+        trouble = _delivery_health(settings)
+        for line in trouble:
+            print(f"problem: {line}")
+        if trouble and health.ok:
+            return 1
     return 0 if health.ok else 1
+
+
+def _delivery_health(settings: Settings) -> list[str]:
+    """With a database: print where this folder's deliveries stand; the
+    problems found (a database that can't be used, check-ins waiting)."""
+    from kiosk import database
+    from kiosk.delivery import Delivery
+    from kiosk.store import CheckInStore
+
+    assert settings.database_url is not None
+    store = CheckInStore(settings.data_dir)
+    report = Delivery(store, settings.database_url, site=settings.site,
+                      keep_days=settings.local_keep_days, clock=store.clock).report()
+    for line in report.lines():
+        print(line)
+    problems = []
+    try:
+        database.require_current(settings.database_url)
+        print(f"database: {without_password(settings.database_url)}: reachable, schema current")
+    except DatabaseError as error:
+        problems.append(str(error))
+    if report.waiting and report.last_error:
+        problems.append(f"{report.waiting} check-in(s) not delivered yet: {report.last_error}")
+    return problems
 
 
 def _purge(settings: Settings, days: int) -> int:
     from kiosk.audit import AuditLog
     from kiosk.maintenance import purge
-    from kiosk.store import open_store
+    from kiosk.pgstore import open_desk_store
 
-    said = purge(open_store(settings.data_dir), AuditLog(settings.data_dir), days)
+    said = purge(open_desk_store(settings), AuditLog(settings.data_dir), days)
     print(said.capitalize() + ".")
     return 0
 
@@ -385,9 +415,9 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
     from kiosk.audit import AuditLog
     from kiosk.content import load_content
     from kiosk.frontdesk import write_csv, write_json
-    from kiosk.store import open_store
+    from kiosk.pgstore import open_desk_store
 
-    store = open_store(settings.data_dir)
+    store = open_desk_store(settings)
     records = store.search(since=args.get("since"), until=args.get("until"))
     questions = load_content(settings.content_folder).all_questions()
     audit = AuditLog(settings.data_dir)
@@ -422,9 +452,9 @@ def _erase(settings: Settings, checkin_id: str, yes: bool) -> int:
     from kiosk.audit import AuditLog
     from kiosk.checkin import client_name
     from kiosk.frontdesk import arrival, printable
-    from kiosk.store import open_store
+    from kiosk.pgstore import open_desk_store
 
-    store = open_store(settings.data_dir)
+    store = open_desk_store(settings)
     record = store.get(checkin_id)
     if record is not None:
         who = printable(client_name(record), 40) or "(no name)"
@@ -464,10 +494,10 @@ def _erase_series(settings: Settings, series_id: str, yes: bool) -> int:
     from kiosk.actions import erase_series
     from kiosk.audit import AuditLog
     from kiosk.frontdesk import printable
-    from kiosk.store import open_store
+    from kiosk.pgstore import open_desk_store
     from kiosk.words import plural
 
-    store = open_store(settings.data_dir)
+    store = open_desk_store(settings)
     sessions = store.series(series_id)
     if not sessions:
         print(f"kiosk: no series has the id {printable(series_id, 60)}", file=sys.stderr)

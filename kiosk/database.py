@@ -59,7 +59,9 @@ MIGRATIONS: tuple[str, ...] = (
     -- One number that changes with every write: what the staff app polls.
     CREATE TABLE checkin_changes (changes bigint NOT NULL);
     INSERT INTO checkin_changes VALUES (0);
-    CREATE FUNCTION checkins_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    -- As its owner: a kiosk's role, which may only insert, bumps it too.
+    CREATE FUNCTION checkins_changed() RETURNS trigger LANGUAGE plpgsql
+        SECURITY DEFINER SET search_path = public AS $$
     BEGIN
         UPDATE checkin_changes SET changes = changes + 1;
         PERFORM pg_notify('kiosk_checkins', '');

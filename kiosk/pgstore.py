@@ -32,9 +32,11 @@ from kiosk.database import CONNECT_SECONDS, DatabaseError, driver, reason
 from kiosk.files import StoreError
 from kiosk.settings import without_password
 from kiosk.store import (
+    CheckInStore,
     Inspection,
     Record,
     Recovery,
+    Store,
     UnknownCheckIn,
     created,
     search_bound,
@@ -43,6 +45,8 @@ from kiosk.store import (
 
 if TYPE_CHECKING:
     import psycopg
+
+    from kiosk.settings import Settings
 
 _T = TypeVar("_T")
 
@@ -421,3 +425,16 @@ class PostgresStore:
             else:
                 report.checkins += 1
         return report
+
+
+def open_desk_store(settings: Settings, clock: WallClock | None = None) -> Store:
+    """The store staff and the commands read: the shared database when one is
+    set (refused, with one line, unless its schema is this program's), else
+    this data folder. A kiosk itself always saves to its folder."""
+    from kiosk.database import require_current
+
+    if settings.database_url is None:
+        return CheckInStore(settings.data_dir, clock)
+    require_current(settings.database_url)
+    return PostgresStore(settings.database_url, clock, site=settings.site,
+                         only_site=settings.site)

@@ -28,6 +28,7 @@ from screens.welcome import WelcomeScreen
 if TYPE_CHECKING:
     from kiosk.checkin import Answers, Recommendation
     from kiosk.content import Content, VisitKind
+    from kiosk.delivery import Delivery
     from kiosk.store import Store
     from screens.questionnaire import QuestionnaireScreen
 
@@ -174,6 +175,35 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         self._prepare_store()
         self.set_interval(0.25, self.reset_if_idle)
         self.set_interval(RETRY_SECONDS, self.retry_saves)
+        if self.delivery is not None:
+            self._deliver()
+
+    @cached_property
+    def delivery(self) -> Delivery | None:
+        """With a shared database: what sends this kiosk's check-ins on to it
+        (they are saved here first, always)."""
+        if self.settings.database_url is None:
+            return None
+        from kiosk.delivery import Delivery
+        from kiosk.store import CheckInStore
+
+        store = self.store
+        assert isinstance(store, CheckInStore)  # A kiosk always saves to its folder.
+        return Delivery(store, self.settings.database_url, site=self.settings.site,
+                        keep_days=self.settings.local_keep_days, clock=self.clock.now)
+
+    @work(thread=True, exclusive=True, group="delivery", exit_on_error=False)
+    def _deliver(self) -> None:
+        """Deliver until the app stops; a failing database is retried, never shown."""
+        assert self.delivery is not None
+        self.delivery.run()
+
+    def on_unmount(self) -> None:
+        # The delivery's thread ends with the app (the process waits for it).
+        delivery = self.__dict__.get("delivery")
+        if delivery is not None:
+            delivery.stop.set()
+            delivery.wake.set()
 
     def _content_failed(self, error: ContentError) -> None:
         self.content_error = error
@@ -292,6 +322,8 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
                             visit, language=language)
         try:
             self.store.add(record)
+            if self.delivery is not None:
+                self.delivery.wake.set()  # Sent on now, in the background.
         except (StoreError, ValueError):
             # The store keeps the check-in as pending; the client sees the desk.
             self.call_from_thread(self._save_failed, answers, checkin_id, first_try, visit,

@@ -8,8 +8,8 @@ from textual.binding import Binding
 from kiosk.audit import AuditLog
 from kiosk.clock import SYSTEM_CLOCK, Clock
 from kiosk.content import Content, load_content
+from kiosk.pgstore import open_desk_store
 from kiosk.settings import Settings
-from kiosk.store import open_store
 from screens import STYLESHEET
 from screens.crash import CrashContainment, CrashScreen
 from screens.signals import SignalStop
@@ -30,7 +30,7 @@ class StaffApp(CrashContainment, App[None]):
         self.settings = settings
         self.content = content
         self.clock = clock
-        self.store = open_store(settings.data_dir, clock.now)
+        self.store = open_desk_store(settings, clock.now)
         self.audit = AuditLog(settings.data_dir, clock.now)
         self.signed_in = signed_in
         self.signal_stop = SignalStop(self._stop_for_signal)

@@ -1,0 +1,222 @@
+"""Delivery: a kiosk saves to its own folder first, and a worker sends each
+check-in on to PostgreSQL (a real server on 127.0.0.1): in order, once, and
+never in the client's way."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from kiosk import database
+from kiosk.cli import main
+from kiosk.clock import FakeClock
+from kiosk.database import DatabaseError
+from kiosk.delivery import Delivery
+from kiosk.settings import Settings
+from kiosk.store import CheckInStore
+from tests.conftest import FIXED_NOW
+from tests.postgres import Server, running_server
+from tests.test_store import checkin
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    with running_server() as started:
+        yield started
+
+
+@pytest.fixture
+def url(server: Server) -> Iterator[str]:
+    name = f"delivery_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    database.migrate(server.url(name))
+    yield server.url(name)
+    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(FIXED_NOW)
+
+
+def kiosk(folder: Path, url: str, clock: FakeClock, site: str = "Northside") -> Delivery:
+    return Delivery(CheckInStore(folder, clock.now), url, site=site, keep_days=7,
+                    clock=clock.now)
+
+
+def rows(url: str) -> list[tuple[str, str]]:
+    with psycopg.connect(url) as db:
+        return [(str(row[0]), row[1]) for row in
+                db.execute("SELECT id, site FROM checkins ORDER BY created_at, seq")]
+
+
+def test_check_ins_are_delivered_in_order_once_and_marked(
+    tmp_path: Path, url: str, clock: FakeClock,
+) -> None:
+    delivery = kiosk(tmp_path / "kiosk", url, clock)
+    made = [delivery.store.add(checkin(f"D{n}", FIXED_NOW - timedelta(minutes=9 - n)))
+            for n in range(3)]
+    assert delivery.report().waiting == 3
+    assert delivery.deliver() == 3
+    assert rows(url) == [(checkin_id, "Northside") for checkin_id in made]
+    assert delivery.deliver() == 0, "marked: nothing is sent twice"
+    report = delivery.report()
+    assert (report.waiting, report.oldest, report.last_error) == (0, None, None)
+    assert report.last_delivery == FIXED_NOW.isoformat(timespec="seconds")
+    assert len(delivery.store.all()) == 3, "the kiosk keeps its copies for a while"
+
+
+def test_a_lost_acknowledgement_sends_again_and_stores_once(
+    tmp_path: Path, url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The commit succeeded, the kiosk died before marking it: no duplicate."""
+    delivery = kiosk(tmp_path / "kiosk", url, clock)
+    made = [delivery.store.add(checkin(f"L{n}")) for n in range(4)]
+
+    def killed(_self: Delivery, _ids: list[str]) -> None:
+        raise SystemExit("killed between the commit and the mark")
+
+    monkeypatch.setattr(Delivery, "_mark", killed)
+    with pytest.raises(SystemExit):
+        delivery.deliver()
+    assert len(rows(url)) == 4
+    monkeypatch.undo()
+    again = kiosk(tmp_path / "kiosk", url, clock)  # Restarted.
+    assert again.report().waiting == 4
+    again.deliver()
+    assert sorted(row[0] for row in rows(url)) == sorted(made), "each once"
+    assert again.report().waiting == 0
+
+
+def test_a_database_that_is_down_keeps_them_waiting_then_they_all_go(
+    tmp_path: Path, server: Server, url: str, clock: FakeClock,
+) -> None:
+    delivery = kiosk(tmp_path / "kiosk", url, clock)
+    first = delivery.store.add(checkin("Before"))
+    server.stop()
+    try:
+        later = [delivery.store.add(checkin(f"While{n}")) for n in range(3)]
+        with pytest.raises(DatabaseError, match="could not connect"):
+            delivery.deliver()
+        stop_after = iter(range(2))
+
+        def one_try(event: object, seconds: float) -> bool:
+            assert seconds > 1, "a failing database is tried again after a longer wait"
+            if next(stop_after, None) is None:
+                delivery.stop.set()
+            return False
+
+        delivery.run(sleep=one_try)
+        report = delivery.report()
+        assert report.waiting == 4 and report.oldest is not None
+        assert report.last_error and "could not connect" in report.last_error
+    finally:
+        server.start()
+    assert delivery.deliver() == 4
+    assert sorted(row[0] for row in rows(url)) == sorted([first, *later])
+    assert delivery.report().last_error is None
+
+
+def test_local_copies_go_a_week_after_delivery_and_only_then(
+    tmp_path: Path, url: str, clock: FakeClock,
+) -> None:
+    delivery = kiosk(tmp_path / "kiosk", url, clock)
+    sent = delivery.store.add(checkin("Sent"))
+    delivery.deliver()
+    clock.advance(6 * 86400, wall_only=True)
+    kept = delivery.store.add(checkin("Kept", FIXED_NOW + timedelta(days=6)))
+    with pytest.raises(DatabaseError):
+        Delivery(delivery.store, url.replace("/delivery_", "/no_such_"), site="x",
+                 keep_days=7, clock=clock.now).deliver()
+    clock.advance(2 * 86400, wall_only=True)
+    assert delivery.erase_delivered() == 1
+    assert delivery.store.get(sent) is None, "delivered 8 days ago: erased here"
+    assert delivery.store.get(kept) is not None, "never delivered: kept"
+    assert len(rows(url)) == 1, "the database keeps it"
+
+
+def test_three_kiosks_with_the_database_stopped_deliver_every_one_once(
+    tmp_path: Path, server: Server, url: str, clock: FakeClock,
+) -> None:
+    """Three machines, each its own folder, 200 check-ins each, saved while
+    the database is stopped: after it is back, exactly 600 rows."""
+    kiosks = [kiosk(tmp_path / f"kiosk{n}", url, clock, site=f"Site {n}") for n in range(3)]
+    server.stop()
+    try:
+        for machine in kiosks:
+            machine.store.import_records(
+                checkin(f"K{n}", FIXED_NOW - timedelta(seconds=n)) for n in range(200))
+            with pytest.raises(DatabaseError):
+                machine.deliver()
+    finally:
+        server.start()
+    for machine in kiosks:
+        assert machine.deliver() == 200
+        assert machine.deliver() == 0
+    delivered = rows(url)
+    assert len(delivered) == 600 and len({row[0] for row in delivered}) == 600
+    assert {row[1] for row in delivered} == {"Site 0", "Site 1", "Site 2"}
+
+
+def test_doctor_shows_waiting_check_ins_and_the_database_s_trouble(
+    tmp_path: Path, server: Server, url: str, settings: Settings,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = FakeClock(FIXED_NOW)
+    delivery = kiosk(settings.data_dir, url.replace("/delivery_", "/gone_"), clock)
+    delivery.store.add(checkin("Waiting"))
+    with pytest.raises(DatabaseError):
+        delivery.deliver()
+    delivery._note(last_error="2026-11-27T14:30:00+00:00: could not connect")
+    monkeypatch.setenv("KIOSK_DATABASE_URL", url.replace("/delivery_", "/gone_"))
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(settings.data_dir))
+    code = main(["doctor", "--config", "/dev/null"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "deliveries: 1 check-in(s) waiting, the oldest made 2026-11-27T14:30:00+00:00" in out
+    assert "problem: could not connect to postgresql://kiosk_admin:***@" in out
+    assert "problem: 1 check-in(s) not delivered yet" in out
+    assert "Waiting" not in out
+
+
+async def test_a_kiosk_visit_reaches_the_database_and_a_dead_one_never_shows(
+    settings: Settings, server: Server, url: str,
+) -> None:
+    """The kiosk saves locally and shows the result; the check-in arrives in
+    the database by itself. With the database gone, the next client's visit
+    is the same, and their check-in waits."""
+    from dataclasses import replace
+
+    from tests.test_visit_pilot import kiosk as kiosk_app
+    from tests.visit import MEDICAL_VISIT, answer_all, tap, wait_for, wait_for_screen
+
+    app = kiosk_app(replace(settings, database_url=url, site="Northside"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, MEDICAL_VISIT)
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "result")
+        [saved] = CheckInStore(settings.data_dir).all()
+        await wait_for(pilot, lambda: rows(url) == [(saved["id"], "Northside")],
+                       "the check-in in the database")
+        server.stop()
+        try:
+            await tap(pilot, "#done")
+            await wait_for_screen(pilot, "welcome")
+            await answer_all(pilot, MEDICAL_VISIT)
+            await tap(pilot, "#next")
+            await wait_for_screen(pilot, "result")
+            assert app.delivery is not None
+            await wait_for(pilot, lambda: app.delivery.report().last_error is not None,
+                           "the failed delivery, noted for doctor")
+            assert app.delivery.report().waiting == 1
+        finally:
+            server.start()
+        app.delivery.wake.set()
+        await wait_for(pilot, lambda: len(rows(url)) == 2, "the waiting one, delivered")
