@@ -220,3 +220,52 @@ async def test_a_kiosk_visit_reaches_the_database_and_a_dead_one_never_shows(
             server.start()
         app.delivery.wake.set()
         await wait_for(pilot, lambda: len(rows(url)) == 2, "the waiting one, delivered")
+
+
+def _readme_roles(owner_url: str) -> None:
+    """Run the README's least-privilege SQL as the database's owner."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    block = readme.split("**Least privilege.**", 1)[1].split("```sql\n", 1)[1].split("```", 1)[0]
+    database_name = owner_url.rsplit("/", 1)[1]
+    with psycopg.connect(owner_url, autocommit=True) as db:
+        for role in ("kiosk_device", "kiosk_staff"):
+            if db.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+                db.execute(f"DROP OWNED BY {role}")
+                db.execute(f"DROP ROLE {role}")
+        db.execute(block.replace("DATABASE kiosk ", f"DATABASE {database_name} ")
+                   .replace("choose-a-long-password", "device-pw")
+                   .replace("choose-another-long-password", "staff-pw"))
+
+
+def test_the_readme_roles_a_kiosk_may_only_insert_the_desk_does_the_rest(
+    tmp_path: Path, server: Server, url: str, clock: FakeClock,
+) -> None:
+    from kiosk.files import StoreError
+    from kiosk.pgstore import PostgresStore
+
+    _readme_roles(url)
+    name = url.rsplit("/", 1)[1]
+    device = server.url(name, user="kiosk_device", password="device-pw")
+    staff = server.url(name, user="kiosk_staff", password="staff-pw")
+    delivery = kiosk(tmp_path / "kiosk", device, clock)
+    made = [delivery.store.add(checkin(f"R{n}", FIXED_NOW - timedelta(minutes=5 - n)))
+            for n in range(2)]
+    assert delivery.deliver() == 2, "the kiosk's role delivers"
+    delivery.store.import_records([delivery.store.get(made[0])])
+    (tmp_path / "kiosk" / "delivered.json").unlink()  # As if never marked: sent again.
+    assert delivery.deliver() == 2, "and sending again is no error for it"
+    with psycopg.connect(device) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute("SELECT * FROM checkins")
+    for statement in ("UPDATE checkins SET status = 'done'", "DELETE FROM checkins"):
+        with psycopg.connect(device) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute(statement)
+    with pytest.raises(StoreError, match="permission denied"):
+        PostgresStore(device, clock=clock.now).today()
+    desk = PostgresStore(staff, clock=clock.now, site="Northside", only_site="Northside")
+    assert sorted(record["id"] for record in desk.today()) == sorted(made)
+    assert desk.set_status(made[0], "with_therapist")
+    series = desk.link(made[1], made[0])
+    assert [record["id"] for record in desk.series(series)] == made
+    assert desk.version() is not None and desk.delete(made[1])
+    assert desk.purge(0) == 1
+    desk.close()
