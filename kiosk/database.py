@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 INSTALL = "pip install 'clinic-kiosk[postgres]'"
 """What installs PostgreSQL support."""
 CONNECT_SECONDS = 10
+STATEMENT_SECONDS = 30
 
 
 class DatabaseError(Exception):
@@ -102,6 +103,9 @@ def connected(url: str) -> Iterator[psycopg.Connection[Any]]:
     try:
         # Autocommit: each `transaction()` block is a transaction of its own.
         connection = psycopg.connect(url, connect_timeout=CONNECT_SECONDS, autocommit=True)
+        # A statement stuck behind a lock, or a server that stopped answering,
+        # fails instead of holding its caller for ever.
+        connection.execute(f"SET statement_timeout = '{STATEMENT_SECONDS}s'")
     except psycopg.Error as error:
         raise DatabaseError(f"could not connect to {place}: {reason(error)}") from None
     try:
@@ -140,6 +144,7 @@ def migrate(url: str) -> Migration:
             raise DatabaseError(
                 f"{without_password(url)}: the schema is version {before}, newer than this "
                 f"program's {SCHEMA_VERSION}: upgrade clinic-kiosk")
+        connection.execute("SET statement_timeout = 0")  # A migration takes what it takes.
         # One migration at a time across machines: an advisory lock.
         connection.execute("SELECT pg_advisory_lock(hashtext('clinic-kiosk schema'))")
         try:

@@ -28,7 +28,7 @@ from kiosk.checkin import (
     series_of,
 )
 from kiosk.clock import WallClock, utc_now
-from kiosk.database import CONNECT_SECONDS, DatabaseError, driver, reason
+from kiosk.database import CONNECT_SECONDS, STATEMENT_SECONDS, DatabaseError, driver, reason
 from kiosk.files import StoreError
 from kiosk.settings import without_password
 from kiosk.store import (
@@ -118,6 +118,8 @@ class PostgresStore:
                 if self._connection is None or self._connection.closed:
                     self._connection = psycopg.connect(
                         self.url, connect_timeout=CONNECT_SECONDS, autocommit=True)
+                    self._connection.execute(
+                        f"SET statement_timeout = '{STATEMENT_SECONDS}s'")
                 with self._connection.transaction():
                     yield self._connection
             except psycopg.Error as error:

@@ -192,11 +192,14 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         return Delivery(store, self.settings.database_url, site=self.settings.site,
                         keep_days=self.settings.local_keep_days, clock=self.clock.now)
 
-    @work(thread=True, exclusive=True, group="delivery", exit_on_error=False)
     def _deliver(self) -> None:
-        """Deliver until the app stops; a failing database is retried, never shown."""
+        """Deliver until the app stops; a failing database is retried, never
+        shown. A daemon thread: a database that hangs never keeps the kiosk
+        from exiting (a batch cut short is sent again, and stored once)."""
+        import threading
+
         assert self.delivery is not None
-        self.delivery.run()
+        threading.Thread(target=self.delivery.run, name="delivery", daemon=True).start()
 
     def on_unmount(self) -> None:
         # The delivery's thread ends with the app (the process waits for it).

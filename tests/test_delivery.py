@@ -269,3 +269,73 @@ def test_the_readme_roles_a_kiosk_may_only_insert_the_desk_does_the_rest(
     assert desk.version() is not None and desk.delete(made[1])
     assert desk.purge(0) == 1
     desk.close()
+
+
+def test_a_kiosk_killed_mid_delivery_loses_nothing_and_doubles_nothing(
+    tmp_path: Path, url: str,
+) -> None:
+    """A process delivering 1,000 check-ins, 50 to a batch, is killed with
+    SIGKILL at random moments; after each restart, and at the end, every
+    check-in is in the database exactly once."""
+    import random
+    import select
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "kiosk"
+    store = CheckInStore(folder, lambda: FIXED_NOW)
+    made = {store.add(checkin(f"S{n}", FIXED_NOW - timedelta(seconds=n)))
+            for n in range(20)}
+    store.import_records(checkin(f"T{n}", FIXED_NOW - timedelta(minutes=n)) for n in range(980))
+    made |= {record["id"] for record in store.all()}
+    assert len(made) == 1000
+    program = (
+        "import sys, kiosk.delivery as d\n"
+        "from kiosk.store import CheckInStore\n"
+        "d.BATCH = 50\n"
+        f"store = CheckInStore({str(folder)!r})\n"
+        f"print('ready', flush=True)\n"
+        f"d.Delivery(store, {url!r}, site='x', keep_days=7, clock=store.clock).deliver()\n"
+        "print('done', flush=True)\n")
+    chance = random.Random(14)
+    seen = []
+    for _ in range(6):
+        child = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE,
+                                 text=True)
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        # A kill at a random moment of the delivery (or as it ends).
+        select.select([child.stdout], [], [], chance.uniform(0, 0.4))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        delivered = [row[0] for row in rows(url)]
+        assert len(delivered) == len(set(delivered)), "never twice"
+        seen.append(len(delivered))
+    assert any(0 < count < 1000 for count in seen), f"no kill landed mid-delivery: {seen}"
+    Delivery(CheckInStore(folder), url, site="x", keep_days=7, clock=store.clock).deliver()
+    delivered = [row[0] for row in rows(url)]
+    assert sorted(delivered) == sorted(made), "every one, once"
+
+
+async def test_a_slow_database_never_holds_up_a_client(
+    settings: Settings, server: Server, url: str,
+) -> None:
+    """The database is stuck (a lock held on the table): the visit reaches
+    its result as always, while the delivery waits; released, it goes."""
+    from dataclasses import replace
+
+    from tests.test_visit_pilot import kiosk as kiosk_app
+    from tests.visit import SPA_VISIT, answer_all, tap, wait_for, wait_for_screen
+
+    app = kiosk_app(replace(settings, database_url=url))
+    with psycopg.connect(url) as holder:
+        holder.execute("LOCK TABLE checkins IN ACCESS EXCLUSIVE MODE")  # Held until commit.
+        async with app.run_test(size=(80, 24)) as pilot:
+            await answer_all(pilot, SPA_VISIT)
+            await tap(pilot, "#next")
+            await wait_for_screen(pilot, "result")
+            assert len(CheckInStore(settings.data_dir).all()) == 1, "saved here, at once"
+            assert app.delivery is not None and app.delivery.report().waiting == 1
+            holder.commit()  # The database is free again.
+            await wait_for(pilot, lambda: len(rows(url)) == 1, "the delivery, once it could")
