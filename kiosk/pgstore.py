@@ -89,6 +89,47 @@ def _uuid(text: str) -> str | None:
         return None
 
 
+KEEPALIVE_SECONDS = 30.0
+"""How often an idle listening connection checks the server is still there."""
+
+
+class _Listener(threading.Thread):
+    """Listens for the database's announcements of changed check-ins, on a
+    connection of its own; counts them in `heard`. Reconnects after a
+    failure (a change may have been missed meanwhile: the count moves)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(name="listen", daemon=True)
+        self.url = url
+        self.heard = 0
+        self.listening = threading.Event()
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        psycopg = driver()
+        wait = 1.0
+        while not self.stop.is_set():
+            try:
+                with psycopg.connect(self.url, connect_timeout=CONNECT_SECONDS,
+                                     autocommit=True) as connection:
+                    connection.execute("LISTEN kiosk_checkins")
+                    self.heard += 1  # Whatever happened before now is to be read.
+                    self.listening.set()
+                    wait = 1.0
+                    while not self.stop.is_set():
+                        for _ in connection.notifies(timeout=KEEPALIVE_SECONDS):
+                            self.heard += 1
+                            if self.stop.is_set():
+                                break
+                        connection.execute("SELECT 1")  # The keep-alive.
+            except psycopg.Error:
+                self.listening.clear()
+                self.heard += 1
+                self.stop.wait(wait)
+                wait = min(wait * 2, 30.0)
+        self.listening.clear()
+
+
 class PostgresStore:
     """Check-ins in the PostgreSQL database at `url` (migrated to this
     program's schema: see `kiosk.database.require_current`)."""
@@ -105,6 +146,7 @@ class PostgresStore:
         self._connection: psycopg.Connection[Any] | None = None
         self._lock = threading.RLock()
         self._reads = threading.local()
+        self._listener: _Listener | None = None
 
     # -- The connection -------------------------------------------------------
 
@@ -129,6 +171,9 @@ class PostgresStore:
                     f"could not {action} check-ins in {self.where}: {reason(error)}") from None
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.stop.set()
+            self._listener = None
         with self._lock:
             if self._connection is not None:
                 self._connection.close()
@@ -268,9 +313,18 @@ class PostgresStore:
         return self._records(rows)
 
     def version(self) -> Hashable:
+        """Changes when any machine changes a check-in. Answered from what
+        the database announced (LISTEN), so polling it sends no query; only
+        while the listening connection is down does it ask the database."""
+        listener = self._listener
+        if listener is None:
+            listener = self._listener = _Listener(self.url)
+            listener.start()
+        if listener.listening.is_set():
+            return ("heard", listener.heard)
         with self._db("read") as db:
             row = db.execute("SELECT changes FROM checkin_changes").fetchone()
-        return row[0] if row else None
+        return ("counted", row[0] if row else None)
 
     def skipped(self) -> int:
         return int(getattr(self._reads, "skipped", 0))

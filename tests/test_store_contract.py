@@ -169,3 +169,51 @@ def test_postgres_a_server_that_is_gone_is_a_store_error(server: Server) -> None
     assert PASSWORD not in message and "\n" not in message
     with pytest.raises(StoreError, match="could not save"):
         store.add(checkin("Kim"))
+
+
+def _until(condition: Any, what: str, seconds: float = 10.0) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never: {what}")
+        time.sleep(0.01)
+
+
+def test_postgres_desks_hear_of_changes_without_asking(
+    database_url: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another machine's change moves this desk's version through LISTEN;
+    an idle desk polling its version sends no query at all."""
+    desk = PostgresStore(database_url, clock=lambda: FIXED_NOW)
+    other = PostgresStore(database_url, clock=lambda: FIXED_NOW)
+    for machine in (desk, other):
+        machine.version()
+        assert machine._listener is not None
+        _until(machine._listener.listening.is_set, "the desks listening")
+    asked: list[str] = []
+    real = PostgresStore._db
+
+    def counting(self: PostgresStore, action: str) -> Any:
+        if self is desk:
+            asked.append(action)
+        return real(self, action)
+
+    monkeypatch.setattr(PostgresStore, "_db", counting)
+    seen = desk.version()
+    for _ in range(20):
+        assert desk.version() == seen
+    assert asked == [], "idle: no query"
+    new = other.add(checkin("Lee"))
+    _until(lambda: desk.version() != seen, "the desk hearing of the new check-in")
+    assert ids(desk.today()) == [new]
+    # Two desks change the same check-in: the last change wins, both see it.
+    seen, theirs = desk.version(), other.version()
+    desk.set_status(new, "done")
+    other.set_status(new, "with_therapist")
+    _until(lambda: desk.version() != seen, "the desk hearing of it")
+    assert desk.get(new)["status"] == other.get(new)["status"] == "with_therapist"
+    _until(lambda: other.version() != theirs, "the other desk hearing of it")
+    desk.close()
+    other.close()
