@@ -161,7 +161,7 @@ def client_name(record: Mapping[str, Any]) -> str:
 # -- The record's schema, checked at every door ------------------------------------
 
 _RECORD_KEYS = {"id", "created_at", "answers", "recommendation", "flags", "status",
-                "status_at", "started_at", "visit", "series", "session", "language"}
+                "status_at", "started_at", "visit", "series", "session", "language", "site"}
 MOST_SESSIONS = 10_000
 """More sessions than any series has: a larger number is a damaged record."""
 
@@ -259,6 +259,9 @@ def check_record(record: Any) -> None:
     if not (isinstance(language, str) and 0 < len(language) <= 8 and language.isascii()
             and language.replace("-", "").isalnum()):
         raise BadRecord("language", "is not a language code")
+    site = record.get("site", "main")
+    if not (isinstance(site, str) and 0 < len(site) <= 40 and site.isprintable()):
+        raise BadRecord("site", "is not a site's name")
     if ("series" in record) != ("session" in record):
         raise BadRecord("series", "and 'session' must be given together")
     if "series" in record:

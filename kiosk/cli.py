@@ -93,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
                         help="write to FILE (made readable by you only) instead of stdout")
     export.add_argument("--force", action="store_true",
                         help="replace FILE if it exists (by default an existing file is kept)")
+    sites = export.add_mutually_exclusive_group()
+    sites.add_argument("--site", metavar="NAME",
+                       help="with a shared database: this site's check-ins (default: "
+                            "the machine's own site)")
+    sites.add_argument("--all-sites", action="store_true",
+                       help="with a shared database: every site's check-ins")
     erase = commands.add_parser(
         "erase", parents=[common, stored], help="erase one client's check-in, or a series",
         description="Erase one check-in, or every check-in of a series, for good, after a "
@@ -416,8 +422,15 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
     from kiosk.content import load_content
     from kiosk.frontdesk import write_csv, write_json
     from kiosk.pgstore import open_desk_store
+    from kiosk.store import SiteStore
 
     store = open_desk_store(settings)
+    if isinstance(store, SiteStore):
+        store.only_site = None if args.get("all_sites") else args.get("site") or store.site
+    elif args.get("site") is not None or args.get("all_sites"):
+        print("kiosk export: --site and --all-sites need a shared database (database_url)",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
     records = store.search(since=args.get("since"), until=args.get("until"))
     questions = load_content(settings.content_folder).all_questions()
     audit = AuditLog(settings.data_dir)

@@ -171,7 +171,7 @@ def spreadsheet_safe(cell: str) -> str:
 
 
 RECORD_COLUMNS = ("id", "created_at", "client", "recommendation", "flags", "status", "visit",
-                  "series", "session", "language")
+                  "series", "session", "language", "site")
 """The CSV's first columns; one column per question follows."""
 
 
@@ -201,6 +201,7 @@ def export_row(record: Mapping[str, Any], questions: Sequence[Question]) -> list
         str(record.get("series", "")),
         str(record.get("session", "")),
         str(record.get("language", "")),
+        str(record.get("site", "")),
         *(answer_text(question, answers.get(question.id)) for question in questions),
     ]
 

@@ -68,9 +68,10 @@ def _row(record: Record, site: str) -> dict[str, Any]:
     from psycopg.types.json import Jsonb
 
     linked = series_of(record)
+    record = {**record, "site": str(record.get("site") or site)}  # Every row names its site.
     return {
         "id": record["id"],
-        "site": str(record.get("site") or site),
+        "site": record["site"],
         "created_at": created(record),
         "status": record["status"],
         "flagged": bool(record.get("flags")),
@@ -311,6 +312,11 @@ class PostgresStore:
                 f"SELECT record FROM checkins WHERE {' AND '.join(where)} "
                 "ORDER BY created_at, seq", values).fetchall()
         return self._records(rows)
+
+    def sites(self) -> list[str]:
+        with self._db("read") as db:
+            return [row[0] for row in db.execute(
+                "SELECT DISTINCT site FROM checkins ORDER BY site").fetchall()]
 
     def version(self) -> Hashable:
         """Changes when any machine changes a check-in. Answered from what

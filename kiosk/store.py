@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from kiosk.checkin import (
     STATUSES,
@@ -226,6 +226,21 @@ class Store(Protocol):
     def repair_index(self) -> bool:
         """Compare what finds series and names with the check-ins themselves,
         and rebuild it if they disagree; True if it was rebuilt."""
+        ...
+
+
+@runtime_checkable
+class SiteStore(Protocol):
+    """A store shared by several sites (clinics of a chain): reads see one
+    site's check-ins, or every site's."""
+
+    only_site: str | None
+    """The site reads see; None: every site."""
+    site: str
+    """This machine's own site."""
+
+    def sites(self) -> list[str]:
+        """Every site with check-ins, in order."""
         ...
 
 

@@ -25,7 +25,7 @@ from kiosk.clock import Clock
 from kiosk.content import Question
 from kiosk.files import StoreError
 from kiosk.frontdesk import arrival, detail_lines, printable, queue_row
-from kiosk.store import Record, Store
+from kiosk.store import Record, SiteStore, Store
 from kiosk.words import plural
 from screens.link import LinkPanel
 from screens.widgets.series import SeriesView
@@ -51,6 +51,8 @@ class View:
 
     filter: str = "today"
     search: str = ""
+    site: str | None = None
+    """With a store of several sites: the one shown (None: every site)."""
 
 
 @dataclass
@@ -83,6 +85,7 @@ class StaffScreen(Screen[None]):
         Binding("k", "link", "Link"),
         Binding("u", "undo_link", "Undo link"),
         Binding("g", "glance", "Today at a glance"),
+        Binding("s", "site", "Site", show=False),
         *(Binding(str(n), f"show('{name}')", show=False) for n, name in enumerate(FILTERS, 1)),
     ]
 
@@ -107,6 +110,8 @@ class StaffScreen(Screen[None]):
         super().__init__(id="staff")
         self.language = language
         self.store = store
+        if isinstance(store, SiteStore):  # Several sites: this one's, to begin with.
+            self.set_reactive(StaffScreen.view, View(site=store.site))
         self.audit = audit
         self.questions = questions
         self.clinic_name = clinic_name
@@ -170,7 +175,8 @@ class StaffScreen(Screen[None]):
                 yield Button("Close", id="close", variant="primary")
         # A plain line, not Textual's Footer: it draws in a fraction of the time
         # (45 ms of the queue's first appearance, measured by bench/staff.py).
-        yield Label(KEY_HINTS, id="staff-keys", markup=False)
+        hints = KEY_HINTS + ("  s site" if isinstance(self.store, SiteStore) else "")
+        yield Label(hints, id="staff-keys", markup=False)
 
     def on_mount(self) -> None:
         # Today's queue is read here, before the first paint, so staff never
@@ -214,6 +220,8 @@ class StaffScreen(Screen[None]):
     def _query(self, view: View, today: date, *, ahead: bool = True) -> Loaded:
         """The check-ins a view shows, and any trouble with the store."""
         store = self.store
+        if isinstance(store, SiteStore):
+            store.only_site = view.site
         version = store.version()
         series: dict[str, list[Record]] = {}
         try:
@@ -309,6 +317,8 @@ class StaffScreen(Screen[None]):
         what = f"“{printable(view.search, 30)}”" if view.search else FILTERS[view.filter].lower()
         count = (f"{shown:,} {what}" if shown == loaded.total
                  else f"newest {shown:,} of {loaded.total:,} {what}")
+        if isinstance(self.store, SiteStore):
+            count += f" · {view.site}" if view.site is not None else " · all sites"
         self.query_one("#staff-count", Label).update(Text(count))
         problems = self.query_one("#staff-problems", Label)
         problems.update(Text(loaded.problems))
@@ -406,13 +416,28 @@ class StaffScreen(Screen[None]):
     def _filter_pressed(self, event: Button.Pressed) -> None:
         self.action_show((event.button.id or "").removeprefix("filter-"))
 
+    def action_site(self) -> None:
+        """The next site: this machine's own, then every site, then each other one."""
+        store = self.store
+        if not isinstance(store, SiteStore):
+            return
+        try:
+            others = [site for site in store.sites() if site != store.site]
+        except StoreError:
+            others = []
+        choices: list[str | None] = [store.site, None, *others]
+        at = choices.index(self.view.site) if self.view.site in choices else -1
+        self.view = View(filter=self.view.filter, search=self.view.search,
+                         site=choices[(at + 1) % len(choices)])
+
     def action_show(self, name: str) -> None:
         self.query_one("#staff-search", Input).value = ""
-        self.view = View(filter=name)
+        self.view = View(filter=name, site=self.view.site)
 
     @on(Input.Changed, "#staff-search")
     def _search(self, event: Input.Changed) -> None:
-        self.view = View(filter=self.view.filter, search=event.value.strip())
+        self.view = View(filter=self.view.filter, search=event.value.strip(),
+                         site=self.view.site)
 
     @on(Input.Submitted, "#staff-search")
     def _search_done(self) -> None:

@@ -339,3 +339,58 @@ async def test_a_slow_database_never_holds_up_a_client(
             assert app.delivery is not None and app.delivery.report().waiting == 1
             holder.commit()  # The database is free again.
             await wait_for(pilot, lambda: len(rows(url)) == 1, "the delivery, once it could")
+
+
+async def test_the_desk_shows_its_own_site_then_all_then_each_other(
+    settings: Settings, url: str, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The staff app on the shared database: its own site first; `s` goes
+    to every site, then to each other one. Export names a site, or all."""
+    from dataclasses import replace
+
+    from textual.widgets import Label
+
+    from kiosk.pgstore import PostgresStore
+    from screens.staff_app import StaffApp
+    from tests.test_staff import CONTENT, names, open_staff
+    from tests.visit import wait_for
+
+    clock = FakeClock(FIXED_NOW)
+    for site, people in (("Northside", ["Ann", "Bo"]), ("Southside", ["Cy"])):
+        store = PostgresStore(url, clock=clock.now, site=site)
+        for n, person in enumerate(people):
+            store.add(checkin(person, FIXED_NOW - timedelta(minutes=10 - n)))
+        store.close()
+    desk = replace(settings, database_url=url, site="Northside")
+    app = StaffApp(desk, CONTENT, clock, signed_in=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_staff(pilot)
+
+        def count() -> str:
+            return str(app.screen.query_one("#staff-count", Label).render())
+
+        assert names(app) == ["Ann K.", "Bo K."] and count().endswith("· Northside")
+        assert "s site" in str(app.screen.query_one("#staff-keys", Label).render())
+        await pilot.press("s")
+        await wait_for(pilot, lambda: sorted(names(app)) == ["Ann K.", "Bo K.", "Cy K."],
+                       "all sites")
+        assert count().endswith("· all sites")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: names(app) == ["Cy K."], "the other site")
+        await pilot.press("s")
+        await wait_for(pilot, lambda: names(app) == ["Ann K.", "Bo K."], "back to its own")
+    app.store.close()  # type: ignore[attr-defined]
+    monkeypatch.setenv("KIOSK_DATABASE_URL", url)
+    config = settings.data_dir.parent / "kiosk.toml"
+    config.write_text('site = "Southside"\n')
+    assert main(["export", "--format", "csv", "--config", str(config)]) == 0
+    rows_out = capsys.readouterr().out.splitlines()
+    assert len(rows_out) == 2 and '"Southside"' in rows_out[1]
+    assert main(["export", "--format", "csv", "--config", str(config), "--all-sites"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 4
+    assert main(["export", "--config", str(config), "--site", "Northside"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    monkeypatch.delenv("KIOSK_DATABASE_URL")
+    assert main(["export", "--config", "/dev/null", "--site", "Northside"]) == 2
+    assert "need a shared database" in capsys.readouterr().err
