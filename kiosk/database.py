@@ -71,6 +71,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER checkins_changed AFTER INSERT OR UPDATE OR DELETE ON checkins
         FOR EACH STATEMENT EXECUTE FUNCTION checkins_changed();
     """,
+    # 2: a name search that reads an index, not every row (pg_trgm: trigrams
+    # find a name's substrings; a trusted extension, so the database's owner
+    # may add it).
+    """
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    CREATE INDEX checkins_by_name_text ON checkins USING gin (name gin_trgm_ops);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """The version this program needs."""

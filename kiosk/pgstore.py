@@ -305,8 +305,11 @@ class PostgresStore:
             values.append(flagged)
         needle = text.casefold().strip() if text else ""
         if needle:
-            where.append("strpos(name, %s) > 0")
-            values.append(needle)
+            # LIKE, so that the trigram index serves it; the needle's own
+            # wildcards are escaped.
+            escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append("name LIKE %s")
+            values.append(f"%{escaped}%")
         with self._db("read") as db:
             rows = db.execute(
                 f"SELECT record FROM checkins WHERE {' AND '.join(where)} "
