@@ -13,6 +13,7 @@ breaks is opened again on the next call; a call that fails raises
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -90,6 +91,8 @@ def _uuid(text: str) -> str | None:
         return None
 
 
+UNHEARD_SECONDS = 2.0
+"""While changes can't be heard, how often a reader reads again."""
 KEEPALIVE_SECONDS = 30.0
 """How often an idle listening connection checks the server is still there."""
 
@@ -148,6 +151,8 @@ class PostgresStore:
         self._lock = threading.RLock()
         self._reads = threading.local()
         self._listener: _Listener | None = None
+        self._written = 0
+        """Changes made through this store: its own are seen at once."""
 
     # -- The connection -------------------------------------------------------
 
@@ -165,6 +170,8 @@ class PostgresStore:
                         f"SET statement_timeout = '{STATEMENT_SECONDS}s'")
                 with self._connection.transaction():
                     yield self._connection
+                if action != "read":
+                    self._written += 1
             except psycopg.Error as error:
                 if self._connection is not None and self._connection.broken:
                     self._connection = None  # Opened again on the next call.
@@ -323,17 +330,18 @@ class PostgresStore:
 
     def version(self) -> Hashable:
         """Changes when any machine changes a check-in. Answered from what
-        the database announced (LISTEN), so polling it sends no query; only
-        while the listening connection is down does it ask the database."""
+        the database announced (LISTEN) on a connection of its own, so
+        polling it sends no query and never waits on the network. While that
+        connection is down (starting, or the server unreachable), it changes
+        every few seconds: the reader reads again, and says what is wrong."""
         listener = self._listener
         if listener is None:
             listener = self._listener = _Listener(self.url)
             listener.start()
         if listener.listening.is_set():
-            return ("heard", listener.heard)
-        with self._db("read") as db:
-            row = db.execute("SELECT changes FROM checkin_changes").fetchone()
-        return ("counted", row[0] if row else None)
+            return ("heard", listener.heard, self._written)
+        return ("unheard", listener.heard, self._written,
+                int(time.monotonic() // UNHEARD_SECONDS))
 
     def skipped(self) -> int:
         return int(getattr(self._reads, "skipped", 0))
