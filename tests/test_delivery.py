@@ -142,24 +142,58 @@ def test_local_copies_go_a_week_after_delivery_and_only_then(
     assert len(rows(url)) == 1, "the database keeps it"
 
 
-def test_three_kiosks_with_the_database_stopped_deliver_every_one_once(
-    tmp_path: Path, server: Server, url: str, clock: FakeClock,
+def test_three_kiosk_processes_deliver_600_once_through_a_stopped_database(
+    tmp_path: Path, server: Server, url: str,
 ) -> None:
-    """Three machines, each its own folder, 200 check-ins each, saved while
-    the database is stopped: after it is back, exactly 600 rows."""
-    kiosks = [kiosk(tmp_path / f"kiosk{n}", url, clock, site=f"Site {n}") for n in range(3)]
+    """Three kiosk processes, each with its own data folder (three
+    machines), save 200 check-ins each while their delivery workers run and
+    the database is stopped. Started again: exactly 600 rows, each once."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys, threading\n"
+        "import kiosk.delivery\n"
+        "from kiosk.delivery import Delivery\n"
+        "kiosk.delivery.LONGEST_WAIT = 2.0  # Backoff has its own test; here, no minute's wait.\n"
+        "from kiosk.store import CheckInStore\n"
+        "from tests.test_store import checkin\n"
+        "folder, url, site = sys.argv[1:4]\n"
+        "store = CheckInStore(folder)\n"
+        "delivery = Delivery(store, url, site=site, keep_days=7, clock=store.clock)\n"
+        "worker = threading.Thread(target=delivery.run, daemon=True)\n"
+        "worker.start()\n"
+        "for n in range(200):\n"
+        "    store.add(checkin(f'K{n}'))\n"
+        "    delivery.wake.set()\n"
+        "print('saved', flush=True)\n"
+        "sys.stdin.readline()  # Until told to stop.\n"
+    )
     server.stop()
+    kiosks = []
     try:
+        kiosks = [subprocess.Popen(
+            [sys.executable, "-c", program, str(tmp_path / f"kiosk{n}"), url, f"Site {n}"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            cwd=Path(__file__).resolve().parent.parent) for n in range(3)]
         for machine in kiosks:
-            machine.store.import_records(
-                checkin(f"K{n}", FIXED_NOW - timedelta(seconds=n)) for n in range(200))
-            with pytest.raises(DatabaseError):
-                machine.deliver()
+            assert machine.stdout is not None and machine.stdout.readline() == "saved\n"
+        for n in range(3):
+            report = Delivery(CheckInStore(tmp_path / f"kiosk{n}"), url, site="x",
+                              keep_days=7, clock=lambda: FIXED_NOW).report()
+            assert report.waiting == 200 and report.last_error, "all waiting, the error noted"
     finally:
         server.start()
-    for machine in kiosks:
-        assert machine.deliver() == 200
-        assert machine.deliver() == 0
+    try:
+        import time
+
+        deadline = time.monotonic() + 60
+        while len(rows(url)) < 600:
+            assert time.monotonic() < deadline, f"{len(rows(url))} of 600 delivered"
+            time.sleep(0.1)
+    finally:
+        for machine in kiosks:
+            machine.communicate("stop\n", timeout=30)
     delivered = rows(url)
     assert len(delivered) == 600 and len({row[0] for row in delivered}) == 600
     assert {row[1] for row in delivered} == {"Site 0", "Site 1", "Site 2"}
