@@ -47,6 +47,8 @@ class Server:
     folder: Path
     port: int
     bin: Path
+    options: str = ""
+    """More server settings, as `-c name=value ...`."""
 
     def url(self, database: str = "kiosk", user: str = SUPERUSER,
             password: str = PASSWORD) -> str:
@@ -60,7 +62,7 @@ class Server:
         self._run(str(self.bin / "pg_ctl"), "start", "--wait", "--timeout=60",
                   "-D", str(self.folder / "data"), "-l", str(self.folder / "server.log"),
                   "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 "
-                        f"-c unix_socket_directories={self.folder} -c fsync=off")
+                        f"-c unix_socket_directories={self.folder} -c fsync=off {self.options}")
 
     def stop(self) -> None:
         self._run(str(self.bin / "pg_ctl"), "stop", "--wait", "--mode=fast",
@@ -80,8 +82,9 @@ def _as_server_user() -> dict[str, object]:
 
 
 @contextmanager
-def running_server() -> Iterator[Server]:
-    """A fresh server with a `kiosk` database and a password superuser."""
+def running_server(*, tls: bool = False) -> Iterator[Server]:
+    """A fresh server with a `kiosk` database and a password superuser;
+    `tls`: also accepting TLS, with a self-signed certificate."""
     folder = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
     try:
         if os.geteuid() == 0:
@@ -89,8 +92,20 @@ def running_server() -> Iterator[Server]:
         folder.chmod(0o700)
         server = Server(folder, _free_port(), binaries())
         (folder / "pw").write_text(PASSWORD)
+        owned = [folder / "pw"]
+        if tls:
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                            "-days", "1", "-subj", "/CN=127.0.0.1",
+                            "-keyout", str(folder / "server.key"),
+                            "-out", str(folder / "server.crt")],
+                           check=True, capture_output=True)
+            (folder / "server.key").chmod(0o600)
+            owned += [folder / "server.key", folder / "server.crt"]
+            server.options = (f"-c ssl=on -c ssl_cert_file={folder / 'server.crt'} "
+                              f"-c ssl_key_file={folder / 'server.key'}")
         if os.geteuid() == 0:
-            os.chown(folder / "pw", 65534, 65534)
+            for path in owned:
+                os.chown(path, 65534, 65534)
         server._run(str(server.bin / "initdb"), "-D", str(folder / "data"), "-U", SUPERUSER,
                     "--auth=scram-sha-256", f"--pwfile={folder / 'pw'}", "-E", "UTF8",
                     "--locale=C.UTF-8")

@@ -158,3 +158,48 @@ def test_without_the_extra_it_says_what_installs_it(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert done.stderr == ("kiosk: database_url is set, but PostgreSQL support is not "
                            "installed: pip install 'clinic-kiosk[postgres]'\n")
+
+
+def test_tls_works_through_libpq_sslmode(capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """sslmode in the URL is libpq's: the connection is encrypted."""
+    from kiosk.pgstore import PostgresStore
+    from tests.test_store import checkin
+
+    with running_server(tls=True) as server:
+        url = server.url() + "?sslmode=require"
+        monkeypatch.setenv("KIOSK_DATABASE_URL", url)
+        assert run(capsys, "db", "migrate")[0] == 0
+        with psycopg.connect(url) as connection:
+            assert connection.execute(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone() == (True,)
+        store = PostgresStore(url)
+        saved = store.add(checkin("Tess"))
+        assert store.get(saved) is not None
+        store.close()
+        plain = server.url() + "?sslmode=disable"
+        with psycopg.connect(plain) as connection:
+            assert connection.execute(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone() == (False,)
+
+
+def test_kiosk_staff_on_a_bad_database_is_one_line_and_exit_2(
+    server: Server, url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before the staff app takes the terminal: a schema not migrated, a
+    wrong password, a malformed URL."""
+    from kiosk.pin import StaffPin
+
+    data = tmp_path / "desk"
+    StaffPin(data).set("2468")
+    for bad, says in [
+        (url, "run `kiosk db migrate`"),
+        (server.url(password="not-the-pw"), "password authentication failed"),
+        ("postgresql://127.0.0.1:5432", "names no database"),
+    ]:
+        monkeypatch.setenv("KIOSK_DATABASE_URL", bad)
+        code, out, err = run(capsys, "staff", "--data-dir", str(data))
+        assert (code, out) == (2, ""), err
+        assert err.startswith("kiosk: ") and err.count("\n") == 1 and says in err
+        assert "not-the-pw" not in err, "never a password"
