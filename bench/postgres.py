@@ -20,6 +20,8 @@ Prints, medians of `--runs`, each with its ratio:
 - a saved check-in's arrival at another machine's desk: from the kiosk's
   save until a desk store (polling its version every 10 ms, where the app
   polls every 0.5 s) has read it in today's queue; p50 and p95 of 40.
+- the kiosk's save, with the database free and then stuck behind a lock
+  held on its table (the delivery waits; the save must not).
 """
 
 from __future__ import annotations
@@ -198,8 +200,31 @@ def main() -> None:
                         break
                 time.sleep(0.01)
             arrivals.append(time.perf_counter() - began)
+        # A slow database: a lock held on the table, so every delivery waits.
+        # The kiosk's save (what the client's result waits for) is timed with
+        # the database free and then stuck.
+        import psycopg
+
+        def saves() -> list[float]:
+            times = []
+            for _ in range(30):
+                record = make_checkin(chance, datetime.now(UTC))
+                began = time.perf_counter()
+                kiosk.add(record)
+                sender.wake.set()
+                times.append(time.perf_counter() - began)
+            return times
+
+        free = saves()
+        with psycopg.connect(url) as holder:
+            holder.execute("LOCK TABLE checkins IN ACCESS EXCLUSIVE MODE")
+            stuck = saves()
+            holder.rollback()
         sender.stop.set()
         sender.wake.set()
+        print(f"the kiosk's save, database free: p50 {statistics.median(free) * 1000:.1f} ms; "
+              f"database stuck behind a lock: p50 {statistics.median(stuck) * 1000:.1f} ms "
+              f"({statistics.median(stuck) / statistics.median(free):.2f}x)")
         arrivals.sort()
         print(f"a saved check-in at another machine's desk: p50 "
               f"{statistics.median(arrivals) * 1000:.0f} ms, p95 "
