@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.settings import Settings, load_settings
+from tests.postgres import Server, fresh_database, running_server
 
 FIXED_NOW = datetime(2026, 11, 27, 14, 30, tzinfo=UTC)
 
@@ -28,6 +30,7 @@ def fake_clock() -> FakeClock:
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the developer's own config and data out of every test."""
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    monkeypatch.delenv("KIOSK_DATABASE_URL", raising=False)
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "env-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
@@ -36,6 +39,28 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Staff screens show local times: the same everywhere the tests run.
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    """A real PostgreSQL server on 127.0.0.1, one for each test module that
+    asks (tests/postgres.py)."""
+    with running_server() as started:
+        yield started
+
+
+@pytest.fixture
+def pg_blank_url(server: Server) -> Iterator[str]:
+    """A database of the test's own, never migrated."""
+    with fresh_database(server, migrated=False) as pg_url:
+        yield pg_url
+
+
+@pytest.fixture
+def pg_url(server: Server) -> Iterator[str]:
+    """A database of the test's own, with this program's schema."""
+    with fresh_database(server, migrated=True) as migrated:
+        yield migrated
 
 
 @pytest.fixture

@@ -125,3 +125,25 @@ def running_server(*, tls: bool = False) -> Iterator[Server]:
         if isinstance(with_server, Server):
             with_server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def fresh_database(server: Server, *, migrated: bool) -> Iterator[str]:
+    """A database of its own on `server` (its URL), dropped afterwards;
+    `migrated`: with this program's schema."""
+    import uuid
+
+    import psycopg
+
+    from kiosk import database
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        if migrated:
+            database.migrate(server.url(name))
+        yield server.url(name)
+    finally:
+        with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE {name} WITH (FORCE)")

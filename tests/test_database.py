@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -18,21 +17,10 @@ from kiosk.settings import SettingsError, load_settings
 from tests.postgres import PASSWORD, Server, running_server
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    with running_server() as started:
-        yield started
-
-
 @pytest.fixture
-def url(server: Server) -> Iterator[str]:
-    """A database of its own for each test, dropped afterwards."""
-    name = f"kiosk_{abs(hash(object()))}"
-    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    yield server.url(name)
-    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+def pg_url(pg_blank_url: str) -> str:
+    """Here, a database never migrated."""
+    return pg_blank_url
 
 
 def config(tmp_path: Path, text: str) -> Path:
@@ -83,16 +71,16 @@ def test_config_never_prints_a_password(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_migrate_creates_the_schema_once_and_status_shows_it(
-    url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("KIOSK_DATABASE_URL", url)
-    shown = url.replace(PASSWORD, "***")
+    monkeypatch.setenv("KIOSK_DATABASE_URL", pg_url)
+    shown = pg_url.replace(PASSWORD, "***")
     code, out, _ = run(capsys, "db", "status")
     assert (code, out) == (0, f"{shown}: schema version 0; this program needs "
                               f"{database.SCHEMA_VERSION} (run `kiosk db migrate`)\n")
     with pytest.raises(DatabaseError, match="run `kiosk db migrate`"):
-        database.require_current(url)
+        database.require_current(pg_url)
     code, out, _ = run(capsys, "db", "migrate")
     assert (code, out) == (0, f"{shown}: schema migrated from version 0 to "
                               f"{database.SCHEMA_VERSION}\n")
@@ -101,8 +89,8 @@ def test_migrate_creates_the_schema_once_and_status_shows_it(
                               f"{database.SCHEMA_VERSION}; nothing to do\n")
     code, out, _ = run(capsys, "db", "status")
     assert out.endswith("(up to date)\n")
-    database.require_current(url)
-    with psycopg.connect(url) as connection:
+    database.require_current(pg_url)
+    with psycopg.connect(pg_url) as connection:
         tables = {row[0] for row in connection.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
         assert {"kiosk_schema", "checkins"} <= tables
@@ -110,15 +98,15 @@ def test_migrate_creates_the_schema_once_and_status_shows_it(
             database.SCHEMA_VERSION,), "each migration recorded once"
 
 
-def test_a_schema_newer_than_the_program_is_refused(url: str) -> None:
-    database.migrate(url)
-    with psycopg.connect(url, autocommit=True) as connection:
+def test_a_schema_newer_than_the_program_is_refused(pg_url: str) -> None:
+    database.migrate(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as connection:
         connection.execute("INSERT INTO kiosk_schema (version) VALUES (%s)",
                            (database.SCHEMA_VERSION + 1,))
     with pytest.raises(DatabaseError, match="newer than this program's"):
-        database.require_current(url)
+        database.require_current(pg_url)
     with pytest.raises(DatabaseError, match="upgrade clinic-kiosk"):
-        database.migrate(url)
+        database.migrate(pg_url)
 
 
 def test_bad_connections_are_one_line_and_exit_2(
@@ -167,13 +155,13 @@ def test_tls_works_through_libpq_sslmode(capsys: pytest.CaptureFixture[str],
     from tests.test_store import checkin
 
     with running_server(tls=True) as server:
-        url = server.url() + "?sslmode=require"
-        monkeypatch.setenv("KIOSK_DATABASE_URL", url)
+        pg_url = server.url() + "?sslmode=require"
+        monkeypatch.setenv("KIOSK_DATABASE_URL", pg_url)
         assert run(capsys, "db", "migrate")[0] == 0
-        with psycopg.connect(url) as connection:
+        with psycopg.connect(pg_url) as connection:
             assert connection.execute(
                 "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone() == (True,)
-        store = PostgresStore(url)
+        store = PostgresStore(pg_url)
         saved = store.add(checkin("Tess"))
         assert store.get(saved) is not None
         store.close()
@@ -184,7 +172,7 @@ def test_tls_works_through_libpq_sslmode(capsys: pytest.CaptureFixture[str],
 
 
 def test_kiosk_staff_on_a_bad_database_is_one_line_and_exit_2(
-    server: Server, url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    server: Server, pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Before the staff app takes the terminal: a schema not migrated, a
@@ -194,7 +182,7 @@ def test_kiosk_staff_on_a_bad_database_is_one_line_and_exit_2(
     data = tmp_path / "desk"
     StaffPin(data).set("2468")
     for bad, says in [
-        (url, "run `kiosk db migrate`"),
+        (pg_url, "run `kiosk db migrate`"),
         (server.url(password="not-the-pw"), "password authentication failed"),
         ("postgresql://127.0.0.1:5432", "names no database"),
     ]:

@@ -4,15 +4,12 @@ never in the client's way."""
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from kiosk import database
 from kiosk.cli import main
 from kiosk.clock import FakeClock
 from kiosk.database import DatabaseError
@@ -20,25 +17,8 @@ from kiosk.delivery import Delivery
 from kiosk.settings import Settings
 from kiosk.store import CheckInStore
 from tests.conftest import FIXED_NOW
-from tests.postgres import Server, running_server
+from tests.postgres import Server
 from tests.test_store import checkin
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    with running_server() as started:
-        yield started
-
-
-@pytest.fixture
-def url(server: Server) -> Iterator[str]:
-    name = f"delivery_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    database.migrate(server.url(name))
-    yield server.url(name)
-    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture
@@ -46,26 +26,26 @@ def clock() -> FakeClock:
     return FakeClock(FIXED_NOW)
 
 
-def kiosk(folder: Path, url: str, clock: FakeClock, site: str = "Northside") -> Delivery:
-    return Delivery(CheckInStore(folder, clock.now), url, site=site, keep_days=7,
+def kiosk(folder: Path, pg_url: str, clock: FakeClock, site: str = "Northside") -> Delivery:
+    return Delivery(CheckInStore(folder, clock.now), pg_url, site=site, keep_days=7,
                     clock=clock.now)
 
 
-def rows(url: str) -> list[tuple[str, str]]:
-    with psycopg.connect(url) as db:
+def rows(pg_url: str) -> list[tuple[str, str]]:
+    with psycopg.connect(pg_url) as db:
         return [(str(row[0]), row[1]) for row in
                 db.execute("SELECT id, site FROM checkins ORDER BY created_at, seq")]
 
 
 def test_check_ins_are_delivered_in_order_once_and_marked(
-    tmp_path: Path, url: str, clock: FakeClock,
+    tmp_path: Path, pg_url: str, clock: FakeClock,
 ) -> None:
-    delivery = kiosk(tmp_path / "kiosk", url, clock)
+    delivery = kiosk(tmp_path / "kiosk", pg_url, clock)
     made = [delivery.store.add(checkin(f"D{n}", FIXED_NOW - timedelta(minutes=9 - n)))
             for n in range(3)]
     assert delivery.report().waiting == 3
     assert delivery.deliver() == 3
-    assert rows(url) == [(checkin_id, "Northside") for checkin_id in made]
+    assert rows(pg_url) == [(checkin_id, "Northside") for checkin_id in made]
     assert delivery.deliver() == 0, "marked: nothing is sent twice"
     report = delivery.report()
     assert (report.waiting, report.oldest, report.last_error) == (0, None, None)
@@ -74,10 +54,10 @@ def test_check_ins_are_delivered_in_order_once_and_marked(
 
 
 def test_a_lost_acknowledgement_sends_again_and_stores_once(
-    tmp_path: Path, url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, pg_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The commit succeeded, the kiosk died before marking it: no duplicate."""
-    delivery = kiosk(tmp_path / "kiosk", url, clock)
+    delivery = kiosk(tmp_path / "kiosk", pg_url, clock)
     made = [delivery.store.add(checkin(f"L{n}")) for n in range(4)]
 
     def killed(_self: Delivery, _ids: list[str]) -> None:
@@ -86,19 +66,19 @@ def test_a_lost_acknowledgement_sends_again_and_stores_once(
     monkeypatch.setattr(Delivery, "_mark", killed)
     with pytest.raises(SystemExit):
         delivery.deliver()
-    assert len(rows(url)) == 4
+    assert len(rows(pg_url)) == 4
     monkeypatch.undo()
-    again = kiosk(tmp_path / "kiosk", url, clock)  # Restarted.
+    again = kiosk(tmp_path / "kiosk", pg_url, clock)  # Restarted.
     assert again.report().waiting == 4
     again.deliver()
-    assert sorted(row[0] for row in rows(url)) == sorted(made), "each once"
+    assert sorted(row[0] for row in rows(pg_url)) == sorted(made), "each once"
     assert again.report().waiting == 0
 
 
 def test_a_database_that_is_down_keeps_them_waiting_then_they_all_go(
-    tmp_path: Path, server: Server, url: str, clock: FakeClock,
+    tmp_path: Path, server: Server, pg_url: str, clock: FakeClock,
 ) -> None:
-    delivery = kiosk(tmp_path / "kiosk", url, clock)
+    delivery = kiosk(tmp_path / "kiosk", pg_url, clock)
     first = delivery.store.add(checkin("Before"))
     server.stop()
     try:
@@ -120,30 +100,30 @@ def test_a_database_that_is_down_keeps_them_waiting_then_they_all_go(
     finally:
         server.start()
     assert delivery.deliver() == 4
-    assert sorted(row[0] for row in rows(url)) == sorted([first, *later])
+    assert sorted(row[0] for row in rows(pg_url)) == sorted([first, *later])
     assert delivery.report().last_error is None
 
 
 def test_local_copies_go_a_week_after_delivery_and_only_then(
-    tmp_path: Path, url: str, clock: FakeClock,
+    tmp_path: Path, pg_url: str, clock: FakeClock,
 ) -> None:
-    delivery = kiosk(tmp_path / "kiosk", url, clock)
+    delivery = kiosk(tmp_path / "kiosk", pg_url, clock)
     sent = delivery.store.add(checkin("Sent"))
     delivery.deliver()
     clock.advance(6 * 86400, wall_only=True)
     kept = delivery.store.add(checkin("Kept", FIXED_NOW + timedelta(days=6)))
     with pytest.raises(DatabaseError):
-        Delivery(delivery.store, url.replace("/delivery_", "/no_such_"), site="x",
+        Delivery(delivery.store, pg_url.replace("/test_", "/no_such_"), site="x",
                  keep_days=7, clock=clock.now).deliver()
     clock.advance(2 * 86400, wall_only=True)
     assert delivery.erase_delivered() == 1
     assert delivery.store.get(sent) is None, "delivered 8 days ago: erased here"
     assert delivery.store.get(kept) is not None, "never delivered: kept"
-    assert len(rows(url)) == 1, "the database keeps it"
+    assert len(rows(pg_url)) == 1, "the database keeps it"
 
 
 def test_three_kiosk_processes_deliver_600_once_through_a_stopped_database(
-    tmp_path: Path, server: Server, url: str,
+    tmp_path: Path, server: Server, pg_url: str,
 ) -> None:
     """Three kiosk processes, each with its own data folder (three
     machines), save 200 check-ins each while their delivery workers run and
@@ -158,9 +138,9 @@ def test_three_kiosk_processes_deliver_600_once_through_a_stopped_database(
         "kiosk.delivery.LONGEST_WAIT = 2.0  # Backoff has its own test; here, no minute's wait.\n"
         "from kiosk.store import CheckInStore\n"
         "from tests.test_store import checkin\n"
-        "folder, url, site = sys.argv[1:4]\n"
+        "folder, pg_url, site = sys.argv[1:4]\n"
         "store = CheckInStore(folder)\n"
-        "delivery = Delivery(store, url, site=site, keep_days=7, clock=store.clock)\n"
+        "delivery = Delivery(store, pg_url, site=site, keep_days=7, clock=store.clock)\n"
         "worker = threading.Thread(target=delivery.run, daemon=True)\n"
         "worker.start()\n"
         "for n in range(200):\n"
@@ -173,13 +153,13 @@ def test_three_kiosk_processes_deliver_600_once_through_a_stopped_database(
     kiosks = []
     try:
         kiosks = [subprocess.Popen(
-            [sys.executable, "-c", program, str(tmp_path / f"kiosk{n}"), url, f"Site {n}"],
+            [sys.executable, "-c", program, str(tmp_path / f"kiosk{n}"), pg_url, f"Site {n}"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             cwd=Path(__file__).resolve().parent.parent) for n in range(3)]
         for machine in kiosks:
             assert machine.stdout is not None and machine.stdout.readline() == "saved\n"
         for n in range(3):
-            report = Delivery(CheckInStore(tmp_path / f"kiosk{n}"), url, site="x",
+            report = Delivery(CheckInStore(tmp_path / f"kiosk{n}"), pg_url, site="x",
                               keep_days=7, clock=lambda: FIXED_NOW).report()
             assert report.waiting == 200 and report.last_error, "all waiting, the error noted"
     finally:
@@ -188,28 +168,28 @@ def test_three_kiosk_processes_deliver_600_once_through_a_stopped_database(
         import time
 
         deadline = time.monotonic() + 60
-        while len(rows(url)) < 600:
-            assert time.monotonic() < deadline, f"{len(rows(url))} of 600 delivered"
+        while len(rows(pg_url)) < 600:
+            assert time.monotonic() < deadline, f"{len(rows(pg_url))} of 600 delivered"
             time.sleep(0.1)
     finally:
         for machine in kiosks:
             machine.communicate("stop\n", timeout=30)
-    delivered = rows(url)
+    delivered = rows(pg_url)
     assert len(delivered) == 600 and len({row[0] for row in delivered}) == 600
     assert {row[1] for row in delivered} == {"Site 0", "Site 1", "Site 2"}
 
 
 def test_doctor_shows_waiting_check_ins_and_the_database_s_trouble(
-    tmp_path: Path, server: Server, url: str, settings: Settings,
+    tmp_path: Path, server: Server, pg_url: str, settings: Settings,
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     clock = FakeClock(FIXED_NOW)
-    delivery = kiosk(settings.data_dir, url.replace("/delivery_", "/gone_"), clock)
+    delivery = kiosk(settings.data_dir, pg_url.replace("/test_", "/gone_"), clock)
     delivery.store.add(checkin("Waiting"))
     with pytest.raises(DatabaseError):
         delivery.deliver()
     delivery._note(last_error="2026-11-27T14:30:00+00:00: could not connect")
-    monkeypatch.setenv("KIOSK_DATABASE_URL", url.replace("/delivery_", "/gone_"))
+    monkeypatch.setenv("KIOSK_DATABASE_URL", pg_url.replace("/test_", "/gone_"))
     monkeypatch.setenv("KIOSK_DATA_DIR", str(settings.data_dir))
     code = main(["doctor", "--config", "/dev/null"])
     out = capsys.readouterr().out
@@ -221,7 +201,7 @@ def test_doctor_shows_waiting_check_ins_and_the_database_s_trouble(
 
 
 async def test_a_kiosk_visit_reaches_the_database_and_a_dead_one_never_shows(
-    settings: Settings, server: Server, url: str,
+    settings: Settings, server: Server, pg_url: str,
 ) -> None:
     """The kiosk saves locally and shows the result; the check-in arrives in
     the database by itself. With the database gone, the next client's visit
@@ -231,13 +211,13 @@ async def test_a_kiosk_visit_reaches_the_database_and_a_dead_one_never_shows(
     from tests.test_visit_pilot import kiosk as kiosk_app
     from tests.visit import MEDICAL_VISIT, answer_all, tap, wait_for, wait_for_screen
 
-    app = kiosk_app(replace(settings, database_url=url, site="Northside"))
+    app = kiosk_app(replace(settings, database_url=pg_url, site="Northside"))
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_all(pilot, MEDICAL_VISIT)
         await tap(pilot, "#next")
         await wait_for_screen(pilot, "result")
         [saved] = CheckInStore(settings.data_dir).all()
-        await wait_for(pilot, lambda: rows(url) == [(saved["id"], "Northside")],
+        await wait_for(pilot, lambda: rows(pg_url) == [(saved["id"], "Northside")],
                        "the check-in in the database")
         server.stop()
         try:
@@ -253,7 +233,7 @@ async def test_a_kiosk_visit_reaches_the_database_and_a_dead_one_never_shows(
         finally:
             server.start()
         app.delivery.wake.set()
-        await wait_for(pilot, lambda: len(rows(url)) == 2, "the waiting one, delivered")
+        await wait_for(pilot, lambda: len(rows(pg_url)) == 2, "the waiting one, delivered")
 
 
 def _readme_roles(owner_url: str) -> None:
@@ -272,13 +252,13 @@ def _readme_roles(owner_url: str) -> None:
 
 
 def test_the_readme_roles_a_kiosk_may_only_insert_the_desk_does_the_rest(
-    tmp_path: Path, server: Server, url: str, clock: FakeClock,
+    tmp_path: Path, server: Server, pg_url: str, clock: FakeClock,
 ) -> None:
     from kiosk.files import StoreError
     from kiosk.pgstore import PostgresStore
 
-    _readme_roles(url)
-    name = url.rsplit("/", 1)[1]
+    _readme_roles(pg_url)
+    name = pg_url.rsplit("/", 1)[1]
     device = server.url(name, user="kiosk_device", password="device-pw")
     staff = server.url(name, user="kiosk_staff", password="staff-pw")
     delivery = kiosk(tmp_path / "kiosk", device, clock)
@@ -306,7 +286,7 @@ def test_the_readme_roles_a_kiosk_may_only_insert_the_desk_does_the_rest(
 
 
 def test_a_kiosk_killed_mid_delivery_loses_nothing_and_doubles_nothing(
-    tmp_path: Path, url: str,
+    tmp_path: Path, pg_url: str,
 ) -> None:
     """A process delivering 1,000 check-ins, 50 to a batch, is killed with
     SIGKILL at random moments; after each restart, and at the end, every
@@ -330,7 +310,7 @@ def test_a_kiosk_killed_mid_delivery_loses_nothing_and_doubles_nothing(
         "d.BATCH = 50\n"
         f"store = CheckInStore({str(folder)!r})\n"
         f"print('ready', flush=True)\n"
-        f"d.Delivery(store, {url!r}, site='x', keep_days=7, clock=store.clock).deliver()\n"
+        f"d.Delivery(store, {pg_url!r}, site='x', keep_days=7, clock=store.clock).deliver()\n"
         "print('done', flush=True)\n")
     chance = random.Random(14)
     seen = []
@@ -338,22 +318,24 @@ def test_a_kiosk_killed_mid_delivery_loses_nothing_and_doubles_nothing(
         child = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE,
                                  text=True)
         assert child.stdout is not None and child.stdout.readline() == "ready\n"
-        # A kill at a random moment of the delivery (or as it ends).
-        select.select([child.stdout], [], [], chance.uniform(0, 0.4))
+        # Once it has begun (or ended), a kill at a random moment.
+        while not rows(pg_url) and child.poll() is None:
+            select.select([child.stdout], [], [], 0.01)
+        select.select([child.stdout], [], [], chance.uniform(0, 0.2))
         child.send_signal(signal.SIGKILL)
         child.wait()
         child.stdout.close()
-        delivered = [row[0] for row in rows(url)]
+        delivered = [row[0] for row in rows(pg_url)]
         assert len(delivered) == len(set(delivered)), "never twice"
         seen.append(len(delivered))
     assert any(0 < count < 1000 for count in seen), f"no kill landed mid-delivery: {seen}"
-    Delivery(CheckInStore(folder), url, site="x", keep_days=7, clock=store.clock).deliver()
-    delivered = [row[0] for row in rows(url)]
+    Delivery(CheckInStore(folder), pg_url, site="x", keep_days=7, clock=store.clock).deliver()
+    delivered = [row[0] for row in rows(pg_url)]
     assert sorted(delivered) == sorted(made), "every one, once"
 
 
 async def test_a_slow_database_never_holds_up_a_client(
-    settings: Settings, server: Server, url: str,
+    settings: Settings, server: Server, pg_url: str,
 ) -> None:
     """The database is stuck (a lock held on the table): the visit reaches
     its result as always, while the delivery waits; released, it goes."""
@@ -362,8 +344,8 @@ async def test_a_slow_database_never_holds_up_a_client(
     from tests.test_visit_pilot import kiosk as kiosk_app
     from tests.visit import SPA_VISIT, answer_all, tap, wait_for, wait_for_screen
 
-    app = kiosk_app(replace(settings, database_url=url))
-    with psycopg.connect(url) as holder:
+    app = kiosk_app(replace(settings, database_url=pg_url))
+    with psycopg.connect(pg_url) as holder:
         holder.execute("LOCK TABLE checkins IN ACCESS EXCLUSIVE MODE")  # Held until commit.
         async with app.run_test(size=(80, 24)) as pilot:
             await answer_all(pilot, SPA_VISIT)
@@ -372,11 +354,11 @@ async def test_a_slow_database_never_holds_up_a_client(
             assert len(CheckInStore(settings.data_dir).all()) == 1, "saved here, at once"
             assert app.delivery is not None and app.delivery.report().waiting == 1
             holder.commit()  # The database is free again.
-            await wait_for(pilot, lambda: len(rows(url)) == 1, "the delivery, once it could")
+            await wait_for(pilot, lambda: len(rows(pg_url)) == 1, "the delivery, once it could")
 
 
 async def test_the_desk_shows_its_own_site_then_all_then_each_other(
-    settings: Settings, url: str, capsys: pytest.CaptureFixture[str],
+    settings: Settings, pg_url: str, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The staff app on the shared database: its own site first; `s` goes
@@ -392,11 +374,11 @@ async def test_the_desk_shows_its_own_site_then_all_then_each_other(
 
     clock = FakeClock(FIXED_NOW)
     for site, people in (("Northside", ["Ann", "Bo"]), ("Southside", ["Cy"])):
-        store = PostgresStore(url, clock=clock.now, site=site)
+        store = PostgresStore(pg_url, clock=clock.now, site=site)
         for n, person in enumerate(people):
             store.add(checkin(person, FIXED_NOW - timedelta(minutes=10 - n)))
         store.close()
-    desk = replace(settings, database_url=url, site="Northside")
+    desk = replace(settings, database_url=pg_url, site="Northside")
     app = StaffApp(desk, CONTENT, clock, signed_in=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_staff(pilot)
@@ -415,7 +397,7 @@ async def test_the_desk_shows_its_own_site_then_all_then_each_other(
         await pilot.press("s")
         await wait_for(pilot, lambda: names(app) == ["Ann K.", "Bo K."], "back to its own")
     app.store.close()  # type: ignore[attr-defined]
-    monkeypatch.setenv("KIOSK_DATABASE_URL", url)
+    monkeypatch.setenv("KIOSK_DATABASE_URL", pg_url)
     config = settings.data_dir.parent / "kiosk.toml"
     config.write_text('site = "Southside"\n')
     assert main(["export", "--format", "csv", "--config", str(config)]) == 0

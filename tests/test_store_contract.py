@@ -12,32 +12,13 @@ from typing import Any
 import psycopg
 import pytest
 
-from kiosk import database
 from kiosk.clock import FakeClock
 from kiosk.files import StoreError
 from kiosk.pgstore import PostgresStore
 from kiosk.store import CheckInStore, UnknownCheckIn
 from tests.conftest import FIXED_NOW
-from tests.postgres import PASSWORD, Server, running_server
+from tests.postgres import PASSWORD, Server
 from tests.test_store import checkin
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
-    with running_server() as started:
-        yield started
-
-
-@pytest.fixture
-def database_url(server: Server) -> Iterator[str]:
-    name = f"contract_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    url = server.url(name)
-    database.migrate(url)
-    yield url
-    with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture
@@ -50,8 +31,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock) -> I
     if request.param == "tinydb":
         yield CheckInStore(tmp_path / "data", clock=clock.now)
         return
-    url = request.getfixturevalue("database_url")
-    opened = PostgresStore(url, clock=clock.now, site="Northside")
+    pg_url = request.getfixturevalue("pg_url")
+    opened = PostgresStore(pg_url, clock=clock.now, site="Northside")
     yield opened
     opened.close()
 
@@ -128,11 +109,11 @@ def test_series_link_unlink_rejoin_and_suggestions(store: Any) -> None:
     assert store.repair_index() is False
 
 
-def test_postgres_a_damaged_row_is_skipped_counted_and_named(database_url: str) -> None:
-    store = PostgresStore(database_url, clock=lambda: FIXED_NOW)
+def test_postgres_a_damaged_row_is_skipped_counted_and_named(pg_url: str) -> None:
+    store = PostgresStore(pg_url, clock=lambda: FIXED_NOW)
     good = store.add(checkin("Hal"))
     bad = store.add(checkin("Ida"))
-    with psycopg.connect(database_url, autocommit=True) as db:
+    with psycopg.connect(pg_url, autocommit=True) as db:
         db.execute("UPDATE checkins SET record = record || '{\"answers\": []}' WHERE id = %s",
                    (bad,))
     assert ids(store.today()) == [good] and store.skipped() == 1
@@ -144,15 +125,15 @@ def test_postgres_a_damaged_row_is_skipped_counted_and_named(database_url: str) 
     store.close()
 
 
-def test_postgres_records_the_site_and_reads_one_site_or_all(database_url: str) -> None:
-    north = PostgresStore(database_url, clock=lambda: FIXED_NOW, site="Northside")
-    south = PostgresStore(database_url, clock=lambda: FIXED_NOW, site="Southside",
+def test_postgres_records_the_site_and_reads_one_site_or_all(pg_url: str) -> None:
+    north = PostgresStore(pg_url, clock=lambda: FIXED_NOW, site="Northside")
+    south = PostgresStore(pg_url, clock=lambda: FIXED_NOW, site="Southside",
                           only_site="Southside")
     mine = south.add(checkin("Jo"))
     theirs = north.add(checkin("Jo"))
     assert ids(south.today()) == [mine]
     assert ids(north.today()) == [mine, theirs], "a store for every site"
-    with psycopg.connect(database_url) as db:
+    with psycopg.connect(pg_url) as db:
         assert dict(db.execute("SELECT id::text, site FROM checkins").fetchall()) == {
             mine: "Southside", theirs: "Northside"}
     north.close()
@@ -160,8 +141,8 @@ def test_postgres_records_the_site_and_reads_one_site_or_all(database_url: str) 
 
 
 def test_postgres_a_server_that_is_gone_is_a_store_error(server: Server) -> None:
-    url = server.url().replace(f":{server.port}/", ":1/")
-    store = PostgresStore(url, clock=lambda: FIXED_NOW)
+    pg_url = server.url().replace(f":{server.port}/", ":1/")
+    store = PostgresStore(pg_url, clock=lambda: FIXED_NOW)
     with pytest.raises(StoreError) as failed:
         store.today()
     message = str(failed.value)
@@ -186,12 +167,12 @@ def _until(condition: Any, what: str, seconds: float = 10.0) -> None:
 
 
 def test_postgres_desks_hear_of_changes_without_asking(
-    database_url: str, monkeypatch: pytest.MonkeyPatch,
+    pg_url: str, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Another machine's change moves this desk's version through LISTEN;
     an idle desk polling its version sends no query at all."""
-    desk = PostgresStore(database_url, clock=lambda: FIXED_NOW)
-    other = PostgresStore(database_url, clock=lambda: FIXED_NOW)
+    desk = PostgresStore(pg_url, clock=lambda: FIXED_NOW)
+    other = PostgresStore(pg_url, clock=lambda: FIXED_NOW)
     for machine in (desk, other):
         machine.version()
         assert machine._listener is not None
