@@ -110,8 +110,14 @@ SCREENS = [
 
 
 async def _settled(pilot, steps) -> None:
+    from textual.widgets import Input
+
     await steps(pilot)
     await pilot.pause()
+    # A text field's cursor blinks on a timer: on a busy machine a picture
+    # can catch it off. Held on, as most pictures catch it.
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
     # Buttons fade their "pressed" look on a timer: wait for it to end.
     await wait_for(pilot, lambda: not pilot.app.screen.query(".-active"), "pressed look")
     # ▲/▼ show once the layout says there is more than fits: on a busy
