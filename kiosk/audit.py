@@ -23,9 +23,9 @@ class AuditLog:
         self.path = Path(data_dir) / AUDIT_FILE
         self.clock = clock or utc_now
 
-    def record(self, action: str, *, checkin_id: str | None = None,
-               count: int | None = None, series: str | None = None) -> None:
-        """Append one entry and fsync it; raises OSError if it can't."""
+    def entry(self, action: str, *, checkin_id: str | None = None,
+              count: int | None = None, series: str | None = None) -> dict[str, Any]:
+        """One entry: the time, the action, and what it acted on."""
         entry: dict[str, Any] = {
             "at": self.clock().astimezone(UTC).isoformat(timespec="seconds"),
             "action": action,
@@ -36,6 +36,12 @@ class AuditLog:
             entry["count"] = count
         if series is not None:
             entry["series"] = series
+        return entry
+
+    def record(self, action: str, *, checkin_id: str | None = None,
+               count: int | None = None, series: str | None = None) -> None:
+        """Append one entry and fsync it; raises OSError if it can't."""
+        entry = self.entry(action, checkin_id=checkin_id, count=count, series=series)
         line = (json.dumps(entry) + "\n").encode("utf-8")
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # O_APPEND: lines from several processes never interleave.

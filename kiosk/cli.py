@@ -356,11 +356,10 @@ def _delivery_health(settings: Settings) -> list[str]:
 
 
 def _purge(settings: Settings, days: int) -> int:
-    from kiosk.audit import AuditLog
     from kiosk.maintenance import purge
-    from kiosk.pgstore import open_desk_store
+    from kiosk.pgstore import desk_audit, open_desk_store
 
-    said = purge(open_desk_store(settings), AuditLog(settings.data_dir), days)
+    said = purge(open_desk_store(settings), desk_audit(settings), days)
     print(said.capitalize() + ".")
     return 0
 
@@ -396,7 +395,7 @@ def _store_command(command: str, settings: Settings, args: dict[str, Any]) -> in
 def _set_pin(settings: Settings) -> int:
     import getpass
 
-    from kiosk.pin import StaffPin, pin_problem
+    from kiosk.pin import pin_problem
 
     if sys.stdin.isatty():
         pin = getpass.getpass("New staff PIN (4 to 12 digits): ")
@@ -409,8 +408,12 @@ def _set_pin(settings: Settings) -> int:
     if problem:
         print(f"kiosk: {problem} Nothing was changed.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    StaffPin(settings.data_dir).set(pin)
-    print(f"Staff PIN set for {settings.data_dir}.")
+    from kiosk.pgstore import desk_pin
+
+    desk_pin(settings).set(pin)
+    where = (without_password(settings.database_url) if settings.database_url
+             else settings.data_dir)
+    print(f"Staff PIN set for {where}.")
     return 0
 
 
@@ -418,10 +421,9 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
     import io
 
     from kiosk.actions import export_to_file
-    from kiosk.audit import AuditLog
     from kiosk.content import load_content
     from kiosk.frontdesk import write_csv, write_json
-    from kiosk.pgstore import open_desk_store
+    from kiosk.pgstore import desk_audit, open_desk_store
     from kiosk.store import SiteStore
 
     store = open_desk_store(settings)
@@ -433,7 +435,7 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
         return EXIT_BAD_INPUT
     records = store.search(since=args.get("since"), until=args.get("until"))
     questions = load_content(settings.content_folder).all_questions()
-    audit = AuditLog(settings.data_dir)
+    audit = desk_audit(settings)
     output: Path | None = args.get("output")
     if output is not None:
         count = export_to_file(records, questions, args["format"], output, audit,
@@ -462,10 +464,9 @@ def _said_skipped(store: Store) -> int:
 
 def _erase(settings: Settings, checkin_id: str, yes: bool) -> int:
     from kiosk.actions import erase
-    from kiosk.audit import AuditLog
     from kiosk.checkin import client_name
     from kiosk.frontdesk import arrival, printable
-    from kiosk.pgstore import open_desk_store
+    from kiosk.pgstore import desk_audit, open_desk_store
 
     store = open_desk_store(settings)
     record = store.get(checkin_id)
@@ -477,7 +478,7 @@ def _erase(settings: Settings, checkin_id: str, yes: bool) -> int:
     stop = _stop_unless_confirmed(what, yes)
     if stop is not None:
         return stop
-    if not erase(store, AuditLog(settings.data_dir), checkin_id):
+    if not erase(store, desk_audit(settings), checkin_id):
         print(f"kiosk: no check-in has the id {printable(checkin_id, 60)}", file=sys.stderr)
         return 1
     print(f"Erased {what}.")
@@ -505,9 +506,8 @@ def _stop_unless_confirmed(what: str, yes: bool) -> int | None:
 
 def _erase_series(settings: Settings, series_id: str, yes: bool) -> int:
     from kiosk.actions import erase_series
-    from kiosk.audit import AuditLog
     from kiosk.frontdesk import printable
-    from kiosk.pgstore import open_desk_store
+    from kiosk.pgstore import desk_audit, open_desk_store
     from kiosk.words import plural
 
     store = open_desk_store(settings)
@@ -519,16 +519,28 @@ def _erase_series(settings: Settings, series_id: str, yes: bool) -> int:
     stop = _stop_unless_confirmed(what, yes)
     if stop is not None:
         return stop
-    erased = erase_series(store, AuditLog(settings.data_dir), series_id)
+    erased = erase_series(store, desk_audit(settings), series_id)
     print(f"Erased {plural(erased)} of series {printable(series_id, 60)}.")
     return 0
 
 
 def _staff(settings: Settings) -> int:
-    from kiosk.pin import StaffPin
 
-    if not StaffPin(settings.data_dir).is_set():
-        print(f"kiosk: no staff PIN is set for {settings.data_dir}. "
+    from kiosk.pgstore import desk_pin
+
+    if settings.database_url is not None:
+        from kiosk.database import require_current
+
+        require_current(settings.database_url)  # One line and exit 2, before the PIN.
+    try:
+        is_set = desk_pin(settings).is_set()
+    except OSError as error:
+        print(f"kiosk: {error.strerror or error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not is_set:
+        where = (without_password(settings.database_url) if settings.database_url
+                 else settings.data_dir)
+        print(f"kiosk: no staff PIN is set for {where}. "
               "Set one with `kiosk set-pin`, then run `kiosk staff` again.", file=sys.stderr)
         return EXIT_BAD_INPUT
     from screens.staff_app import make_staff_app  # Textual loads only here.

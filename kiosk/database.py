@@ -78,6 +78,20 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE EXTENSION IF NOT EXISTS pg_trgm;
     CREATE INDEX checkins_by_name_text ON checkins USING gin (name gin_trgm_ops);
     """,
+    # 3: one staff PIN (its hash, and each place's count and lock) and one
+    # audit log for every machine.
+    """
+    CREATE TABLE staff_pin (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        saved jsonb,
+        state jsonb NOT NULL DEFAULT '{}'
+    );
+    INSERT INTO staff_pin DEFAULT VALUES;
+    CREATE TABLE staff_audit (
+        seq bigserial PRIMARY KEY,
+        entry jsonb NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """The version this program needs."""

@@ -12,14 +12,17 @@ breaks is opened again on the next call; a call that fails raises
 
 from __future__ import annotations
 
+import errno
 import threading
 import time
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from kiosk.audit import AuditLog
 from kiosk.checkin import (
     STATUSES,
     BadRecord,
@@ -29,8 +32,16 @@ from kiosk.checkin import (
     series_of,
 )
 from kiosk.clock import WallClock, utc_now
-from kiosk.database import CONNECT_SECONDS, STATEMENT_SECONDS, DatabaseError, driver, reason
+from kiosk.database import (
+    CONNECT_SECONDS,
+    STATEMENT_SECONDS,
+    DatabaseError,
+    connected,
+    driver,
+    reason,
+)
 from kiosk.files import StoreError
+from kiosk.pin import PLACES, StaffPin, _place_ok
 from kiosk.settings import without_password
 from kiosk.store import (
     CheckInStore,
@@ -511,3 +522,141 @@ def open_desk_store(settings: Settings, clock: WallClock | None = None) -> Store
     require_current(settings.database_url)
     return PostgresStore(settings.database_url, clock, site=settings.site,
                          only_site=settings.site)
+
+
+class DatabaseAuditLog(AuditLog):
+    """The audit log in the shared database: one log for every machine.
+    Entries are as in the file (a time, an action, at most an id, a count
+    and a series), with the machine's site."""
+
+    def __init__(self, url: str, clock: WallClock | None = None, *, site: str = "main") -> None:
+        super().__init__(Path(), clock)
+        self.url = url
+        self.site = site
+
+    def record(self, action: str, *, checkin_id: str | None = None,
+               count: int | None = None, series: str | None = None) -> None:
+        """Append one entry; raises OSError if it can't (as the file does)."""
+        from psycopg.types.json import Jsonb
+
+        entry = self.entry(action, checkin_id=checkin_id, count=count, series=series)
+        entry["site"] = self.site
+        try:
+            with connected(self.url) as db:
+                db.execute("INSERT INTO staff_audit (entry) VALUES (%s)", (Jsonb(entry),))
+        except DatabaseError as error:
+            raise OSError(errno.EIO, str(error)) from None
+
+    def entries(self) -> list[dict[str, Any]]:
+        try:
+            with connected(self.url) as db:
+                rows = db.execute("SELECT entry FROM staff_audit ORDER BY seq").fetchall()
+        except DatabaseError:
+            return []
+        return [row[0] for row in rows if isinstance(row[0], dict)]
+
+
+class DatabasePin(StaffPin):
+    """The staff PIN in the shared database: one PIN, and one count and lock
+    per place, for every machine. Changed in a transaction holding the
+    table's one row (`SELECT ... FOR UPDATE`), so two machines can't race
+    past the limit. A database that can't be reached is an OSError: the pad
+    fails closed and says why."""
+
+    def __init__(self, url: str, clock: WallClock | None = None, *,
+                 audit: AuditLog | None = None) -> None:
+        super().__init__(Path(), clock)
+        self.url = url
+        self.audit = audit or DatabaseAuditLog(url, self.clock)
+        self._db: Any = None
+        self._known: dict[str, Any] | None = None
+        """The lock state last read: the pad's once-a-second countdown reads
+        this, never the network (a check reads the database afresh)."""
+
+    def locked_seconds(self, where: str = "staff") -> int:
+        if self._known is None:
+            try:
+                self._state()
+            except OSError:
+                self._known = {}  # Unknown: a check will fail closed, saying why.
+        return self._locked_seconds((self._known or {}).get(where, {}))
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        if self._db is not None:
+            yield self._db
+            return
+        try:
+            with connected(self.url) as db:
+                yield db
+        except DatabaseError as error:
+            raise OSError(errno.EIO, str(error)) from None
+
+    def is_set(self) -> bool:
+        with self._connection() as db:
+            row = db.execute("SELECT saved IS NOT NULL FROM staff_pin").fetchone()
+        return bool(row and row[0])
+
+    @contextmanager
+    def _guarded(self) -> Iterator[None]:
+        try:
+            with connected(self.url) as db, db.transaction():
+                db.execute("SELECT 1 FROM staff_pin FOR UPDATE")
+                self._db = db
+                try:
+                    yield
+                finally:
+                    self._db = None
+        except DatabaseError as error:
+            raise OSError(errno.EIO, str(error)) from None
+
+    def _write_saved(self, saved: dict[str, Any]) -> None:
+        from psycopg.types.json import Jsonb
+
+        with self._connection() as db:
+            db.execute("UPDATE staff_pin SET saved = %s", (Jsonb(saved),))
+
+    def _read_saved(self) -> Any:
+        with self._connection() as db:
+            row = db.execute("SELECT saved FROM staff_pin").fetchone()
+        return row[0] if row else None
+
+    def _state(self) -> dict[str, Any]:
+        """Every place's count and lock; a state that does not read as that
+        counts as locked everywhere (fails closed), as the file's does."""
+        with self._connection() as db:
+            row = db.execute("SELECT state FROM staff_pin").fetchone()
+        state = row[0] if row else {}
+        if isinstance(state, dict) and all(
+                place in PLACES and _place_ok(entry) for place, entry in state.items()):
+            self._known = state
+            return state
+        locked = {place: self._damaged_lock() for place in PLACES}
+        with suppress(OSError):
+            self._save_state(locked)
+            self.audit.record("pin-state-damaged")
+        return locked
+
+    def _save_state(self, state: dict[str, Any]) -> None:
+        from psycopg.types.json import Jsonb
+
+        with self._connection() as db:
+            db.execute("UPDATE staff_pin SET state = %s", (Jsonb(state),))
+        self._known = state
+
+
+def desk_audit(settings: Settings, clock: WallClock | None = None) -> AuditLog:
+    """The audit log staff and the commands write: the shared database's
+    when one is set, else the data folder's."""
+    if settings.database_url is None:
+        return AuditLog(settings.data_dir, clock)
+    return DatabaseAuditLog(settings.database_url, clock, site=settings.site)
+
+
+def desk_pin(settings: Settings, clock: WallClock | None = None) -> StaffPin:
+    """The staff PIN: the shared database's when one is set (every machine,
+    kiosks' pads too, has the same), else the data folder's."""
+    if settings.database_url is None:
+        return StaffPin(settings.data_dir, clock)
+    return DatabasePin(settings.database_url, clock,
+                       audit=DatabaseAuditLog(settings.database_url, clock, site=settings.site))

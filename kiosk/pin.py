@@ -16,7 +16,8 @@ import hmac
 import json
 import os
 import secrets
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -88,6 +89,22 @@ class StaffPin:
     def is_set(self) -> bool:
         return self.path.is_file()
 
+    # -- Where the PIN and its lock state are kept (the database's PIN, in
+    # kiosk.pgstore, keeps them in a table instead) -------------------------
+
+    @contextmanager
+    def _guarded(self) -> Iterator[None]:
+        """Hold the PIN's lock while its hash and state are read and changed."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with data_lock(self.data_dir, PIN_LOCK):
+            yield
+
+    def _write_saved(self, saved: dict[str, Any]) -> None:
+        write_atomically(self.path, json.dumps(saved).encode())
+
+    def _read_saved(self) -> Any:
+        return json.loads(self.path.read_bytes())
+
     def set(self, pin: str) -> None:
         """Store a new PIN (raises ValueError if it isn't one); clears any lock."""
         problem = pin_problem(pin)
@@ -95,9 +112,8 @@ class StaffPin:
             raise ValueError(problem)
         salt = secrets.token_bytes(16)
         saved = {**_SCRYPT, "salt": salt.hex(), "hash": _hash(pin, salt, **_SCRYPT).hex()}
-        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with data_lock(self.data_dir, PIN_LOCK):
-            write_atomically(self.path, json.dumps(saved).encode())
+        with self._guarded():
+            self._write_saved(saved)
             self._save_state({})
         self.audit.record("pin-set")
 
@@ -146,7 +162,7 @@ class StaffPin:
 
     def _saved_hash(self) -> dict[str, Any] | None:
         try:
-            saved = json.loads(self.path.read_bytes())
+            saved = self._read_saved()
             bytes.fromhex(saved["hash"]), bytes.fromhex(saved["salt"])
             if not all(isinstance(saved[k], int) and 0 < saved[k] < 2**21
                        for k in ("n", "r", "p")):
@@ -160,8 +176,7 @@ class StaffPin:
         audit log, never the PIN."""
         if where not in PLACES:
             raise ValueError(f"unknown place {where!r}")
-        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with data_lock(self.data_dir, PIN_LOCK):
+        with self._guarded():
             state = self._state()
             entry = dict(state.get(where, {}))
             locked = self._locked_seconds(entry)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
-from kiosk.audit import AuditLog
 from kiosk.clock import SYSTEM_CLOCK, Clock
 from kiosk.content import Content, load_content
-from kiosk.pgstore import open_desk_store
+from kiosk.pgstore import desk_audit, desk_pin, open_desk_store
 from kiosk.settings import Settings
 from screens import STYLESHEET
 from screens.crash import CrashContainment, CrashScreen
@@ -31,7 +30,7 @@ class StaffApp(CrashContainment, App[None]):
         self.content = content
         self.clock = clock
         self.store = open_desk_store(settings, clock.now)
-        self.audit = AuditLog(settings.data_dir, clock.now)
+        self.audit = desk_audit(settings, clock.now)
         self.signed_in = signed_in
         self.signal_stop = SignalStop(self._stop_for_signal)
         """Stops the desk on SIGTERM, SIGHUP or SIGINT."""
@@ -60,7 +59,6 @@ class StaffApp(CrashContainment, App[None]):
         self._open()
 
     def _open(self) -> None:
-        from kiosk.pin import StaffPin
         from screens.pin_pad import PinPadScreen
         from screens.staff import StaffScreen
 
@@ -78,7 +76,7 @@ class StaffApp(CrashContainment, App[None]):
                 self.exit()
 
         # Over the app's blank default screen: nothing shows before the PIN.
-        self.push_screen(PinPadScreen(StaffPin(self.settings.data_dir, self.clock.now),
+        self.push_screen(PinPadScreen(desk_pin(self.settings, self.clock.now),
                                       where="staff", clock=self.clock, cancel_label="Quit"),
                          signed_in)
 

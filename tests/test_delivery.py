@@ -4,6 +4,8 @@ never in the client's way."""
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -275,6 +277,15 @@ def test_the_readme_roles_a_kiosk_may_only_insert_the_desk_does_the_rest(
             db.execute(statement)
     with pytest.raises(StoreError, match="permission denied"):
         PostgresStore(device, clock=clock.now).today()
+    from kiosk.pgstore import DatabaseAuditLog, DatabasePin
+
+    DatabasePin(pg_url).set("135790")  # As the owner, once.
+    for role in (device, staff):
+        pad = DatabasePin(role, clock.now, audit=DatabaseAuditLog(role, clock.now))
+        assert pad.check("135790", where="kiosk" if role == device else "staff").ok
+    with psycopg.connect(device) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute("SELECT * FROM staff_audit")
+    assert DatabaseAuditLog(staff).entries()[-1]["action"] == "sign-in-staff"
     desk = PostgresStore(staff, clock=clock.now, site="Northside", only_site="Northside")
     assert sorted(record["id"] for record in desk.today()) == sorted(made)
     assert desk.set_status(made[0], "with_therapist")
@@ -410,3 +421,91 @@ async def test_the_desk_shows_its_own_site_then_all_then_each_other(
     monkeypatch.delenv("KIOSK_DATABASE_URL")
     assert main(["export", "--config", "/dev/null", "--site", "Northside"]) == 2
     assert "need a shared database" in capsys.readouterr().err
+
+
+def test_one_pin_and_one_log_for_every_machine(pg_url: str) -> None:
+    """kiosk set-pin on one machine sets it for all; wrong tries count
+    across machines per place, and lock them all; every machine's entries
+    are in one audit log, with their site, never the PIN."""
+    from kiosk.pgstore import DatabaseAuditLog, DatabasePin
+    from kiosk.pin import MAX_TRIES
+
+    clock = FakeClock(FIXED_NOW)
+    desk1 = DatabasePin(pg_url, clock.now, audit=DatabaseAuditLog(pg_url, clock.now, site="A"))
+    desk2 = DatabasePin(pg_url, clock.now, audit=DatabaseAuditLog(pg_url, clock.now, site="B"))
+    assert not desk2.is_set()
+    desk1.set("246810")
+    assert desk2.is_set() and desk2.check("246810").ok, "set on one, known to all"
+    for _ in range(MAX_TRIES - 1):
+        assert not desk1.check("111111").ok
+    locked = desk2.check("111111")
+    assert locked.locked_seconds == 60, "tries at the desk count on every machine"
+    assert desk1.check("246810").locked_seconds == 60, "and the lock holds on every one"
+    assert desk2.locked_seconds("staff") == 60 and desk2.locked_seconds("kiosk") == 0
+    assert desk1.check("246810", where="kiosk").ok, "the kiosk's pad is a place of its own"
+    clock.advance(61)
+    assert desk2.check("246810").ok
+    entries = DatabaseAuditLog(pg_url).entries()
+    actions = [entry["action"] for entry in entries]
+    assert actions[0] == "pin-set" and "pin-locked" in actions and "sign-in-kiosk" in actions
+    assert {entry["site"] for entry in entries} == {"A", "B"}
+    assert "246810" not in json.dumps(entries) and "111111" not in json.dumps(entries)
+
+
+def test_the_commands_and_the_desk_use_the_shared_pin_and_log(
+    pg_url: str, tmp_path: Path,
+) -> None:
+    import subprocess
+    import sys
+
+    from kiosk.pgstore import DatabaseAuditLog, DatabasePin
+
+    env = {**os.environ, "KIOSK_DATABASE_URL": pg_url}
+    done = subprocess.run([sys.executable, "-m", "kiosk", "set-pin", "--data-dir",
+                           str(tmp_path / "one")], input="97531\n", text=True,
+                          capture_output=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Staff PIN set for postgresql://kiosk_admin:***@" in done.stdout
+    assert DatabasePin(pg_url).check("97531").ok
+    assert not (tmp_path / "one" / "staff_pin.json").exists(), "not in the folder"
+    made = kiosk(tmp_path / "k", pg_url, FakeClock(FIXED_NOW))
+    checkin_id = made.store.add(checkin("Ula"))
+    made.deliver()
+    done = subprocess.run([sys.executable, "-m", "kiosk", "erase", checkin_id, "--yes",
+                           "--data-dir", str(tmp_path / "two")], text=True,
+                          capture_output=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [e["action"] for e in DatabaseAuditLog(pg_url).entries()][-1] == "erase"
+    assert not (tmp_path / "two" / "audit.jsonl").exists()
+
+
+async def test_the_desk_signs_in_with_the_shared_pin_and_fails_closed_without_the_database(
+    settings: Settings, server: Server, pg_url: str,
+) -> None:
+    from dataclasses import replace
+
+    from kiosk.pgstore import DatabasePin
+    from screens.staff_app import StaffApp
+    from tests.test_staff import CONTENT, enter_pin, pin_message
+    from tests.visit import wait_for, wait_for_screen
+
+    DatabasePin(pg_url).set("8642")
+    desk = replace(settings, database_url=pg_url)
+    app = StaffApp(desk, CONTENT, FakeClock(FIXED_NOW), signed_in=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, "pin-pad")
+        await enter_pin(pilot, "8642")
+        await wait_for_screen(pilot, "staff")
+    app.store.close()  # type: ignore[attr-defined]
+    app = StaffApp(desk, CONTENT, FakeClock(FIXED_NOW), signed_in=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, "pin-pad")
+        server.stop()
+        try:
+            await enter_pin(pilot, "8642")
+            await wait_for(pilot, lambda: "can't be checked now" in pin_message(app),
+                           "the pad failing closed")
+            assert app.screen.id == "pin-pad"
+        finally:
+            server.start()
+    app.store.close()  # type: ignore[attr-defined]
