@@ -51,8 +51,10 @@ from kiosk.store import (
     Store,
     UnknownCheckIn,
     created,
+    placements,
     search_bound,
     stored_document,
+    touched_series,
 )
 
 if TYPE_CHECKING:
@@ -446,21 +448,12 @@ class PostgresStore:
         """Move check-ins between series (None: out of any), and number every
         series touched in the order its visits were made."""
         records = {checkin_id: self._locate(db, checkin_id) for checkin_id in changes}
-        touched = {series for series in changes.values() if series}
-        touched |= {linked[0] for linked in map(series_of, records.values()) if linked}
+        touched = touched_series(records.values(), changes)
         for series in touched:
             for (record,) in db.execute("SELECT record FROM checkins WHERE series = %s "
                                         "FOR UPDATE", (series,)).fetchall():
                 records.setdefault(record["id"], record)
-        final: dict[str, tuple[str, int] | None] = {checkin_id: None for checkin_id in changes}
-        for series in touched:
-            members = sorted(
-                (record for checkin_id, record in records.items()
-                 if changes.get(checkin_id, (series_of(record) or (None,))[0]) == series),
-                key=lambda record: (created(record), record["id"]))
-            for number, record in enumerate(members, start=1):
-                final[record["id"]] = (series, number)
-        for checkin_id, place in final.items():
+        for checkin_id, place in placements(records, changes, touched).items():
             if series_of(records[checkin_id]) == place:
                 continue
             if place is None:

@@ -324,6 +324,30 @@ def stored_document(record: Mapping[str, Any], clock: WallClock) -> Record:
     return stored
 
 
+def touched_series(records: Iterable[Record], changes: Mapping[str, str | None]) -> set[str]:
+    """The series a regrouping changes: those joined, and those left."""
+    touched = {series for series in changes.values() if series}
+    return touched | {linked[0] for linked in map(series_of, records) if linked}
+
+
+def placements(records: Mapping[str, Record], changes: Mapping[str, str | None],
+               touched: Iterable[str]) -> dict[str, tuple[str, int] | None]:
+    """Where each check-in ends up when `changes` move check-ins between
+    series (None: out of any): every member of a touched series (all in
+    `records`) numbered in the order the visits were made. Both stores."""
+    final: dict[str, tuple[str, int] | None] = {}
+    for series in touched:
+        members = sorted(
+            (record for checkin_id, record in records.items()
+             if changes.get(checkin_id, (series_of(record) or (None,))[0]) == series),
+            key=lambda record: (created(record), record["id"]))
+        for number, record in enumerate(members, start=1):
+            final[record["id"]] = (series, number)
+    for checkin_id in changes:
+        final.setdefault(checkin_id, None)
+    return final
+
+
 def _day_of(path: Path) -> str:
     """The UTC day (ISO) of a day file or of one of its parts."""
     return path.name[:10]
@@ -1115,23 +1139,12 @@ class CheckInStore:
         records: dict[str, Record] = {}
         for checkin_id in changes:
             records[checkin_id] = self._locate_locked(checkin_id)
-        touched = {series for series in changes.values() if series}
-        touched |= {linked[0] for linked in map(series_of, records.values()) if linked}
+        touched = touched_series(records.values(), changes)
         members = {series: self.links.members(series) for series in touched}
         for series in touched:
             for checkin_id, record in self._fetch(members[series]).items():
                 records.setdefault(checkin_id, record)
-        # Where each check-in ends up.
-        final: dict[str, tuple[str, int] | None] = {}
-        for series in touched:
-            in_it = sorted(
-                (record for checkin_id, record in records.items()
-                 if changes.get(checkin_id, (series_of(record) or (None,))[0]) == series),
-                key=lambda record: (created(record), record["id"]))
-            for number, record in enumerate(in_it, start=1):
-                final[record["id"]] = (series, number)
-        for checkin_id in changes:
-            final.setdefault(checkin_id, None)
+        final = placements(records, changes, touched)
 
         def day(record: Record) -> str:
             return created(record).date().isoformat()
