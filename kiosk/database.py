@@ -108,8 +108,11 @@ def driver() -> Any:
 
 def reason(error: Exception) -> str:
     """libpq's own words, on one line, without the connection details it
-    repeats (the place is named by the caller)."""
-    text = " ".join(str(error).split())
+    repeats (the place is named by the caller), and only the server's main
+    message: its DETAIL can quote a row's values, and they stay out of every
+    message and log."""
+    primary = getattr(getattr(error, "diag", None), "message_primary", None)
+    text = " ".join((primary or str(error)).split())
     for marker in ("FATAL:", "ERROR:"):
         if marker in text:
             text = text.rsplit(marker, 1)[1]

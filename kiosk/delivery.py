@@ -18,17 +18,17 @@ clinic's history (README: "Several machines").
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from kiosk.clock import WallClock
+from kiosk.clock import WallClock, utc_now
 from kiosk.database import DatabaseError, connected
-from kiosk.files import DamagedFile, StoreError, data_lock, write_atomically
+from kiosk.files import StoreError, data_lock, write_atomically
 from kiosk.store import CheckInStore, Record, created
 
 LEDGER_FILE = "delivered.json"
@@ -40,13 +40,6 @@ BATCH = 200
 LONGEST_WAIT = 60.0
 """The longest wait between tries while the database fails, in seconds."""
 
-_INSERT = """
-    INSERT INTO checkins (id, site, created_at, status, flagged, name, name_key,
-                          series, session, record)
-    VALUES (%(id)s, %(site)s, %(created_at)s, %(status)s, %(flagged)s, %(name)s,
-            %(name_key)s, %(series)s, %(session)s, %(record)s)
-    ON CONFLICT DO NOTHING
-"""
 
 
 @dataclass
@@ -87,15 +80,30 @@ class Delivery:
 
     # -- What is delivered ------------------------------------------------------
 
-    def _read(self, path: Path) -> dict[str, Any]:
+    def _read(self, path: Path, *, times: bool = True) -> dict[str, str]:
+        """A table of text (`times`: each an ISO time). A file that doesn't
+        read as that is moved aside, its bytes kept, and read as empty: for
+        the ledger, every check-in here is sent again, and the database keeps
+        the one it has."""
         try:
             data = json.loads(path.read_bytes())
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError):
-            raise DamagedFile(path) from None
-        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-            raise DamagedFile(path)
+        except ValueError:
+            data = None
+        try:
+            if not isinstance(data, dict):
+                raise ValueError("not a table")
+            for value in data.values():
+                if times:
+                    datetime.fromisoformat(value)
+                elif not isinstance(value, str):
+                    raise TypeError("not text")
+        except (TypeError, ValueError):
+            stamp = utc_now().strftime("%Y%m%dT%H%M%S.%fZ")
+            with suppress(OSError):
+                os.rename(path, path.with_name(f"{path.name}.corrupt-{stamp}"))
+            return {}
         return data
 
     def _now(self) -> str:
@@ -114,10 +122,7 @@ class Delivery:
             write_atomically(self.ledger_path, json.dumps(ledger).encode("utf-8"))
 
     def _note(self, **state: str | None) -> None:
-        try:
-            known = self._read(self.state_path)
-        except DamagedFile:
-            known = {}
+        known = self._read(self.state_path, times=False)
         known.update({key: value for key, value in state.items() if value is not None})
         for key, value in state.items():
             if value is None:
@@ -131,7 +136,7 @@ class Delivery:
     def deliver(self) -> int:
         """Send everything waiting, a batch at a time; returns how many were
         sent. Raises `DatabaseError` or `StoreError` when it can't."""
-        from kiosk.pgstore import _row
+        from kiosk.pgstore import INSERT_NEW, row_of
 
         sent = 0
         while True:
@@ -139,7 +144,7 @@ class Delivery:
             if not batch:
                 break
             with connected(self.url) as db, db.transaction(), db.cursor() as cursor:
-                cursor.executemany(_INSERT, [_row(record, self.site) for record in batch])
+                cursor.executemany(INSERT_NEW, [row_of(record, self.site) for record in batch])
             # Committed. A crash before the next line sends them again, and
             # the database keeps the first.
             self._mark([record["id"] for record in batch])
@@ -183,7 +188,7 @@ class Delivery:
         report = DeliveryReport()
         try:
             waiting = self.waiting()
-            state = self._read(self.state_path)
+            state = self._read(self.state_path, times=False)
         except (StoreError, OSError) as error:
             report.last_error = str(error)
             return report

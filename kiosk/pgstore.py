@@ -64,11 +64,16 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
-_COLUMNS = "id, site, created_at, status, flagged, name, name_key, series, session, record"
-_UPSERT = f"""
-    INSERT INTO checkins ({_COLUMNS})
+_INSERT = """
+    INSERT INTO checkins (id, site, created_at, status, flagged, name, name_key, series,
+                          session, record)
     VALUES (%(id)s, %(site)s, %(created_at)s, %(status)s, %(flagged)s, %(name)s,
             %(name_key)s, %(series)s, %(session)s, %(record)s)
+"""
+INSERT_NEW = _INSERT + "ON CONFLICT DO NOTHING"
+"""A check-in's row, unless its id is there already: all a kiosk's
+delivery needs (and all its role may do)."""
+_UPSERT = _INSERT + """
     ON CONFLICT (id) DO UPDATE SET
         site = EXCLUDED.site, created_at = EXCLUDED.created_at, status = EXCLUDED.status,
         flagged = EXCLUDED.flagged, name = EXCLUDED.name, name_key = EXCLUDED.name_key,
@@ -77,7 +82,7 @@ _UPSERT = f"""
 """
 
 
-def _row(record: Record, site: str) -> dict[str, Any]:
+def row_of(record: Record, site: str) -> dict[str, Any]:
     """The columns of a check-in's row."""
     from psycopg.types.json import Jsonb
 
@@ -222,14 +227,14 @@ class PostgresStore:
     def add(self, record: Mapping[str, Any]) -> str:
         document = stored_document(record, self.clock)
         with self._db("save") as db:
-            db.execute(_UPSERT, _row(document, self.site))
+            db.execute(_UPSERT, row_of(document, self.site))
         return str(document["id"])
 
     def import_records(self, records: Iterable[Mapping[str, Any]]) -> int:
         documents = [stored_document(record, self.clock) for record in records]
         added = 0
         with self._db("save") as db, db.cursor() as cursor:
-            cursor.executemany(_UPSERT, [_row(document, self.site) for document in documents],
+            cursor.executemany(_UPSERT, [row_of(document, self.site) for document in documents],
                                returning=True)
             while True:
                 row = cursor.fetchone()
@@ -567,11 +572,8 @@ class DatabasePin(StaffPin):
         this, never the network (a check reads the database afresh)."""
 
     def locked_seconds(self, where: str = "staff") -> int:
-        if self._known is None:
-            try:
-                self._state()
-            except OSError:
-                self._known = {}  # Unknown: a check will fail closed, saying why.
+        # Asked once a second on the UI thread: never the network. A lock
+        # not seen yet shows from the first try, which reads it afresh.
         return self._locked_seconds((self._known or {}).get(where, {}))
 
     @contextmanager

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kiosk.checkin import Answers, Recommendation
     from kiosk.content import Content, VisitKind
     from kiosk.delivery import Delivery
+    from kiosk.pin import StaffPin
     from kiosk.store import Store
     from screens.questionnaire import QuestionnaireScreen
 
@@ -382,16 +383,28 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
     # -- Staff on the kiosk: five taps on the clinic name, then the PIN -------
 
     def on_welcome_screen_staff_gesture(self) -> None:
+        self._ask_for_pin()
+
+    @work(thread=True, exclusive=True, group="staff-pin")
+    def _ask_for_pin(self) -> None:
+        """Whether a PIN is set, asked off the UI thread: with a shared
+        database, it is a query."""
         from kiosk.pgstore import desk_pin
-        from screens.choice import ChoiceScreen
-        from screens.pin_pad import PinPadScreen
 
         pin = desk_pin(self.settings, self.clock.now)
-        _ = self.words._
         try:
             is_set = pin.is_set()
         except OSError:
             is_set = True  # The database can't be asked: the pad fails closed, saying why.
+        self.call_from_thread(self._offer_pin_pad, pin, is_set)
+
+    def _offer_pin_pad(self, pin: StaffPin, is_set: bool) -> None:
+        from screens.choice import ChoiceScreen
+        from screens.pin_pad import PinPadScreen
+
+        if not isinstance(self.screen, WelcomeScreen):
+            return  # A client began a visit meanwhile: theirs comes first.
+        _ = self.words._
         if not is_set:
             self.push_screen(ChoiceScreen(
                 _("No staff PIN is set"),

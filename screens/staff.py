@@ -318,7 +318,8 @@ class StaffScreen(Screen[None]):
         count = (f"{shown:,} {what}" if shown == loaded.total
                  else f"newest {shown:,} of {loaded.total:,} {what}")
         if isinstance(self.store, SiteStore):
-            count += f" · {view.site}" if view.site is not None else " · all sites"
+            # A site's name comes from the database: shown as text, printable.
+            count += f" · {printable(view.site, 40)}" if view.site is not None else " · all sites"
         self.query_one("#staff-count", Label).update(Text(count))
         problems = self.query_one("#staff-problems", Label)
         problems.update(Text(loaded.problems))
@@ -418,14 +419,19 @@ class StaffScreen(Screen[None]):
 
     def action_site(self) -> None:
         """The next site: this machine's own, then every site, then each other one."""
-        store = self.store
-        if not isinstance(store, SiteStore):
-            return
+        if isinstance(self.store, SiteStore):
+            self._next_site(self.store)
+
+    @work(thread=True, exclusive=True, group="site")
+    def _next_site(self, store: SiteStore) -> None:
+        # Which sites there are is a query: off the UI thread.
         try:
             others = [site for site in store.sites() if site != store.site]
         except StoreError:
             others = []
-        choices: list[str | None] = [store.site, None, *others]
+        self.app.call_from_thread(self._show_site, [store.site, None, *others])
+
+    def _show_site(self, choices: list[str | None]) -> None:
         at = choices.index(self.view.site) if self.view.site in choices else -1
         self.view = View(filter=self.view.filter, search=self.view.search,
                          site=choices[(at + 1) % len(choices)])

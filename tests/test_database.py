@@ -191,3 +191,18 @@ def test_kiosk_staff_on_a_bad_database_is_one_line_and_exit_2(
         assert (code, out) == (2, ""), err
         assert err.startswith("kiosk: ") and err.count("\n") == 1 and says in err
         assert "not-the-pw" not in err, "never a password"
+
+
+def test_a_database_error_never_carries_a_row_s_values(pg_url: str) -> None:
+    """Before: reason() kept the server's DETAIL, which can quote a whole
+    row ("Failing row contains (…)"), names and all, into messages and
+    the delivery's notes."""
+    from kiosk.database import reason
+
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("CREATE TABLE people (name text CHECK (length(name) < 3))")
+        with pytest.raises(psycopg.Error) as failed:
+            db.execute("INSERT INTO people VALUES ('Marguerite')")
+    assert "Marguerite" in str(failed.value), "the server does quote it"
+    said = reason(failed.value)
+    assert "Marguerite" not in said and "violates check constraint" in said

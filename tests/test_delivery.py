@@ -389,6 +389,10 @@ async def test_the_desk_shows_its_own_site_then_all_then_each_other(
         for n, person in enumerate(people):
             store.add(checkin(person, FIXED_NOW - timedelta(minutes=10 - n)))
         store.close()
+    # A site's name from the database, shown as text: no markup, no escape codes.
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("UPDATE checkins SET site = %s WHERE site = 'Southside'",
+                   ("[b]South\x1b[2J",))
     desk = replace(settings, database_url=pg_url, site="Northside")
     app = StaffApp(desk, CONTENT, clock, signed_in=True)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -405,12 +409,15 @@ async def test_the_desk_shows_its_own_site_then_all_then_each_other(
         assert count().endswith("· all sites")
         await pilot.press("s")
         await wait_for(pilot, lambda: names(app) == ["Cy K."], "the other site")
+        assert count().endswith("· [b]South␛[2J"), count()
         await pilot.press("s")
         await wait_for(pilot, lambda: names(app) == ["Ann K.", "Bo K."], "back to its own")
     app.store.close()  # type: ignore[attr-defined]
     monkeypatch.setenv("KIOSK_DATABASE_URL", pg_url)
     config = settings.data_dir.parent / "kiosk.toml"
     config.write_text('site = "Southside"\n')
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("UPDATE checkins SET site = 'Southside' WHERE site <> 'Northside'")
     assert main(["export", "--format", "csv", "--config", str(config)]) == 0
     rows_out = capsys.readouterr().out.splitlines()
     assert len(rows_out) == 2 and '"Southside"' in rows_out[1]
@@ -509,3 +516,21 @@ async def test_the_desk_signs_in_with_the_shared_pin_and_fails_closed_without_th
         finally:
             server.start()
     app.store.close()  # type: ignore[attr-defined]
+
+
+def test_a_damaged_ledger_is_moved_aside_and_everything_goes_once(
+    tmp_path: Path, pg_url: str, clock: FakeClock,
+) -> None:
+    """Before: a ledger entry that wasn't a time stopped the delivery thread
+    for good (a ValueError in erase_delivered). Now the file is moved aside,
+    its bytes kept, and everything here is sent again: stored once."""
+    delivery = kiosk(tmp_path / "kiosk", pg_url, clock)
+    made = [delivery.store.add(checkin(f"V{n}")) for n in range(3)]
+    assert delivery.deliver() == 3
+    ledger = tmp_path / "kiosk" / "delivered.json"
+    ledger.write_text(json.dumps({made[0]: "not a time"}))
+    assert delivery.deliver() == 3, "sent again"
+    assert sorted(row[0] for row in rows(pg_url)) == sorted(made), "stored once"
+    [aside] = (tmp_path / "kiosk").glob("delivered.json.corrupt-*")
+    assert "not a time" in aside.read_text()
+    assert delivery.report().waiting == 0
