@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Label
@@ -56,6 +59,10 @@ class WelcomeScreen(Screen[None]):
         self.followup = followup
         self.words = words
         self._taps: list[float] = []
+        self._shown = words
+        """The words the screen was last composed in."""
+        self._recomposing = asyncio.Lock()
+        """Held while the screen recomposes: two resets never overlap."""
 
     def compose(self) -> ComposeResult:
         _ = self.words._
@@ -82,11 +89,14 @@ class WelcomeScreen(Screen[None]):
     async def speak(self, words: Words) -> None:
         """Show Welcome in another language (a client picked it, or the
         visit ended and the clinic's own language is back)."""
-        if words is self.words:
-            return
-        self.words = words
-        await self.recompose()
-        self.query_one("#start", Button).focus()
+        self.words = words  # The last asked wins; a reset under way picks it up.
+        async with self._recomposing:
+            while self._shown is not self.words:
+                shown = self.words
+                await self.recompose()
+                self._shown = shown
+            with suppress(NoMatches):  # Closing down: nothing left to focus.
+                self.query_one("#start", Button).focus()
 
     def on_screen_resume(self) -> None:
         self.query_one("#start", Button).focus()

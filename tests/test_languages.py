@@ -4,6 +4,7 @@ none, aftercare in each, and screens that hold in Spanish and Chinese."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import tomllib
@@ -678,3 +679,24 @@ def test_kiosk_config_shows_the_languages_as_written(
     config.write_text('languages = ["en", "es", "zh"]\n')
     assert main(["config", "--config", str(config)]) == 0
     assert f'languages = ["en", "es", "zh"]    ({config})' in capsys.readouterr().out
+
+
+async def test_two_language_resets_at_once_never_overlap(multilingual: Settings) -> None:
+    """Two resets of Welcome's language fired together (an idle wipe while a
+    client taps a language) each recomposed at once: the second's removal
+    left the first's `#start` missing, and the kiosk showed "something went
+    wrong". They now take turns, and the last one asked wins."""
+    app = make_app(multilingual, clock=fake_clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        welcome = app.screen
+        for steps in range(30):  # The second starts at every point of the first.
+            first = asyncio.create_task(welcome.speak(words("es")))
+            for _ in range(steps):
+                await asyncio.sleep(0)
+            second = asyncio.create_task(welcome.speak(words("zh" if steps % 2 else "en")))
+            failed = [r for r in await asyncio.gather(first, second, return_exceptions=True) if r]
+            assert not failed, (steps, failed)
+            await pilot.pause()
+            label = str(welcome.query_one("#start", Button).label)
+            assert label == ("首次就诊" if steps % 2 else "First visit"), (steps, label)
+        assert app.screen is welcome
