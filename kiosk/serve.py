@@ -90,16 +90,20 @@ def serve(settings: Settings, host: str, port: int, public: bool,
 
 
 def make_server(command: str, host: str, port: int, title: str, max_sessions: int) -> Any:
-    """textual-serve's server, with a cap on sessions and logs without locals."""
+    """textual-serve's server, with its sessions checked, capped and reaped
+    (`kiosk.serve_session`), and logs without locals."""
     import html
     import logging
 
     from aiohttp import web
     from textual_serve.server import Server
 
-    class KioskServer(Server):
-        sessions = 0
+    from kiosk.serve_session import SessionCap, origin_allowed, own_names, run_session
 
+    cap = SessionCap(max_sessions)
+    names = own_names(host)
+
+    class KioskServer(Server):
         def initialize_logging(self) -> None:
             # Its own logging shows every local variable of a failing
             # session's frames; these logs say what failed, never with what.
@@ -107,23 +111,20 @@ def make_server(command: str, host: str, port: int, title: str, max_sessions: in
                                 stream=sys.stderr)
 
         async def handle_index(self, request: web.Request) -> web.StreamResponse:
-            if self.sessions >= max_sessions:
+            if cap.full():
                 return web.Response(
                     status=503, content_type="text/html", headers={"Retry-After": "30"},
                     text=BUSY_PAGE.format(title=html.escape(title), count=max_sessions))
             response: web.StreamResponse = await super().handle_index(request)
             return response
 
-        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-            if self.sessions >= max_sessions:
-                refused = web.WebSocketResponse()
-                await refused.prepare(request)
-                await refused.close(code=1013, message=b"All check-in screens are in use.")
-                return refused
-            self.sessions += 1
-            try:
-                return await super().handle_websocket(request)
-            finally:
-                self.sessions -= 1
+        async def handle_websocket(  # type: ignore[override]
+                self, request: web.Request) -> web.StreamResponse:
+            if not origin_allowed(request, names):
+                return web.Response(status=403, text="Forbidden\n")
+            return await run_session(request, self.command, cap, self.download_manager)
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            await cap.stop_all()
 
     return KioskServer(command, host=host, port=port, title=title, templates_path=TEMPLATES)

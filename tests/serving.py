@@ -18,8 +18,37 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Served(str):
+    """The URL of a `kiosk serve`, with its process id."""
+
+    pid: int
+
+
+def children(pid: int) -> list[int]:
+    """Every live process under `pid` (its children, theirs, and so on)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] != "Z":  # A zombie is dead, only not yet reaped.
+            parents[int(entry.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, its_parent in parents.items():
+            if its_parent == parent:
+                found.append(child)
+                frontier.append(child)
+    return found
+
+
 @contextmanager
-def kiosk_serve(data_dir: Path, *args: str) -> Iterator[str]:
+def kiosk_serve(data_dir: Path, *args: str) -> Iterator[Served]:
     """`kiosk serve ARGS` until the block ends; yields its URL once it listens."""
     port = free_port()
     server = subprocess.Popen(
@@ -37,7 +66,9 @@ def kiosk_serve(data_dir: Path, *args: str) -> Iterator[str]:
                 assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
                 assert time.monotonic() < deadline, "kiosk serve never listened"
                 time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/"
+        served = Served(f"http://127.0.0.1:{port}/")
+        served.pid = server.pid
+        yield served
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -4,7 +4,9 @@ than screens it allows. (Chromium drives a whole visit in test_browser.py.)"""
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -14,8 +16,9 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import websocket
 
-from tests.serving import kiosk_serve
+from tests.serving import children, kiosk_serve
 
 
 def run_serve(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -63,11 +66,13 @@ def test_past_max_sessions_the_next_browser_is_told_to_wait(tmp_path: Path) -> N
 
         async def one_screen_open() -> tuple[tuple[int, str], bool]:
             async with aiohttp.ClientSession() as session, session.ws_connect(
-                    f"ws://127.0.0.1:{port}/ws?width=80&height=24") as screen:
+                    f"ws://127.0.0.1:{port}/ws?width=80&height=24",
+                    origin=f"http://127.0.0.1:{port}") as screen:
                 # The session's kiosk is drawing: its first bytes have come.
                 await asyncio.wait_for(screen.receive(), 30)
                 busy = await asyncio.to_thread(_get, url)
-                async with session.ws_connect(f"ws://127.0.0.1:{port}/ws") as second:
+                async with session.ws_connect(f"ws://127.0.0.1:{port}/ws",
+                                              origin=f"http://127.0.0.1:{port}") as second:
                     refused = (await asyncio.wait_for(second.receive(), 30)).type in (
                         aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
                 return busy, refused
@@ -79,3 +84,93 @@ def test_past_max_sessions_the_next_browser_is_told_to_wait(tmp_path: Path) -> N
         while _get(url)[0] != 200:  # The screen closed: the next browser is welcome.
             assert time.monotonic() < deadline, "the session never ended"
             time.sleep(0.05)
+
+
+# -- A hostile network -----------------------------------------------------------------
+
+
+def _port(url: str) -> int:
+    return int(url.split(":")[2].strip("/"))
+
+
+def _screen(port: int, *, origin: str | None = None, query: str = "width=80&height=24"):
+    """A browser's websocket to the kiosk, once its first bytes have come."""
+    screen = websocket.create_connection(
+        f"ws://127.0.0.1:{port}/ws?{query}", timeout=30,
+        origin=origin or f"http://127.0.0.1:{port}")
+    screen.recv()
+    return screen
+
+
+def _drop(screen) -> None:
+    """Gone without a goodbye, as a tab that can't take a frame is: a reset."""
+    screen.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    screen.sock.close()
+
+
+def _is_pong(frame: str | bytes) -> bool:
+    return isinstance(frame, str) and json.loads(frame)[:1] == ["pong"]
+
+
+def _wait_until(condition, what: str, limit: float = 30) -> None:
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "null", "http://127.0.0.1:1",
+                                    "file://", "https://attacker.test:8000"])
+def test_a_page_of_another_site_is_refused(origin: str, tmp_path: Path) -> None:
+    """Before: any page the clinic's browser visited could open kiosk sessions."""
+    with kiosk_serve(tmp_path / "data") as url:
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            _screen(_port(url), origin=origin)
+        assert refused.value.status_code == 403
+        assert children(url.pid) == [], "no kiosk was started for it"
+
+
+@pytest.mark.parametrize("query", ["width=4000&height=2000", "width=80&height=0",
+                                   "width=x&height=24"])
+def test_a_size_the_kiosk_does_not_support_is_refused(query: str, tmp_path: Path) -> None:
+    with kiosk_serve(tmp_path / "data") as url:
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            _screen(_port(url), query=query)
+        assert refused.value.status_code == 400
+        assert children(url.pid) == []
+
+
+def test_the_resize_attack_leaves_no_kiosk_behind_and_the_cap_holds(tmp_path: Path) -> None:
+    """Before: a 4000 by 2000 resize made a frame of megabytes; a client that
+    dropped it left its `kiosk run` blocked on a pipe nobody read, out of
+    the count, so the next browser got one more session than the cap."""
+    with kiosk_serve(tmp_path / "data", "--max-sessions", "2") as url:
+        port = _port(url)
+        for _ in range(5):
+            screen = _screen(port)
+            screen.send(json.dumps(["resize", {"width": 4000, "height": 2000}]))
+            screen.send(json.dumps(["ping", "after"]))
+            while not _is_pong(screen.recv()):
+                pass  # The resize has been dealt with by the time the pong comes.
+            _drop(screen)
+        _wait_until(lambda: children(url.pid) == [], "every dropped session's kiosk was reaped")
+        first, second = _screen(port), _screen(port)
+        third = websocket.create_connection(f"ws://127.0.0.1:{port}/ws", timeout=30,
+                                            origin=f"http://127.0.0.1:{port}")
+        with pytest.raises(websocket.WebSocketConnectionClosedException):
+            while True:
+                third.recv()
+        assert len(children(url.pid)) == 2, "two screens, two kiosks, no more"
+        for screen in (first, second):
+            _drop(screen)
+        _wait_until(lambda: children(url.pid) == [], "both kiosks reaped")
+
+
+def test_stopping_serve_stops_every_kiosk(tmp_path: Path) -> None:
+    with kiosk_serve(tmp_path / "data") as url:
+        screen = _screen(_port(url))
+        kiosks = children(url.pid)
+        assert kiosks
+    _wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in kiosks),
+                "the kiosk went with the server")
+    screen.close()
