@@ -92,6 +92,113 @@ MIGRATIONS: tuple[str, ...] = (
         entry jsonb NOT NULL
     );
     """,
+    # 4: a kiosk's role reads no secret and changes no shared access state.
+    # Its pad asks these functions (run as their owner) for the PIN's salt,
+    # then whether a hash is right, for the kiosks' own place only; they
+    # count the failures and write the audit entries. Every entry says which
+    # role wrote it: set by the database, whatever the writer sent.
+    """
+    ALTER TABLE staff_audit ADD COLUMN role text NOT NULL DEFAULT session_user;
+    CREATE FUNCTION staff_audit_role() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.role := session_user;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER staff_audit_role BEFORE INSERT OR UPDATE ON staff_audit
+        FOR EACH ROW EXECUTE FUNCTION staff_audit_role();
+
+    CREATE FUNCTION kiosk_pin_is_set() RETURNS boolean LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path = public AS $$
+        SELECT saved IS NOT NULL FROM staff_pin
+    $$;
+    -- The salt and the costs: what hashing a try needs. Not the hash.
+    CREATE FUNCTION kiosk_pin_salt() RETURNS jsonb LANGUAGE sql STABLE
+        SECURITY DEFINER SET search_path = public AS $$
+        SELECT CASE WHEN jsonb_typeof(saved) = 'object' THEN jsonb_build_object(
+            'salt', saved->'salt', 'n', saved->'n', 'r', saved->'r', 'p', saved->'p')
+        END FROM staff_pin
+    $$;
+    -- One try at the kiosks' pad: yes or no, the tries left, the seconds
+    -- locked, and whether there is a PIN to check at all.
+    CREATE FUNCTION kiosk_pin_try(given text, site text,
+        OUT ok boolean, OUT tries_left integer, OUT locked_seconds integer,
+        OUT no_pin boolean)
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+    DECLARE
+        most_tries CONSTANT integer := 5;
+        row staff_pin;
+        entry jsonb;
+        failures integer := 0;
+        lockouts integer := 0;
+        until timestamptz;
+        seconds integer;
+    BEGIN
+        ok := false; tries_left := 0; locked_seconds := 0; no_pin := false;
+        SELECT * INTO row FROM staff_pin FOR UPDATE;
+        entry := CASE WHEN jsonb_typeof(row.state) = 'object' THEN row.state->'kiosk' END;
+        BEGIN
+            IF entry IS NOT NULL THEN
+                IF jsonb_typeof(entry) IS DISTINCT FROM 'object' THEN
+                    RAISE EXCEPTION 'damaged';
+                END IF;
+                failures := coalesce((entry->>'failures')::integer, 0);
+                lockouts := coalesce((entry->>'lockouts')::integer, 0);
+                until := (entry->>'locked_until')::timestamptz;
+            END IF;
+        EXCEPTION WHEN OTHERS THEN
+            -- A state that can't be read fails closed: locked, as a file's does.
+            failures := 0; lockouts := 1; until := now() + interval '60 seconds';
+        END;
+        IF until IS NOT NULL AND until > now() THEN
+            locked_seconds := ceil(extract(epoch FROM until - now()))::integer;
+            INSERT INTO staff_audit (entry) VALUES (jsonb_build_object(
+                'at', now(), 'action', 'pin-refused-locked', 'site', site));
+            UPDATE staff_pin SET state = jsonb_set(
+                CASE WHEN jsonb_typeof(state) = 'object' THEN state ELSE '{}' END,
+                '{kiosk}', jsonb_build_object('failures', failures, 'lockouts', lockouts,
+                'locked_until', until));
+            RETURN;
+        END IF;
+        IF jsonb_typeof(row.saved) IS DISTINCT FROM 'object'
+                OR jsonb_typeof(row.saved->'hash') IS DISTINCT FROM 'string' THEN
+            no_pin := true;
+            INSERT INTO staff_audit (entry) VALUES (jsonb_build_object(
+                'at', now(), 'action', 'pin-file-damaged', 'site', site));
+            RETURN;
+        END IF;
+        IF given = row.saved->>'hash' THEN
+            ok := true; tries_left := most_tries;
+            UPDATE staff_pin SET state = state - 'kiosk';
+            INSERT INTO staff_audit (entry) VALUES (jsonb_build_object(
+                'at', now(), 'action', 'sign-in-kiosk', 'site', site));
+            RETURN;
+        END IF;
+        failures := failures + 1;
+        INSERT INTO staff_audit (entry) VALUES (jsonb_build_object(
+            'at', now(), 'action', 'pin-failed', 'site', site));
+        IF failures >= most_tries THEN
+            lockouts := lockouts + 1;
+            -- As kiosk.pin.lock_seconds: 60 s, 5 min, 30 min, then doubling, a day at most.
+            seconds := CASE WHEN lockouts <= 3 THEN (ARRAY[60, 300, 1800])[lockouts]
+                            ELSE least(1800::bigint << least(lockouts - 3, 16), 86400) END;
+            locked_seconds := seconds;
+            failures := 0;
+            until := now() + make_interval(secs => seconds);
+            INSERT INTO staff_audit (entry) VALUES (jsonb_build_object(
+                'at', now(), 'action', 'pin-locked', 'count', seconds, 'site', site));
+        ELSE
+            tries_left := most_tries - failures;
+        END IF;
+        UPDATE staff_pin SET state = jsonb_set(
+            CASE WHEN jsonb_typeof(state) = 'object' THEN state ELSE '{}' END,
+            '{kiosk}', jsonb_strip_nulls(jsonb_build_object('failures', failures,
+            'lockouts', lockouts, 'locked_until', until)));
+    END $$;
+    -- Functions are everyone's to run unless said otherwise: these are
+    -- granted by name (the README's roles).
+    REVOKE EXECUTE ON FUNCTION kiosk_pin_is_set(), kiosk_pin_salt(),
+        kiosk_pin_try(text, text) FROM PUBLIC;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 """The version this program needs."""

@@ -41,7 +41,7 @@ from kiosk.database import (
     reason,
 )
 from kiosk.files import StoreError
-from kiosk.pin import PLACES, StaffPin, _place_ok
+from kiosk.pin import PIN_FILE_PROBLEM, PLACES, PinResult, StaffPin, _hash, _place_ok
 from kiosk.settings import without_password
 from kiosk.store import (
     CheckInStore,
@@ -548,7 +548,9 @@ class DatabaseAuditLog(AuditLog):
     def entries(self) -> list[dict[str, Any]]:
         try:
             with connected(self.url) as db:
-                rows = db.execute("SELECT entry FROM staff_audit ORDER BY seq").fetchall()
+                # `role` is the database's own word on who wrote each entry.
+                rows = db.execute("SELECT entry || jsonb_build_object('role', role) "
+                                  "FROM staff_audit ORDER BY seq").fetchall()
         except DatabaseError:
             return []
         return [row[0] for row in rows if isinstance(row[0], dict)]
@@ -638,6 +640,69 @@ class DatabasePin(StaffPin):
         with self._connection() as db:
             db.execute("UPDATE staff_pin SET state = %s", (Jsonb(state),))
         self._known = state
+
+
+class DevicePin(StaffPin):
+    """The staff PIN as a kiosk's pad checks it in the shared database,
+    with a kiosk's role: it reads only the salt, sends the hash of what was
+    typed, and hears yes or no (`kiosk_pin_try`, run as its owner, counts the
+    kiosks' failures and writes the audit entries). It can't read the hash,
+    set the PIN, or touch the desk's lock."""
+
+    def __init__(self, url: str, clock: WallClock | None = None, *, site: str = "main") -> None:
+        super().__init__(Path(), clock)
+        self.url = url
+        self.site = site
+        self._until: datetime | None = None
+        """When the lock last heard of ends: the pad's countdown reads it."""
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        try:
+            with connected(self.url) as db:
+                yield db
+        except DatabaseError as error:
+            raise OSError(errno.EIO, str(error)) from None
+
+    def is_set(self) -> bool:
+        with self._connection() as db:
+            row = db.execute("SELECT kiosk_pin_is_set()").fetchone()
+        return bool(row and row[0])
+
+    def set(self, pin: str) -> None:
+        raise PermissionError("a kiosk's role can't set the staff PIN: run kiosk set-pin "
+                              "at the front desk")
+
+    def locked_seconds(self, where: str = "kiosk") -> int:
+        if self._until is None:
+            return 0
+        return max(0, int((self._until - self.clock()).total_seconds() + 0.999))
+
+    def check(self, pin: str, *, where: str = "kiosk") -> PinResult:
+        if where != "kiosk":
+            raise ValueError("a kiosk's pad checks the PIN for the kiosks' place only")
+        with self._connection() as db:
+            row = db.execute("SELECT kiosk_pin_salt()").fetchone()
+            saved = row[0] if row else None
+            try:
+                given = _hash(pin, bytes.fromhex(saved["salt"]), saved["n"], saved["r"],
+                              saved["p"]).hex()
+            except (TypeError, KeyError, ValueError):
+                given = ""  # No PIN, or one that can't be read: the function says which.
+            ok, tries_left, locked, no_pin = db.execute(
+                "SELECT * FROM kiosk_pin_try(%s, %s)", (given, self.site)).fetchone()
+        self._until = self.clock() + timedelta(seconds=locked) if locked else None
+        if no_pin:
+            return PinResult(False, 0, 0, problem=PIN_FILE_PROBLEM)
+        return PinResult(bool(ok), int(tries_left), int(locked))
+
+
+def kiosk_pin(settings: Settings, clock: WallClock | None = None) -> StaffPin:
+    """The staff PIN as the kiosk's own pad checks it: through the shared
+    database's functions when one is set, else the data folder's."""
+    if settings.database_url is None:
+        return StaffPin(settings.data_dir, clock)
+    return DevicePin(settings.database_url, clock, site=settings.site)
 
 
 def desk_audit(settings: Settings, clock: WallClock | None = None) -> AuditLog:

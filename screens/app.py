@@ -389,9 +389,9 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
     def _ask_for_pin(self) -> None:
         """Whether a PIN is set, asked off the UI thread: with a shared
         database, it is a query."""
-        from kiosk.pgstore import desk_pin
+        from kiosk.pgstore import kiosk_pin
 
-        pin = desk_pin(self.settings, self.clock.now)
+        pin = kiosk_pin(self.settings, self.clock.now)
         try:
             is_set = pin.is_set()
         except OSError:
@@ -424,13 +424,14 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
     def _open_staff_menu(self) -> None:
         from screens.staff_menu import StaffMenuScreen
 
-        self.push_screen(StaffMenuScreen(held=self.store.held_in_memory()),
+        self.push_screen(StaffMenuScreen(held=self.store.held_in_memory(),
+                                         shared=self.settings.database_url is not None),
                          self._staff_menu_chosen)
 
     def _staff_menu_chosen(self, choice: str | None) -> None:
         from screens.staff import StaffScreen
 
-        if choice == "review":
+        if choice == "review" and self.settings.database_url is None:
             self.push_screen(StaffScreen(
                 self.store, self.audit, self.content.all_questions(), self.settings.clinic_name,
                 export_dir=self.settings.export_dir, closable=True, clock=self.clock,

@@ -65,16 +65,22 @@ class AuditScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("When", "What", "Check-in", "Count")
-        for entry in reversed(self.audit.entries()):
+        entries = self.audit.entries()
+        # A shared database says which role wrote each entry; a file has no roles.
+        by_role = any("role" in entry for entry in entries)
+        table.add_columns("When", "What", "Check-in", "Count", *(["By"] if by_role else []))
+        for entry in reversed(entries):
             action = str(entry.get("action", ""))
             count = entry.get("count")
-            table.add_row(
+            cells = [
                 Text(_when(entry)),
                 Text(ACTIONS.get(action, printable(action, 40))),
                 Text(printable(entry.get("id", ""), 36)),
                 Text("" if count is None else str(count)),
-            )
+            ]
+            if by_role:
+                cells.append(Text(printable(entry.get("role", ""), 24)))
+            table.add_row(*cells)
         table.focus()
 
     @on(Button.Pressed, "#audit-close")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from textual.widgets import Label
 
 from kiosk.cli import main
 from kiosk.clock import FakeClock
@@ -277,12 +278,12 @@ def test_the_readme_roles_a_kiosk_may_only_insert_the_desk_does_the_rest(
             db.execute(statement)
     with pytest.raises(StoreError, match="permission denied"):
         PostgresStore(device, clock=clock.now).today()
-    from kiosk.pgstore import DatabaseAuditLog, DatabasePin
+    from kiosk.pgstore import DatabaseAuditLog, DatabasePin, DevicePin
 
     DatabasePin(pg_url).set("135790")  # As the owner, once.
-    for role in (device, staff):
-        pad = DatabasePin(role, clock.now, audit=DatabaseAuditLog(role, clock.now))
-        assert pad.check("135790", where="kiosk" if role == device else "staff").ok
+    assert DevicePin(device, clock.now).check("135790").ok, "the kiosk's pad still checks it"
+    desk_pad = DatabasePin(staff, clock.now, audit=DatabaseAuditLog(staff, clock.now))
+    assert desk_pad.check("135790", where="staff").ok
     with psycopg.connect(device) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
         db.execute("SELECT * FROM staff_audit")
     assert DatabaseAuditLog(staff).entries()[-1]["action"] == "sign-in-staff"
@@ -294,6 +295,71 @@ def test_the_readme_roles_a_kiosk_may_only_insert_the_desk_does_the_rest(
     assert desk.version() is not None and desk.delete(made[1])
     assert desk.purge(0) == 1
     desk.close()
+
+
+@pytest.mark.parametrize("statement", [
+    "SELECT saved FROM staff_pin",  # The scrypt hash and salt: every PIN falls offline.
+    "SELECT state FROM staff_pin",
+    "UPDATE staff_pin SET saved = NULL",  # A PIN of its own choosing.
+    """UPDATE staff_pin SET state = '{"staff": {"failures": 0, "lockouts": 9,
+       "locked_until": "2999-01-01T00:00:00+00:00"}}'""",  # Every desk locked.
+    """INSERT INTO staff_audit (entry) VALUES ('{"action": "erase", "site": "main"}')""",
+    "SELECT * FROM staff_audit",
+    "UPDATE staff_audit SET entry = '{}'",
+    "DELETE FROM staff_audit",
+])
+def test_a_stolen_kiosks_role_cant_touch_the_pin_the_locks_or_the_log(
+    statement: str, server: Server, pg_url: str,
+) -> None:
+    """Before: the README's kiosk role could read the PIN's hash, set the
+    PIN, lock every desk, and write audit entries the desk took for real."""
+    from kiosk.pgstore import DatabasePin
+
+    _readme_roles(pg_url)
+    DatabasePin(pg_url).set("135790")
+    device = server.url(pg_url.rsplit("/", 1)[1], user="kiosk_device", password="device-pw")
+    with psycopg.connect(device) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute(statement)
+
+
+def test_the_kiosks_pad_locks_only_the_kiosks_and_every_entry_names_its_role(
+    server: Server, pg_url: str, clock: FakeClock,
+) -> None:
+    from kiosk.pgstore import DatabaseAuditLog, DatabasePin, DevicePin
+    from kiosk.pin import MAX_TRIES
+
+    _readme_roles(pg_url)
+    name = pg_url.rsplit("/", 1)[1]
+    device = server.url(name, user="kiosk_device", password="device-pw")
+    staff = server.url(name, user="kiosk_staff", password="staff-pw")
+    assert not DevicePin(device, clock.now).is_set()
+    assert DevicePin(device, clock.now).check("1234").problem is not None, "no PIN: said so"
+    DatabasePin(staff, clock.now, audit=DatabaseAuditLog(staff, clock.now)).set("135790")
+    pad = DevicePin(device, clock.now, site="Northside")
+    assert pad.is_set()
+    tries = [pad.check("000000") for _ in range(MAX_TRIES)]
+    assert [t.tries_left for t in tries] == [4, 3, 2, 1, 0]
+    assert tries[-1].locked_seconds == 60 and pad.locked_seconds() == 60
+    assert not pad.check("135790").ok, "locked: even the right PIN waits"
+    clock.advance(30)
+    assert pad.locked_seconds() == 30, "the countdown reads the lock it was told of"
+    desk = DatabasePin(staff, clock.now, audit=DatabaseAuditLog(staff, clock.now))
+    assert desk.check("135790", where="staff").ok, "the desk is never locked by a kiosk"
+    with pytest.raises(ValueError):
+        pad.check("135790", where="staff")
+    with pytest.raises(PermissionError):
+        pad.set("999999")
+    entries = DatabaseAuditLog(staff).entries()
+    by_role = {(entry["role"], entry["action"]) for entry in entries}
+    assert ("kiosk_device", "pin-failed") in by_role and ("kiosk_device", "pin-locked") in by_role
+    assert ("kiosk_device", "pin-refused-locked") in by_role
+    assert ("kiosk_staff", "pin-set") in by_role and ("kiosk_staff", "sign-in-staff") in by_role
+    assert {entry["site"] for entry in entries if entry["role"] == "kiosk_device"} == {
+        "main", "Northside"}, "each pad's own site (the first had none set)"
+    assert "135790" not in json.dumps(entries) and "000000" not in json.dumps(entries)
+    with psycopg.connect(pg_url) as db:  # Even the owner's entry can't claim another role.
+        db.execute("""INSERT INTO staff_audit (entry, role) VALUES ('{"action": "x"}', 'kiosk_staff')""")
+    assert DatabaseAuditLog(staff).entries()[-1]["role"] == "kiosk_admin"
 
 
 def test_a_kiosk_killed_mid_delivery_loses_nothing_and_doubles_nothing(
@@ -534,3 +600,48 @@ def test_a_damaged_ledger_is_moved_aside_and_everything_goes_once(
     [aside] = (tmp_path / "kiosk").glob("delivered.json.corrupt-*")
     assert "not a time" in aside.read_text()
     assert delivery.report().waiting == 0
+
+
+async def test_staff_on_a_kiosk_with_a_shared_database_are_sent_to_the_desk(
+    settings: Settings, server: Server, pg_url: str, tmp_path: Path,
+) -> None:
+    """Before: Review on such a kiosk changed only its own folder: the
+    database, every desk and the shared log still had the client, and an
+    erasure asked for was never carried out. Now the kiosk's pad checks the
+    shared PIN with the kiosk's role, and its menu offers no review: it says
+    where check-ins are reviewed."""
+    from dataclasses import replace
+
+    from kiosk.pgstore import DatabaseAuditLog, DatabasePin, PostgresStore
+    from screens.app import make_app
+    from tests.test_staff import enter_pin, tap_clinic_name
+    from tests.visit import MEDICAL_VISIT, answer_all, tap, wait_for, wait_for_screen
+
+    _readme_roles(pg_url)
+    name = pg_url.rsplit("/", 1)[1]
+    device = server.url(name, user="kiosk_device", password="device-pw")
+    staff = server.url(name, user="kiosk_staff", password="staff-pw")
+    DatabasePin(staff).set("8642")
+    app = make_app(replace(settings, database_url=device), clock=FakeClock(FIXED_NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, MEDICAL_VISIT)
+        await tap(pilot, "#next")
+        await wait_for_screen(pilot, "result")
+        await app.back_to_welcome()
+        await wait_for(pilot, lambda: len(PostgresStore(staff).all()) == 1, "delivered")
+        await tap_clinic_name(pilot, 5)
+        await wait_for_screen(pilot, "pin-pad")
+        await enter_pin(pilot, "8642")
+        await wait_for_screen(pilot, "staff-menu")
+        assert not app.screen.query("#menu-review"), "no review of the kiosk's own copies"
+        said = str(app.screen.query_one("#staff-menu-shared", Label).render())
+        assert "at the front desk" in said and "kiosk staff" in said
+        await pilot.press("r", "enter")
+        assert app.screen.id in ("staff-menu", "welcome"), "nothing opens a review"
+    desk = PostgresStore(staff)
+    [record] = desk.all()
+    assert record["status"] == "waiting", "the database and every desk agree: unchanged"
+    assert app.store.get(record["id"])["status"] == "waiting", "and so does the kiosk's copy"
+    assert ("kiosk_device", "sign-in-kiosk") in {
+        (entry["role"], entry["action"]) for entry in DatabaseAuditLog(staff).entries()}
+    desk.close()
