@@ -683,7 +683,7 @@ class DevicePin(StaffPin):
             raise ValueError("a kiosk's pad checks the PIN for the kiosks' place only")
         with self._connection() as db:
             row = db.execute("SELECT kiosk_pin_salt()").fetchone()
-            saved = row[0] if row else None
+            saved: Any = row[0] if row else None
             try:
                 given = _hash(pin, bytes.fromhex(saved["salt"]), saved["n"], saved["r"],
                               saved["p"]).hex()
