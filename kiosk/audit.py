@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from kiosk.clock import WallClock, utc_now
+from kiosk.files import append_line
 
 AUDIT_FILE = "audit.jsonl"
 
@@ -42,15 +42,7 @@ class AuditLog:
                count: int | None = None, series: str | None = None) -> None:
         """Append one entry and fsync it; raises OSError if it can't."""
         entry = self.entry(action, checkin_id=checkin_id, count=count, series=series)
-        line = (json.dumps(entry) + "\n").encode("utf-8")
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # O_APPEND: lines from several processes never interleave.
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, line)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        append_line(self.path, json.dumps(entry).encode("utf-8"))
 
     def entries(self) -> list[dict[str, Any]]:
         """Every entry, oldest first; a line torn by a crash is skipped."""

@@ -18,7 +18,6 @@ clinic's history (README: "Several machines").
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Callable
 from contextlib import suppress
@@ -26,9 +25,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kiosk.clock import WallClock, utc_now
+from kiosk.clock import WallClock
 from kiosk.database import DatabaseError, connected
-from kiosk.files import StoreError, data_lock, write_atomically
+from kiosk.files import StoreError, data_lock, move_aside, write_atomically
 from kiosk.store import CheckInStore, Record, created
 
 LEDGER_FILE = "delivered.json"
@@ -100,9 +99,8 @@ class Delivery:
                 elif not isinstance(value, str):
                     raise TypeError("not text")
         except (TypeError, ValueError):
-            stamp = utc_now().strftime("%Y%m%dT%H%M%S.%fZ")
             with suppress(OSError):
-                os.rename(path, path.with_name(f"{path.name}.corrupt-{stamp}"))
+                move_aside(path)
             return {}
         return data
 

@@ -40,6 +40,65 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def make_dirs(folder: Path) -> None:
+    """`mkdir -p` that survives a power cut: each folder made (0700) is
+    fsynced into the folder above it, so what is saved inside it later can't
+    vanish with it."""
+    folder = Path(folder)
+    if folder.is_dir():
+        return
+    make_dirs(folder.parent)
+    try:
+        folder.mkdir(mode=0o700)
+    except FileExistsError:
+        if not folder.is_dir():
+            raise
+        return  # Another process made it, and made it durable.
+    fsync_dir(folder.parent)
+
+
+def move_aside(path: Path, tag: str = "corrupt") -> Path:
+    """Rename a file that can't be trusted to `NAME.<tag>-<UTC time>` beside
+    it, its bytes kept, durably; returns the new path."""
+    from datetime import UTC, datetime
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    target = path.with_name(f"{path.name}.{tag}-{stamp}")
+    os.rename(path, target)
+    fsync_dir(path.parent)
+    return target
+
+
+def append_line(path: Path, line: bytes) -> None:
+    """Append one line to a log and fsync it; a new log is fsynced into its
+    folder too. A last line torn by a power cut (no newline) is ended first,
+    so this line is never glued onto it and lost with it. Raises OSError."""
+    make_dirs(path.parent)
+    try:
+        # O_APPEND: lines from several processes never interleave.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        created = False
+    except FileNotFoundError:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        created = True
+    try:
+        size = os.fstat(fd).st_size
+        if size and _last_byte(path, size) != b"\n":
+            line = b"\n" + line
+        os.write(fd, line + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if created:
+        fsync_dir(path.parent)
+
+
+def _last_byte(path: Path, size: int) -> bytes:
+    with path.open("rb") as file:
+        file.seek(size - 1)
+        return file.read(1)
+
+
 @contextmanager
 def data_lock(data_dir: Path, name: str = LOCK_FILE) -> Iterator[None]:
     """An exclusive lock on a file in the data folder, across processes and

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from kiosk.files import DamagedFile, write_atomically
+from kiosk.files import DamagedFile, make_dirs, write_atomically
 
 INDEX_DIR = "index"
 SHARDS = 64
@@ -120,7 +120,7 @@ class LinkIndex:
     # -- Writing (under the store's lock) -------------------------------------
 
     def _write(self, path: Path, table: dict[str, list[list[str]]]) -> None:
-        self.folder.mkdir(mode=0o700, exist_ok=True)
+        make_dirs(self.folder)
         table = {key: entries for key, entries in table.items() if entries}
         write_atomically(path, json.dumps(table, ensure_ascii=False, sort_keys=True)
                          .encode("utf-8"))
@@ -165,7 +165,7 @@ class LinkIndex:
 
     def build(self, names: dict[str, list[NameEntry]], series: dict[str, list[Member]]) -> None:
         """Write the whole index afresh from what the day files hold."""
-        self.folder.mkdir(mode=0o700, exist_ok=True)
+        make_dirs(self.folder)
         shards: dict[Path, dict[str, list[list[str]]]] = {
             self.folder / f"names-{number:02d}.json": {} for number in range(SHARDS)}
         for key, entries in names.items():

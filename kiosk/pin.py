@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -25,7 +24,7 @@ from typing import Any
 
 from kiosk.audit import AuditLog
 from kiosk.clock import WallClock, utc_now
-from kiosk.files import data_lock, write_atomically
+from kiosk.files import data_lock, make_dirs, move_aside, write_atomically
 from kiosk.i18n import Msg, msg
 
 PIN_FILE = "staff_pin.json"
@@ -95,7 +94,7 @@ class StaffPin:
     @contextmanager
     def _guarded(self) -> Iterator[None]:
         """Hold the PIN's lock while its hash and state are read and changed."""
-        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_dirs(self.data_dir)
         with data_lock(self.data_dir, PIN_LOCK):
             yield
 
@@ -132,11 +131,9 @@ class StaffPin:
                     place in PLACES and _place_ok(entry) for place, entry in state.items()):
                 raise ValueError("not a lock state")
         except ValueError:
-            stamp = utc_now().strftime("%Y%m%dT%H%M%S.%fZ")
             state = {place: self._damaged_lock() for place in PLACES}
             with suppress(OSError):
-                os.rename(self.state_path, self.state_path.with_name(
-                    f"{STATE_FILE}.corrupt-{stamp}"))
+                move_aside(self.state_path)
                 self.audit.record("pin-state-damaged")
                 self._save_state(state)
             return state

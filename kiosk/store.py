@@ -47,6 +47,8 @@ from kiosk.files import (
     TinyDBData,
     data_lock,
     fsync_dir,
+    make_dirs,
+    move_aside,
     parse_tinydb,
     read_tinydb,
     write_atomically,
@@ -447,8 +449,7 @@ class CheckInStore:
         return StoreError(f"could not {action} check-ins in {self.data_dir}: {reason}")
 
     def _make_folders(self) -> None:
-        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.partitions_dir.mkdir(mode=0o700, exist_ok=True)
+        make_dirs(self.partitions_dir)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -506,11 +507,7 @@ class CheckInStore:
             return None  # Another process replaced it with a good file.
         except DamagedFile:
             pass
-        stamp = utc_now().strftime("%Y%m%dT%H%M%S.%fZ")
-        target = path.with_name(f"{path.name}{_CORRUPT}{stamp}")
-        os.rename(path, target)  # Same bytes, new name: nothing is lost.
-        fsync_dir(path.parent)
-        return target
+        return move_aside(path)  # Same bytes, new name: nothing is lost.
 
     def _raw(self, path: Path) -> dict[str, Record]:
         """A day file's documents by TinyDB key, good or bad; a file that does
@@ -682,9 +679,7 @@ class CheckInStore:
         return good
 
     def _quarantine_pending_locked(self) -> None:
-        stamp = utc_now().strftime("%Y%m%dT%H%M%S.%fZ")
-        os.rename(self.pending_path, self.pending_path.with_name(
-            f"{PENDING_FILE}{_CORRUPT}{stamp}"))
+        move_aside(self.pending_path)
 
     def _keep_pending(self, document: dict[str, Any]) -> None:
         """Keep a check-in whose save failed: on disk if possible, else in memory."""
