@@ -574,6 +574,9 @@ class CheckInStore:
         by_day: dict[date, list[dict[str, Any]]] = {}
         for document in documents:
             by_day.setdefault(created(document).date(), []).append(document)
+        # Read before the index moves them: earlier saves of these ids on
+        # other days, taken out once the new ones are written.
+        stale = self._saved_elsewhere(by_day)
         if self.links.built():
             # The index first: an entry whose record a crash kept from the
             # day file is passed over by readers; a record missing from the
@@ -600,7 +603,52 @@ class CheckInStore:
                         added += len(room)
                 part += 1  # This part is full: the next one.
                 path = self.partition_path(day, part)
-        return added
+        self._take_out_locked(stale)
+        return added - sum(len(ids) for ids in stale.values())
+
+    def _saved_elsewhere(self, by_day: Mapping[date, list[Record]]) -> dict[date, set[str]]:
+        """The days other than its own where each id was saved before (a save
+        tried again after midnight), found through the name index."""
+        stale: dict[date, set[str]] = {}
+        if not self.links.built():
+            # No index yet (a folder before its first start): a look at
+            # every day file's bytes, as `_find` does.
+            for day, group in by_day.items():
+                ids = {document["id"] for document in group}
+                for path in self._holding(self._partitions(), ids):
+                    other = date.fromisoformat(_day_of(path))
+                    if other != day:
+                        data = path.read_bytes()
+                        stale.setdefault(other, set()).update(
+                            i for i in ids if json.dumps(i).encode() in data)
+            return stale
+        for day, group in by_day.items():
+            for document in group:
+                key = name_key(document)
+                try:
+                    entries = self.links.names(key) if key else []
+                except DamagedFile:
+                    continue  # Rebuilt by the next read; doctor finds any copy left.
+                for checkin_id, other, _ in entries:
+                    if checkin_id == document["id"] and other != day.isoformat():
+                        with suppress(ValueError):
+                            stale.setdefault(date.fromisoformat(other), set()).add(checkin_id)
+        return stale
+
+    def _take_out_locked(self, stale: Mapping[date, set[str]]) -> None:
+        """Remove earlier saves of these ids from these days' files (after
+        the new saves are durable: a crash between leaves two, which doctor
+        finds, never none)."""
+        from tinydb import Query
+
+        for day, ids in stale.items():
+            for path in self._holding(self._day_parts(day), ids):
+                with self._table(path) as table:
+                    table.remove(Query().id.one_of(list(ids)))
+                    empty = len(table) == 0
+                if empty:
+                    path.unlink()
+                    fsync_dir(path.parent)
 
     def _holding(self, paths: Iterable[Path], ids: Iterable[str]) -> list[Path]:
         """The files among `paths` whose bytes hold any of these ids: a quick

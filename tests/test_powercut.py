@@ -182,7 +182,8 @@ def _what_it_protects(trace: Trace, skip: int) -> set[str]:
     for with_it, without in zip(trace.acknowledged_states(), trace.acknowledged_states(skip),
                                 strict=True):
         changed |= {path for path in with_it.keys() | without.keys()
-                    if _meaning(with_it.get(path, b"-")) != _meaning(without.get(path, b"-"))}
+                    if _meaning(with_it.get(path, b"-")) != _meaning(without.get(path, b"-"))
+                    and not Path(path).name.endswith((".lock", ".tmp"))}  # Empty, or unread.
     return changed
 
 

@@ -83,6 +83,23 @@ def test_a_save_again_replaces_the_first_and_a_bad_record_is_refused(store: Any)
     assert len(store.all()) == 2
 
 
+def test_a_save_again_on_another_day_replaces_the_first_wherever_it_is(store: Any) -> None:
+    """Before: an id saved again with another `created_at` (a save that
+    failed on a full disk, tried again after midnight) landed in a second
+    day file; `all()` and the export had it twice."""
+    record = checkin("Cy", FIXED_NOW - timedelta(days=1, minutes=5))
+    first = store.add(record)
+    for day in range(1, 4):  # The next day, and across parts of a busy one.
+        again = {**record, "id": first,
+                 "created_at": (FIXED_NOW + timedelta(days=day)).isoformat(timespec="seconds")}
+        assert store.add(again) == first
+        assert ids(store.all()) == [first], "one visit, one check-in"
+        assert store.get(first)["created_at"] == again["created_at"]
+    assert store.import_records([{**record, "id": first}]) == 0
+    assert ids(store.all()) == [first]
+    assert len(store.search(text="Cy")) == 1
+
+
 def test_series_link_unlink_rejoin_and_suggestions(store: Any) -> None:
     visits = [store.add(checkin("Fay", FIXED_NOW - timedelta(days=days)))
               for days in (30, 20, 10)]
