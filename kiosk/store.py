@@ -629,10 +629,11 @@ class CheckInStore:
                     entries = self.links.names(key) if key else []
                 except DamagedFile:
                     continue  # Rebuilt by the next read; doctor finds any copy left.
-                for checkin_id, other, _ in entries:
-                    if checkin_id == document["id"] and other != day.isoformat():
+                for checkin_id, elsewhere, _ in entries:
+                    if checkin_id == document["id"] and elsewhere != day.isoformat():
                         with suppress(ValueError):
-                            stale.setdefault(date.fromisoformat(other), set()).add(checkin_id)
+                            stale.setdefault(date.fromisoformat(elsewhere), set()).add(
+                                checkin_id)
         return stale
 
     def _take_out_locked(self, stale: Mapping[date, set[str]]) -> None:
