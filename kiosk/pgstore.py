@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -556,6 +556,17 @@ class DatabaseAuditLog(AuditLog):
         return [row[0] for row in rows if isinstance(row[0], dict)]
 
 
+@contextmanager
+def pin_connection(url: str) -> Iterator[Any]:
+    """A connection for checking the PIN: a database that can't be reached
+    is an OSError, so the pad fails closed and says why."""
+    try:
+        with connected(url) as db:
+            yield db
+    except DatabaseError as error:
+        raise OSError(errno.EIO, str(error)) from None
+
+
 class DatabasePin(StaffPin):
     """The staff PIN in the shared database: one PIN, and one count and lock
     per place, for every machine. Changed in a transaction holding the
@@ -583,11 +594,8 @@ class DatabasePin(StaffPin):
         if self._db is not None:
             yield self._db
             return
-        try:
-            with connected(self.url) as db:
-                yield db
-        except DatabaseError as error:
-            raise OSError(errno.EIO, str(error)) from None
+        with pin_connection(self.url) as db:
+            yield db
 
     def is_set(self) -> bool:
         with self._connection() as db:
@@ -656,13 +664,8 @@ class DevicePin(StaffPin):
         self._until: datetime | None = None
         """When the lock last heard of ends: the pad's countdown reads it."""
 
-    @contextmanager
-    def _connection(self) -> Iterator[Any]:
-        try:
-            with connected(self.url) as db:
-                yield db
-        except DatabaseError as error:
-            raise OSError(errno.EIO, str(error)) from None
+    def _connection(self) -> AbstractContextManager[Any]:
+        return pin_connection(self.url)
 
     def is_set(self) -> bool:
         with self._connection() as db:
