@@ -5,6 +5,8 @@ The data folder holds:
     checkins/YYYY-MM-DD.json   one TinyDB file per UTC day of `created_at`
     checkins/*.corrupt-<UTC>   a day file that did not parse, moved aside intact
     pending.json               check-ins whose save failed, retried on the next
+    series-journal.json        a renumbering across day files under way, finished
+                               by the next to take the lock or read
     .lock                      taken (fcntl.flock) around every change
 
 Every change takes the lock, opens the day file afresh (so it sees every other
@@ -64,6 +66,7 @@ __all__ = ["CheckInStore", "Inspection", "Record", "Recovery", "Store", "StoreEr
 
 PARTITIONS = "checkins"
 PENDING_FILE = "pending.json"
+JOURNAL_FILE = "series-journal.json"
 LEGACY_FILE = "checkins.json"
 TABLE = "checkins"
 _DAY_FILE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.([1-9]\d{0,5}))?\.json")
@@ -401,6 +404,8 @@ class CheckInStore:
         """One TinyDB file per day."""
         self.pending_path = self.data_dir / PENDING_FILE
         """Check-ins whose save failed, waiting to be stored."""
+        self.journal_path = self.data_dir / JOURNAL_FILE
+        """A renumbering across day files under way: what each should hold."""
         self.clock: WallClock = clock or utc_now
         self._pending: dict[str, dict[str, Any]] = {}
         self._reads = threading.local()  # What each thread's last read skipped.
@@ -453,10 +458,44 @@ class CheckInStore:
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
-        """Hold the store's exclusive lock (other processes and threads wait)."""
+        """Hold the store's exclusive lock (other processes and threads wait).
+        A renumbering a crash cut short is finished first."""
         self._make_folders()
         with data_lock(self.data_dir):
+            if self.journal_path.exists():
+                self._replay_locked()
             yield
+
+    def _settled(self) -> None:
+        """Before a read: a renumbering a crash cut short is finished, so a
+        reader never sees half of one (a stat when there is none)."""
+        if self.journal_path.exists():
+            try:
+                with self._locked():
+                    pass
+            except OSError as error:
+                raise self._error("read", error) from None
+
+    def _replay_locked(self) -> None:
+        """Apply what the journal says every day file it names should hold,
+        then drop it. Safe to do twice; a journal that can't be read is from
+        a write cut short before it was whole, when nothing had moved yet."""
+        try:
+            journal = json.loads(self.journal_path.read_bytes())
+            by_day = {date.fromisoformat(day): {
+                str(checkin_id): None if place is None else (str(place[0]), int(place[1]))
+                for checkin_id, place in places.items()} for day, places in journal.items()}
+        except (ValueError, TypeError, AttributeError, IndexError, KeyError):
+            by_day = {}
+        self._apply_places_locked(by_day)
+        self.journal_path.unlink()
+        fsync_dir(self.data_dir)
+
+    def _apply_places_locked(
+            self, by_day: Mapping[date, Mapping[str, tuple[str, int] | None]]) -> None:
+        for made_on, places in by_day.items():
+            for path in self._holding(self._day_parts(made_on), places):
+                self._place_locked(path, places)
 
     def version(self) -> tuple[int, ...]:
         """Changes whenever any check-in is added, changed or erased: every
@@ -878,6 +917,7 @@ class CheckInStore:
     def get(self, checkin_id: str) -> dict[str, Any] | None:
         """The check-in with this id, or None (also for one not of the stored
         shape, which only `delete` still reaches)."""
+        self._settled()
         found = self._find(checkin_id)
         if found is None:
             return None
@@ -909,6 +949,7 @@ class CheckInStore:
         `text` is looked for in the client's name, ignoring case. `since` and
         `until` are inclusive; a date means that whole local day.
         """
+        self._settled()
         self._start_read()
         start, end = search_bound(since, end=False), search_bound(until, end=True)
         paths = self._partitions(
@@ -1078,6 +1119,7 @@ class CheckInStore:
             return read(self.links)
 
     def series(self, series_id: str) -> list[Record]:
+        self._settled()
         members = self._from_index(lambda links: links.members(series_id))
         records = [record for record in self._fetch(members).values()
                    if (series_of(record) or ("", 0))[0] == series_id]
@@ -1203,9 +1245,17 @@ class CheckInStore:
         for checkin_id, place in final.items():
             if series_of(records[checkin_id]) != place:
                 by_day.setdefault(created(records[checkin_id]).date(), {})[checkin_id] = place
-        for made_on, places in by_day.items():
-            for path in self._holding(self._day_parts(made_on), places):
-                self._place_locked(path, places)
+        if len(by_day) > 1:
+            # Several day files, written one at a time: the journal first,
+            # so a crash between them is finished by the next one to hold
+            # the lock (or read), and readers see all of it or none.
+            write_atomically(self.journal_path, json.dumps(
+                {day.isoformat(): places for day, places in by_day.items()}).encode())
+            self._apply_places_locked(by_day)
+            self.journal_path.unlink()
+            fsync_dir(self.data_dir)
+        else:
+            self._apply_places_locked(by_day)
         self.links.set_members(joined)
 
     def _place_locked(self, path: Path, places: Mapping[str, tuple[str, int] | None]) -> None:

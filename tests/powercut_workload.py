@@ -55,6 +55,15 @@ def day(folder: Path, tag: str) -> None:
     change = actions.join(store, audit, made[1], made[0])
     ack(op="series", ids=[made[0], made[1]], series=change.series)
     logged = audited(audit, logged)
+    # A visit from the day before joins: a renumbering across two day files.
+    early = store.add(checkin(f"{tag}Early", FIXED_NOW - timedelta(days=1)))
+    ack(op="add", id=early)
+    change = actions.join(store, audit, early, made[0])
+    ack(op="series", ids=[early, made[0], made[1]], series=change.series)
+    logged = audited(audit, logged)
+    assert actions.unlink(store, audit, made[1])  # Then one leaves it again.
+    ack(op="series", ids=[made[1]], series=None)
+    logged = audited(audit, logged)
     assert actions.erase(store, audit, made[2])
     ack(op="erase", id=made[2])
     logged = audited(audit, logged)

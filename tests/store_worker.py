@@ -9,6 +9,9 @@ concurrency tests.
     python tests/store_worker.py linker DATA_DIR ANCHOR
         adds check-ins and links each to ANCHOR's series until killed,
         printing each id once link() returned
+    python tests/store_worker.py regroup DATA_DIR SERIES ID...
+        takes each ID out of SERIES and puts it back, over and over, until
+        killed (each a renumbering across day files); prints "ready" first
     python tests/store_worker.py link DATA_DIR ANCHOR ID...
         links each ID to ANCHOR's series; prints "done" at the end
 """
@@ -43,6 +46,15 @@ def _record(first: str, checkin_id: str | None = None) -> dict:
     if checkin_id:
         record["id"] = checkin_id
     return record
+
+
+def regroup(data_dir: str, series: str, ids: list[str]) -> None:
+    store = CheckInStore(data_dir)
+    print("ready", flush=True)
+    while True:
+        for checkin_id in ids:
+            store.unlink(checkin_id)
+            store.rejoin(checkin_id, series)
 
 
 def crash(data_dir: str) -> None:
@@ -94,5 +106,7 @@ if __name__ == "__main__":
         linker(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "link":
         link(sys.argv[2], sys.argv[3], sys.argv[4:])
+    elif sys.argv[1] == "regroup":
+        regroup(sys.argv[2], sys.argv[3], sys.argv[4:])
     else:
         share(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))

@@ -88,11 +88,15 @@ def _judge(state: State, scratch: Path) -> list[str]:
                 if (checkin_id, key) not in unsure_fields and record.get(key) != value:
                     wrong.append(f"{checkin_id}: {key} is {record.get(key)!r}, not {value!r}")
         for series in {str(fact["series"]) for fact in state.acknowledged
-                       if fact["op"] == "series"} - unsure_series:
-            members = [record["id"] for record in store.series(series) if record["id"] not in unsure]
-            wanted = [i for i in present if present[i].get("series") == series and i not in unsure]
+                       if fact["op"] == "series" and fact["series"]} - unsure_series:
+            moving = unsure | {i for i, field in unsure_fields if field == "series"}
+            members = [record["id"] for record in store.series(series) if record["id"] not in moving]
+            wanted = [i for i in present if present[i].get("series") == series and i not in moving]
             if sorted(members) != sorted(wanted):
                 wrong.append(f"series {series} has {members}, not {wanted}")
+            numbers = [record["session"] for record in store.series(series)]
+            if numbers != list(range(1, len(numbers) + 1)):
+                wrong.append(f"series {series} is numbered {numbers}")
         for checkin_id in present:  # The name index finds every one kept.
             record = store.get(checkin_id)
             if record is None or checkin_id in unsure:
