@@ -214,7 +214,23 @@ def _answer_ok(answer: Any) -> bool:
     return False
 
 
-def check_record(record: Any) -> None:
+Questions = Mapping[str, Question]
+"""The content's questions by id: what a record's answers are checked against."""
+
+
+def check_answers(record: Mapping[str, Any], questions: Questions) -> None:
+    """Raise `BadRecord` if an answer to a question the content asks is not
+    of a shape that question's kind allows (`"lots"` for a 0 to 10 scale). An
+    answer to a question the content no longer has is left as it is."""
+    answers = record.get("answers")
+    for question_id, answer in (answers.items() if isinstance(answers, Mapping) else ()):
+        question = questions.get(question_id)
+        if question is not None and not kind_of(question).fits(question, answer):
+            raise BadRecord(f"answers.{_shown(question_id)}",
+                            f"is not an answer a {question.kind} question allows")
+
+
+def check_record(record: Any, questions: Questions | None = None) -> None:
     """Raise `BadRecord` unless `record` has the shape a check-in is stored in.
 
     Checked when a record is written and again when it is read: a hand-edited
@@ -273,3 +289,5 @@ def check_record(record: Any) -> None:
         if isinstance(session, bool) or not isinstance(session, int) or not (
                 0 < session <= MOST_SESSIONS):
             raise BadRecord("session", f"is not a whole number from 1 to {MOST_SESSIONS}")
+    if questions:
+        check_answers(record, questions)

@@ -426,7 +426,8 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
     from kiosk.pgstore import desk_audit, open_desk_store
     from kiosk.store import SiteStore
 
-    store = open_desk_store(settings)
+    questions = load_content(settings.content_folder).all_questions()
+    store = open_desk_store(settings, questions=questions)
     if isinstance(store, SiteStore):
         store.only_site = None if args.get("all_sites") else args.get("site") or store.site
     elif args.get("site") is not None or args.get("all_sites"):
@@ -434,7 +435,6 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
               file=sys.stderr)
         return EXIT_BAD_INPUT
     records = store.search(since=args.get("since"), until=args.get("until"))
-    questions = load_content(settings.content_folder).all_questions()
     audit = desk_audit(settings)
     output: Path | None = args.get("output")
     if output is not None:

@@ -75,6 +75,9 @@ class Kind:
     """An answer as a person reads it back (plain text, never markup)."""
     clean: Callable[[Question, Any], Any]
     """An answer as it is stored."""
+    fits: Callable[[Question, Any], bool]
+    """Whether a stored answer (or a blank) has a shape this question
+    allows: checked when a check-in is saved and when it is read back."""
     matched_by: Matched | None = None
     always_required: bool = False
     """A blank is never an answer (a name; consent)."""
@@ -233,6 +236,28 @@ def _unchanged(question: Question, answer: Any) -> Any:
     return answer
 
 
+def _option_ids(question: Question) -> set[str]:
+    return {option.id for option in question.options}
+
+
+def _fits_name(question: Question, answer: Any) -> bool:
+    return isinstance(answer, Mapping) and set(answer) <= {"first", "last_initial"} and all(
+        isinstance(part, str) for part in answer.values())
+
+
+def _fits_single(question: Question, answer: Any) -> bool:
+    return answer is None or (isinstance(answer, str) and answer in _option_ids(question))
+
+
+def _fits_multi(question: Question, answer: Any) -> bool:
+    return isinstance(answer, list) and all(
+        isinstance(part, str) and part in _option_ids(question) for part in answer)
+
+
+def _fits_scale(question: Question, answer: Any) -> bool:
+    return answer is None or _on_scale(question, answer)
+
+
 # -- The registry ---------------------------------------------------------------------
 
 
@@ -245,6 +270,7 @@ def _kind(kind: QuestionKind) -> Kind:
                 problem=_name_problem,
                 describe=_name_text,
                 clean=lambda question, answer: clean_name(*_name_parts(answer)),
+                fits=_fits_name,
                 always_required=True,
             )
         case "single":
@@ -254,6 +280,7 @@ def _kind(kind: QuestionKind) -> Kind:
                 problem=_single_problem,
                 describe=_unanswered(lambda question, answer: text(question.option(answer).label)),
                 clean=_unchanged,
+                fits=_fits_single,
                 matched_by="any_of",
             )
         case "multi":
@@ -264,6 +291,7 @@ def _kind(kind: QuestionKind) -> Kind:
                 describe=_unanswered(lambda question, answer: listed(
                     text(question.option(option_id).label) for option_id in answer)),
                 clean=_in_option_order,
+                fits=_fits_multi,
                 matched_by="any_of",
             )
         case "scale":
@@ -274,6 +302,7 @@ def _kind(kind: QuestionKind) -> Kind:
                 describe=_unanswered(lambda question, answer: msg(
                     "{value} out of {most}", value=answer, most=question.maximum)),
                 clean=_unchanged,
+                fits=_fits_scale,
                 matched_by="at_least",
             )
         case "consent":
@@ -284,6 +313,7 @@ def _kind(kind: QuestionKind) -> Kind:
                 describe=lambda question, answer: (
                     msg("Yes, agreed") if answer is True else msg("Not given")),
                 clean=lambda question, answer: answer is True,
+                fits=lambda question, answer: isinstance(answer, bool),
                 always_required=True,
             )
         case _:

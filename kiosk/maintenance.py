@@ -94,6 +94,11 @@ def doctor(store: Store, audit: AuditLog) -> Health:
     rebuilt = False
     if found.exists:
         try:
+            mend = getattr(store, "mend_duplicates", None)  # Day files only: a row has one id.
+            twice = mend() if mend is not None else 0
+            if twice:
+                problems.append(f"{twice} check-in copies stored twice (in an older day file) "
+                                "were taken out; the newest of each is kept")
             rebuilt = store.repair_index()
         except StoreError as error:
             problems.append(str(error))

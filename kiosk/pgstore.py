@@ -26,6 +26,7 @@ from kiosk.audit import AuditLog
 from kiosk.checkin import (
     STATUSES,
     BadRecord,
+    Questions,
     check_record,
     client_name,
     name_key,
@@ -60,6 +61,7 @@ from kiosk.store import (
 if TYPE_CHECKING:
     import psycopg
 
+    from kiosk.kinds import Question
     from kiosk.settings import Settings
 
 _T = TypeVar("_T")
@@ -157,8 +159,11 @@ class PostgresStore:
     program's schema: see `kiosk.database.require_current`)."""
 
     def __init__(self, url: str, clock: WallClock | None = None, *, site: str = "main",
-                 only_site: str | None = None) -> None:
+                 only_site: str | None = None, questions: Iterable[Question] = ()) -> None:
         self.url = url
+        self.questions: Questions = {question.id: question for question in questions}
+        """The content's questions: answers are checked against them, as the
+        day files do."""
         self.clock: WallClock = clock or utc_now
         self.site = site
         """Stored on a check-in saved here that names no site of its own."""
@@ -212,7 +217,7 @@ class PostgresStore:
         for row in rows:
             record = row[0]
             try:
-                check_record(record)
+                check_record(record, self.questions)
             except BadRecord:
                 self._reads.skipped = getattr(self._reads, "skipped", 0) + 1
                 continue
@@ -225,13 +230,13 @@ class PostgresStore:
     # -- Saving ---------------------------------------------------------------
 
     def add(self, record: Mapping[str, Any]) -> str:
-        document = stored_document(record, self.clock)
+        document = stored_document(record, self.clock, self.questions)
         with self._db("save") as db:
             db.execute(_UPSERT, row_of(document, self.site))
         return str(document["id"])
 
     def import_records(self, records: Iterable[Mapping[str, Any]]) -> int:
-        documents = [stored_document(record, self.clock) for record in records]
+        documents = [stored_document(record, self.clock, self.questions) for record in records]
         added = 0
         with self._db("save") as db, db.cursor() as cursor:
             cursor.executemany(_UPSERT, [row_of(document, self.site) for document in documents],
@@ -292,7 +297,7 @@ class PostgresStore:
         if row is None:
             return None
         try:
-            check_record(row[0])
+            check_record(row[0], self.questions)
         except BadRecord:
             return None
         return dict(row[0])
@@ -444,7 +449,7 @@ class PostgresStore:
         if row is None:
             raise UnknownCheckIn(f"no check-in {checkin_id} in {self.where}")
         try:
-            check_record(row[0])
+            check_record(row[0], self.questions)
         except BadRecord:
             raise UnknownCheckIn(f"check-in {checkin_id} is not of the stored shape") from None
         return dict(row[0])
@@ -501,7 +506,7 @@ class PostgresStore:
             return report
         for checkin_id, record in rows:
             try:
-                check_record(record)
+                check_record(record, self.questions)
             except BadRecord as error:
                 report.bad_records.append(f"{self.where} check-in {checkin_id}: {error}")
             else:
@@ -509,17 +514,18 @@ class PostgresStore:
         return report
 
 
-def open_desk_store(settings: Settings, clock: WallClock | None = None) -> Store:
+def open_desk_store(settings: Settings, clock: WallClock | None = None, *,
+                    questions: Iterable[Question] = ()) -> Store:
     """The store staff and the commands read: the shared database when one is
     set (refused, with one line, unless its schema is this program's), else
     this data folder. A kiosk itself always saves to its folder."""
     from kiosk.database import require_current
 
     if settings.database_url is None:
-        return CheckInStore(settings.data_dir, clock)
+        return CheckInStore(settings.data_dir, clock, questions=questions)
     require_current(settings.database_url)
     return PostgresStore(settings.database_url, clock, site=settings.site,
-                         only_site=settings.site)
+                         only_site=settings.site, questions=questions)
 
 
 class DatabaseAuditLog(AuditLog):

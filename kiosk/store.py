@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, MutableMapping
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 from kiosk.checkin import (
     STATUSES,
     BadRecord,
+    Questions,
     check_record,
     client_name,
     name_key,
@@ -43,7 +45,6 @@ from kiosk.checkin import (
 )
 from kiosk.clock import WallClock, utc_now
 from kiosk.files import (
-    LOCK_FILE,
     DamagedFile,
     StoreError,
     TinyDBData,
@@ -60,6 +61,8 @@ from kiosk.links import LinkIndex, Member, NameEntry
 if TYPE_CHECKING:
     from tinydb.storages import Storage
     from tinydb.table import Table
+
+    from kiosk.kinds import Question
 
 __all__ = ["CheckInStore", "Inspection", "Record", "Recovery", "Store", "StoreError",
            "UnknownCheckIn", "created"]
@@ -312,7 +315,8 @@ def _replace(table: Table, new: dict[str, dict[str, Any]]) -> None:
             table.update(new.pop(stored["id"]), doc_ids=[stored.doc_id])
 
 
-def stored_document(record: Mapping[str, Any], clock: WallClock) -> Record:
+def stored_document(record: Mapping[str, Any], clock: WallClock,
+                    questions: Questions | None = None) -> Record:
     """The check-in as a store keeps it: with an id (a new uuid) and
     `created_at` (now) if it has none, checked against the schema, and proved
     storable as JSON, before anything is written. `StoreError` otherwise."""
@@ -320,7 +324,7 @@ def stored_document(record: Mapping[str, Any], clock: WallClock) -> Record:
     document.setdefault("id", str(uuid.uuid4()))
     document.setdefault("created_at", clock().isoformat(timespec="seconds"))
     try:
-        check_record(document)
+        check_record(document, questions)
     except BadRecord as error:
         raise StoreError(f"refused a check-in: {error}") from None
     # A round trip through JSON proves the record is storable before
@@ -397,9 +401,13 @@ class CheckInStore:
     error naming an answer) when the folder can't be read or written.
     """
 
-    def __init__(self, data_dir: Path | str, clock: WallClock | None = None) -> None:
+    def __init__(self, data_dir: Path | str, clock: WallClock | None = None, *,
+                 questions: Iterable[Question] = ()) -> None:
         self.data_dir = Path(data_dir)
         """The folder the check-ins live in (made on the first save)."""
+        self.questions: Questions = {question.id: question for question in questions}
+        """The content's questions: an answer of a shape its question's kind
+        doesn't allow is refused when saved, and skipped (counted) when read."""
         self.partitions_dir = self.data_dir / PARTITIONS
         """One TinyDB file per day."""
         self.pending_path = self.data_dir / PENDING_FILE
@@ -574,7 +582,7 @@ class CheckInStore:
         found = []
         for document in self._raw(path).values():
             try:
-                check_record(document)
+                check_record(document, self.questions)
             except BadRecord:
                 self._reads.skipped = getattr(self._reads, "skipped", 0) + 1
                 continue
@@ -607,7 +615,7 @@ class CheckInStore:
     # -- Saving -------------------------------------------------------------
 
     def _document(self, record: Mapping[str, Any]) -> Record:
-        return stored_document(record, self.clock)
+        return stored_document(record, self.clock, self.questions)
 
     def _insert_locked(self, documents: Iterable[dict[str, Any]]) -> int:
         by_day: dict[date, list[dict[str, Any]]] = {}
@@ -727,7 +735,7 @@ class CheckInStore:
         good = []
         for document in saved:
             try:
-                check_record(document)
+                check_record(document, self.questions)
             except BadRecord:
                 raise DamagedFile(self.pending_path) from None
             good.append(document)
@@ -760,7 +768,7 @@ class CheckInStore:
         good = {}
         for document in saved if isinstance(saved, list) else []:
             try:
-                check_record(document)
+                check_record(document, self.questions)
             except BadRecord:
                 continue
             good[document["id"]] = document
@@ -922,7 +930,7 @@ class CheckInStore:
         if found is None:
             return None
         try:
-            check_record(found[1])
+            check_record(found[1], self.questions)
         except BadRecord:
             return None
         return dict(found[1])
@@ -1001,7 +1009,7 @@ class CheckInStore:
                 pass
             if verdicts[number] is None:
                 try:
-                    check_record(record)
+                    check_record(record, self.questions)
                     verdicts[number] = True
                 except BadRecord:
                     verdicts[number] = False
@@ -1068,7 +1076,7 @@ class CheckInStore:
             if record is None:
                 continue
             try:
-                check_record(record)
+                check_record(record, self.questions)
             except BadRecord:
                 continue
             if record.get("id") == checkin_id:
@@ -1214,7 +1222,7 @@ class CheckInStore:
         if found is None:
             raise UnknownCheckIn(f"no check-in {checkin_id} in {self.data_dir}")
         try:
-            check_record(found[1])
+            check_record(found[1], self.questions)
         except BadRecord:
             raise UnknownCheckIn(f"check-in {checkin_id} is not of the stored shape") from None
         return found[1]
@@ -1273,6 +1281,36 @@ class CheckInStore:
 
         with self._table(path) as table:
             table.update(change, Query().id.one_of(list(places)))
+
+    def mend_duplicates(self) -> int:
+        """Take out every copy of a check-in but the one in its newest day
+        file (what a save tried again on a later day, before this was
+        prevented, left behind); returns how many copies went."""
+        from tinydb import Query
+
+        try:
+            with self._locked():
+                where: dict[str, list[Path]] = {}
+                for path in self._partitions():  # Newest first.
+                    for record in self._raw(path).values():
+                        if isinstance(record.get("id"), str):
+                            where.setdefault(record["id"], []).append(path)
+                extra: dict[Path, list[str]] = {}
+                for checkin_id, paths in where.items():
+                    for path in paths[1:]:
+                        extra.setdefault(path, []).append(checkin_id)
+                for path, ids in extra.items():
+                    with self._table(path) as table:
+                        table.remove(Query().id.one_of(ids))
+                        empty = len(table) == 0
+                    if empty:
+                        path.unlink()
+                        fsync_dir(path.parent)
+                if extra:
+                    self._build_index_locked()
+        except OSError as error:
+            raise self._error("mend", error) from None
+        return sum(len(ids) for ids in extra.values())
 
     def repair_index(self) -> bool:
         try:
@@ -1368,22 +1406,13 @@ class CheckInStore:
         problems = report.problems
         if not report.exists:
             return report  # Nothing saved yet; the first save makes it.
-        mode = self.data_dir.stat().st_mode & 0o777
-        if mode & 0o077:
-            problems.append(f"{self.data_dir} is readable by others (mode {mode:04o}, "
-                            "should be 0700): chmod 700 it")
+        problems.extend(_privacy_problems(self.data_dir))
         probe_dir = self.partitions_dir if self.partitions_dir.exists() else self.data_dir
         if not os.access(probe_dir, os.W_OK | os.X_OK):
             problems.append(f"{probe_dir} is not writable: check-ins can't be saved")
         with suppress(OSError):
             report.free_bytes = shutil.disk_usage(self.data_dir).free
         paths = self._partitions() if self.partitions_dir.exists() else []
-        for path in [*paths, self.pending_path, self.data_dir / LOCK_FILE]:
-            with suppress(FileNotFoundError):
-                file_mode = path.stat().st_mode & 0o777
-                if file_mode & 0o077:
-                    problems.append(f"{path} is readable by others (mode {file_mode:04o}, "
-                                    "should be 0600)")
         for path in paths:
             try:
                 documents = self._raw(path)
@@ -1392,7 +1421,7 @@ class CheckInStore:
                 continue
             for key, document in documents.items():
                 try:
-                    check_record(document)
+                    check_record(document, self.questions)
                 except BadRecord as error:
                     report.bad_records.append(f"{path} record {key}: {error}")
                 else:
@@ -1406,6 +1435,43 @@ class CheckInStore:
             problems.append(f"{self.data_dir / LEGACY_FILE} is from an earlier version: "
                             "start the kiosk once to move it into the day files")
         return report
+
+
+def _privacy_problems(data_dir: Path) -> list[str]:
+    """What lets others read the data folder, judged by what each path is
+    (lstat, never following a link), not by its name: every folder 0700,
+    every file 0600, no links and nothing but files and folders in it."""
+    problems: list[str] = []
+
+    def judge(path: Path, info: os.stat_result) -> bool:
+        mode = info.st_mode
+        if stat.S_ISLNK(mode):
+            problems.append(f"{path} is a symbolic link: the data folder must hold its own "
+                            "files, never links to others (replace it with the file)")
+            return False
+        if stat.S_ISDIR(mode):
+            wanted, what = 0o700, "folder"
+        elif stat.S_ISREG(mode):
+            wanted, what = 0o600, "file"
+        else:
+            problems.append(f"{path} is not a file or a folder: remove it")
+            return False
+        if mode & 0o077:
+            problems.append(f"{path} is readable by others (mode {mode & 0o777:04o}, "
+                            f"should be {wanted:04o} for a {what}): chmod {wanted:o} it")
+        return stat.S_ISDIR(mode)
+
+    try:
+        if not judge(data_dir, os.lstat(data_dir)):
+            return problems
+        for folder, names, files in os.walk(data_dir):
+            for name in [*names, *files]:
+                path = Path(folder) / name
+                with suppress(FileNotFoundError):
+                    judge(path, os.lstat(path))
+    except OSError as error:
+        problems.append(f"{data_dir} can't be read: {error.strerror or type(error).__name__}")
+    return problems
 
 
 def _atomic_storage() -> type[Storage]:
@@ -1444,6 +1510,7 @@ def _atomic_storage() -> type[Storage]:
 _ATOMIC_STORAGE: type[Storage] | None = None
 
 
-def open_store(data_dir: Path, clock: WallClock | None = None) -> Store:
+def open_store(data_dir: Path, clock: WallClock | None = None, *,
+               questions: Iterable[Question] = ()) -> Store:
     """The store the settings name: today, the TinyDB day files in `data_dir`."""
-    return CheckInStore(data_dir, clock)
+    return CheckInStore(data_dir, clock, questions=questions)

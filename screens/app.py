@@ -131,7 +131,9 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         """Where check-ins are saved (loaded when first needed)."""
         from kiosk.store import open_store
 
-        return open_store(self.settings.data_dir, self.clock.now)
+        # The content is read before anything is saved (on_ready).
+        return open_store(self.settings.data_dir, self.clock.now,
+                          questions=self.content.all_questions())
 
     @property
     def content(self) -> Content:

@@ -29,7 +29,7 @@ class StaffApp(CrashContainment, App[None]):
         self.settings = settings
         self.content = content
         self.clock = clock
-        self.store = open_desk_store(settings, clock.now)
+        self.store = open_desk_store(settings, clock.now, questions=content.all_questions())
         self.audit = desk_audit(settings, clock.now)
         self.signed_in = signed_in
         self.signal_stop = SignalStop(self._stop_for_signal)

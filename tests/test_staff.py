@@ -522,8 +522,12 @@ async def test_hostile_client_text_in_the_table_detail_and_exports(
     for n, name in enumerate(HOSTILE):
         record = checkin("X", FIXED_NOW - timedelta(minutes=60 - n))
         record["answers"]["name"] = {"first": name, "last_initial": "Q"}
-        record["answers"]["pressure"] = name  # Not even a known option.
         ids.append(store.add(record))
+    # Not even a known option: such an answer is never shown (it is skipped,
+    # as damaged, by a desk that knows the questions), whatever it holds.
+    odd = checkin("Odd", FIXED_NOW - timedelta(minutes=1))
+    odd["answers"]["pressure"] = HOSTILE[0]
+    store.add(odd)
     app = staff_app(staff_settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_staff(pilot)
@@ -541,7 +545,6 @@ async def test_hostile_client_text_in_the_table_detail_and_exports(
             await wait_for(pilot, lambda n=n: app.screen.selected_id() == ids[n], f"row {n}")
             text = detail(app)
             assert text.startswith(printable(f"{name} Q.")), n
-            assert f"Pressure: {printable(name)}" in text
             await pilot.pause()
             assert [cell_len(line) for line in screen_lines(app)] == [80] * 24, n
             await pilot.press("down")

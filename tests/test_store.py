@@ -524,3 +524,48 @@ def test_a_reader_that_keeps_parsed_parts_sees_every_change(
     shown = desk.today()
     assert len(shown) == 6 and desk.skipped() == 1
     assert len(desk.today()) == 6 and desk.skipped() == 1, "counted again on every read"
+
+
+def test_doctor_finds_and_mends_a_check_in_stored_twice(store: CheckInStore) -> None:
+    """Before, a save tried again after midnight left the check-in in two
+    day files, and doctor said OK. Such a pair already on disk is found,
+    the copy in the older day file taken out, and said so, once."""
+    record = checkin("Cy", FIXED_NOW - timedelta(days=1))
+    first = store.add(record)
+    older = next(store.partitions_dir.glob("*.json"))
+    later = {**record, "id": first, "created_at": FIXED_NOW.isoformat(timespec="seconds"),
+             "status": "done"}
+    store.partition_path(FIXED_NOW.date()).write_text(json.dumps(
+        {"checkins": {"1": later}}))  # As the earlier version left it.
+    store.partition_path(FIXED_NOW.date()).chmod(0o600)
+    assert [r["id"] for r in store.all()] == [first, first]
+    health = doctor(store, AuditLog(store.data_dir))
+    assert not health.ok and any("stored twice" in p for p in health.problems)
+    assert [r["status"] for r in store.all()] == ["done"], "the newest copy is kept"
+    assert not older.exists(), "the older day file held only the copy"
+    assert doctor(store, AuditLog(store.data_dir)).ok, "mended once is enough"
+
+
+def test_doctor_judges_privacy_by_what_each_path_is(store: CheckInStore, tmp_path: Path) -> None:
+    """Before, doctor looked only at the day files, the pending file and the
+    lock, by name, following links: a link to a file anyone can read, an
+    audit log or index open to others, and a data folder that is itself a
+    link all passed."""
+    store.add(checkin("Ann"))
+    AuditLog(store.data_dir).record("export", count=1)
+    outside = tmp_path / "elsewhere.json"
+    outside.write_text("{}")
+    outside.chmod(0o644)
+    (store.partitions_dir / "2020-01-01.json").symlink_to(outside)
+    (store.data_dir / "audit.jsonl").chmod(0o644)
+    store.recover()
+    (store.data_dir / "index").chmod(0o755)
+    problems = doctor(store, AuditLog(store.data_dir)).problems
+    said = "\n".join(problems)
+    assert "2020-01-01.json is a symbolic link" in said
+    assert "audit.jsonl is readable by others (mode 0644, should be 0600" in said
+    assert "index is readable by others (mode 0755, should be 0700" in said
+    linked = tmp_path / "linked-data"
+    linked.symlink_to(store.data_dir)
+    assert any("linked-data is a symbolic link" in problem
+               for problem in doctor(CheckInStore(linked), AuditLog(linked)).problems)

@@ -3,6 +3,7 @@ server on 127.0.0.1) answer every call the apps make the same way."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -124,6 +125,42 @@ def test_series_link_unlink_rejoin_and_suggestions(store: Any) -> None:
         store.link(visits[0], visits[0])
     assert store.series(str(uuid.uuid4())) == []
     assert store.repair_index() is False
+
+
+@pytest.mark.parametrize("answer", ["lots", 11, -1, True, "neck", ["neck"], {"first": "x"}])
+def test_an_answer_its_question_does_not_allow_is_refused_and_skipped_when_read(
+    answer: object, request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock,
+) -> None:
+    """Before: `{"pain": "lots"}` was stored, and the desk and the CSV read
+    "lots out of 10". Now a store given the content's questions refuses it,
+    and one that finds it on disk (a hand edit, another program) skips it,
+    counted, as it does any record not of the stored shape. Both stores."""
+    from tests.test_store import CONTENT
+
+    questions = CONTENT.all_questions()
+    for kind in ("tinydb", "postgres"):
+        if kind == "tinydb":
+            store: Any = CheckInStore(tmp_path / kind, clock=clock.now, questions=questions)
+        else:
+            store = PostgresStore(request.getfixturevalue("pg_url"), clock=clock.now,
+                                  questions=questions)
+        with pytest.raises(StoreError, match=r"answers\.pain' is not an answer"):
+            store.add(checkin("Badrow", answers={"pain": 4}) | {
+                "answers": {**checkin("Badrow")["answers"], "pain": answer}})
+        good = store.add(checkin("Hal", answers={"pain": 4}))
+        bad = store.add(checkin("Ida", answers={"pain": 5}))
+        if kind == "tinydb":
+            day = next((tmp_path / kind / "checkins").glob("*.json"))
+            day.write_text(day.read_text().replace('"pain": 5', f'"pain": {json.dumps(answer)}'))
+        else:
+            with psycopg.connect(request.getfixturevalue("pg_url"), autocommit=True) as db:
+                db.execute("UPDATE checkins SET record = jsonb_set(record, '{answers,pain}', "
+                           "%s::jsonb) WHERE id = %s", (json.dumps(answer), bad))
+        assert ids(store.today()) == [good] and store.skipped() == 1, kind
+        assert store.get(bad) is None, kind
+        assert store.delete(bad), "erasure is never blocked by a bad answer"
+        if kind == "postgres":
+            store.close()
 
 
 def test_postgres_a_damaged_row_is_skipped_counted_and_named(pg_url: str) -> None:
