@@ -373,8 +373,19 @@ def created(record: Mapping[str, Any]) -> datetime:
 
 
 def _local_start(day: date) -> datetime:
-    """The start of a calendar day in the machine's time zone, in UTC."""
-    return _utc(datetime.combine(day, time()).astimezone())
+    """The start of a calendar day in the machine's time zone, in UTC: the
+    first moment whose local date is `day`. Not always midnight: where the
+    clocks jump forward at midnight (Santiago, Havana) the day starts at
+    01:00, and local midnight read naively lands in the day before."""
+    noon = _utc(datetime.combine(day, time(12)).astimezone())
+    start = noon - timedelta(hours=12)
+    # Every zone's offsets and changes fall on a quarter hour.
+    step = timedelta(minutes=15)
+    while start.astimezone().date() >= day:
+        start -= step
+    while start.astimezone().date() < day:
+        start += step
+    return start
 
 
 def search_bound(value: date | datetime | None, *, end: bool) -> datetime | None:

@@ -569,3 +569,26 @@ def test_doctor_judges_privacy_by_what_each_path_is(store: CheckInStore, tmp_pat
     linked.symlink_to(store.data_dir)
     assert any("linked-data is a symbolic link" in problem
                for problem in doctor(CheckInStore(linked), AuditLog(linked)).problems)
+
+
+@pytest.mark.parametrize("zone", [
+    "Pacific/Kiritimati",  # UTC+14: its whole morning is the UTC day before.
+    "Pacific/Pago_Pago",  # UTC-11.
+    "America/Santiago",  # Its clocks change at midnight: some days start at 01:00.
+    "Asia/Kathmandu",  # UTC+5:45.
+    "Australia/Lord_Howe",  # A half-hour daylight saving.
+    "America/St_Johns",  # UTC-3:30, with daylight saving.
+])
+def test_a_day_is_the_local_calendar_day_in_any_zone_on_any_date(
+    zone: str, tmp_path: Path,
+) -> None:
+    """Check-ins just after midnight, at noon and just before the next
+    midnight, local, on every day of a leap year: a day's search and
+    `today()` hold exactly those three, in zones far from UTC and through
+    every daylight-saving change."""
+    done = subprocess.run([sys.executable, "-m", "tests.localday_worker", str(tmp_path / "d"),
+                           "2028"], env={**os.environ, "TZ": zone,
+                                         "PYTHONPATH": os.pathsep.join(sys.path)},
+                          capture_output=True, text=True, check=False, timeout=240)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok", done.stdout[:2000]
