@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from kiosk.files import DamagedFile, make_dirs, write_atomically
+from kiosk.files import DamagedFile, fsync_dir, make_dirs, write_atomically
 
 INDEX_DIR = "index"
 SHARDS = 64
@@ -172,7 +172,13 @@ class LinkIndex:
             shards[self._shard(key)][key] = [list(entry) for entry in entries]
         (self.folder / MANIFEST).unlink(missing_ok=True)
         for path, table in shards.items():
-            self._write(path, table)
+            # A missing shard reads as empty: only those with names are
+            # written (a new folder's index is two small files, not 66).
+            if table:
+                self._write(path, table)
+            elif path.exists():
+                path.unlink()
+                fsync_dir(self.folder)
         self._write(self.folder / SERIES_FILE,
                     {key: [list(member) for member in members] for key, members in series.items()})
         write_atomically(self.folder / MANIFEST,

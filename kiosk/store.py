@@ -427,7 +427,8 @@ class CheckInStore:
         """A renumbering across day files under way: what each should hold."""
         self.clock: WallClock = clock or utc_now
         self._pending: dict[str, dict[str, Any]] = {}
-        self._reads = threading.local()  # What each thread's last read skipped.
+        self._reads = threading.local()
+        """Per thread: what its last read skipped, and whether it holds the lock."""
         self._parts_seen: dict[date, int] = {}
         self._parsed: dict[Path, tuple[tuple[int, ...], _Part]] = {}
         self._parsed_lock = threading.Lock()
@@ -479,11 +480,18 @@ class CheckInStore:
     def _locked(self) -> Iterator[None]:
         """Hold the store's exclusive lock (other processes and threads wait).
         A renumbering a crash cut short is finished first."""
+        if getattr(self._reads, "locked", False):
+            yield  # This thread holds it already (a damaged file met mid-change).
+            return
         self._make_folders()
         with data_lock(self.data_dir):
-            if self.journal_path.exists():
-                self._replay_locked()
-            yield
+            self._reads.locked = True
+            try:
+                if self.journal_path.exists():
+                    self._replay_locked()
+                yield
+            finally:
+                self._reads.locked = False
 
     def _settled(self) -> None:
         """Before a read: a renumbering a crash cut short is finished, so a
@@ -669,8 +677,8 @@ class CheckInStore:
         tried again after midnight), found through the name index."""
         stale: dict[date, set[str]] = {}
         if not self.links.built():
-            # No index yet (a folder before its first start): a look at
-            # every day file's bytes, as `_find` does.
+            # No index yet (a new folder, until a start, a link or the desk's
+            # first suggestions build it): a look at the day files' bytes.
             for day, group in by_day.items():
                 ids = {document["id"] for document in group}
                 for path in self._holding(self._partitions(), ids):

@@ -5,6 +5,7 @@ big for a calendar. Each is one of the faults issue 13 found, reproduced."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -259,3 +260,23 @@ def test_a_bad_record_is_erasable_once_the_series_index_exists(name: str, data_d
     assert store.delete(record["id"])
     assert record["id"] not in store.partition_path(FIXED_NOW.date()).read_text()
     assert not store.repair_index(), "the index agrees with what is left"
+
+
+def test_a_damaged_day_file_met_while_the_index_is_built_never_hangs_the_start(
+        data_dir: Path) -> None:
+    """A folder from before the index (or with it lost), one day file torn:
+    building the index at start met the torn file, and setting it aside
+    took the store's lock again from inside the lock, so `kiosk run` hung
+    for ever on its first screen. It is set aside and the start goes on."""
+    store = CheckInStore(data_dir, clock=fixed_clock)
+    kept = store.add(checkin("Good"))
+    store.add(checkin("Torn", FIXED_NOW - timedelta(days=3)))
+    torn = store.partition_path((FIXED_NOW - timedelta(days=3)).date())
+    torn.write_bytes(torn.read_bytes()[:40])
+    shutil.rmtree(data_dir / "index", ignore_errors=True)
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from kiosk.store import CheckInStore; "
+         "print(CheckInStore(sys.argv[1]).recover())", str(data_dir)],
+        capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr[-1000:]
+    assert [r["id"] for r in store.all()] == [kept] and store.damaged_count() == 1
