@@ -76,14 +76,14 @@ def append_line(path: Path, line: bytes) -> None:
     make_dirs(path.parent)
     try:
         # O_APPEND: lines from several processes never interleave.
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND)
         created = False
     except FileNotFoundError:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         created = True
     try:
         size = os.fstat(fd).st_size
-        if size and _last_byte(path, size) != b"\n":
+        if size and os.pread(fd, 1, size - 1) != b"\n":
             line = b"\n" + line
         os.write(fd, line + b"\n")
         os.fsync(fd)
@@ -91,12 +91,6 @@ def append_line(path: Path, line: bytes) -> None:
         os.close(fd)
     if created:
         fsync_dir(path.parent)
-
-
-def _last_byte(path: Path, size: int) -> bytes:
-    with path.open("rb") as file:
-        file.seek(size - 1)
-        return file.read(1)
 
 
 @contextmanager
