@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -283,7 +284,10 @@ class StaffScreen(Screen[None]):
     def _show(self, view: View, loaded: Loaded) -> None:
         if view != self.view:
             return  # A newer load is on its way.
-        table = self.query_one("#staff-table", DataTable)
+        try:
+            table = self.query_one("#staff-table", DataTable)
+        except NoMatches:
+            return  # The desk is closing: a load that finished meanwhile has nowhere to go.
         selected = self.selected
         self.records = {record["id"]: record for record in loaded.records}
         self.series_ahead, self.loaded_version = loaded.series, loaded.version

@@ -771,3 +771,22 @@ async def test_a_pin_on_a_folder_that_cannot_be_written_is_refused_with_a_reason
         await wait_for(pilot, lambda: "can't be checked" in pin_message(app), "the reason")
         assert app.screen.id == "pin-pad" and app.crash_log is None
         assert PIN not in "\n".join(screen_lines(app))
+
+
+async def test_a_load_that_finishes_as_the_desk_closes_has_nowhere_to_go(
+    staff_settings: Settings,
+) -> None:
+    """Seen on a fresh clone: the desk closed while a worker's load was on
+    its way; its hand-back found no table, and the worker failed with
+    NoMatches. A load that arrives after the table has gone is dropped."""
+    from screens.staff import Loaded
+
+    seed(CheckInStore(staff_settings.data_dir))
+    app = staff_app(staff_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_staff(pilot)
+        screen = app.screen
+        await screen.query_one("#staff-table").remove()
+        screen._show(screen.view, Loaded([], 0, ""))  # As the closing desk's worker did.
+        await pilot.pause()
+        assert app.is_running
