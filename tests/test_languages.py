@@ -700,3 +700,18 @@ async def test_two_language_resets_at_once_never_overlap(multilingual: Settings)
             label = str(welcome.query_one("#start", Button).label)
             assert label == ("首次就诊" if steps % 2 else "First visit"), (steps, label)
         assert app.screen is welcome
+
+
+async def test_a_language_reset_under_way_as_the_kiosk_closes_ends_quietly(
+        multilingual: Settings) -> None:
+    """The crash behind the fresh-clone failure: a reset of Welcome's language
+    (from the idle wipe) still recomposing when the app shut down found its
+    children gone and no `#start` to focus, and raised NoMatches."""
+    for steps in (0, 1, 5, 20):  # The close lands at several points of the reset.
+        app = make_app(multilingual, clock=fake_clock())
+        async with app.run_test(size=(80, 24)):
+            reset = asyncio.create_task(app.screen.speak(words("es")))
+            for _ in range(steps):
+                await asyncio.sleep(0)
+        failed = [r for r in await asyncio.gather(reset, return_exceptions=True) if r]
+        assert not failed, (steps, failed)
