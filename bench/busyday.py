@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from store import make_checkin
 
 from kiosk.clock import FakeClock
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 
 # Noon UTC, so that the machine's local day is the same day wherever it runs.
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

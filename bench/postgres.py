@@ -42,12 +42,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from store import make_checkin
 
-from kiosk import database
-from kiosk.checkin import client_name, name_key
+from kiosk.checkin.record import client_name, name_key
 from kiosk.clock import utc_now
 from kiosk.delivery import Delivery
-from kiosk.pgstore import PostgresStore
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
+from kiosk.store.postgres import schema as database
+from kiosk.store.postgres.store import PostgresStore
 from tests.postgres import running_server
 
 SYLLABLES = ("an", "be", "co", "da", "el", "fi", "go", "ha", "is", "jo", "ka", "li", "mo",

@@ -32,9 +32,9 @@ from pathlib import Path
 
 from store import history, make_checkin
 
-from kiosk.content import load_content
+from kiosk.content.model import load_content
 from kiosk.settings import load_settings
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 
 HISTORY = 100_000
 SMALL_HISTORY = 1_000

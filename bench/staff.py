@@ -35,7 +35,7 @@ from startup import PROBE, time_once
 from store import history, make_checkin
 from tinydb import Query, TinyDB
 
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 
 HISTORY = 100_000
 TODAY = 40

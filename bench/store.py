@@ -23,10 +23,10 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
-from kiosk.checkin import clean_answers, new_record
-from kiosk.content import load_content
-from kiosk.rules import flags, recommend
-from kiosk.store import CheckInStore
+from kiosk.checkin.record import clean_answers, new_record
+from kiosk.checkin.rules import flags, recommend
+from kiosk.content.model import load_content
+from kiosk.store.dayfiles.store import CheckInStore
 
 HISTORY = (0, 10_000, 100_000)
 CONTENT = load_content()

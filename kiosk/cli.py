@@ -11,7 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from kiosk.database import DatabaseError
+from kiosk.content.tomltable import ContentError
+from kiosk.plural import plural
 from kiosk.settings import (
     ENV_DATABASE_URL,
     Settings,
@@ -19,12 +20,11 @@ from kiosk.settings import (
     load_settings,
     without_password,
 )
-from kiosk.tomltable import ContentError
-from kiosk.words import plural
+from kiosk.store.postgres.schema import DatabaseError
 
 if TYPE_CHECKING:
-    from kiosk.content import Content
-    from kiosk.store import Store
+    from kiosk.content.model import Content
+    from kiosk.store.dayfiles.store import Store
 
 EXIT_BAD_INPUT = 2
 
@@ -189,7 +189,7 @@ def _check_content(settings: Settings, folder: Path | None) -> int:
     """The clinic's own language's folder (or `folder`), then every other
     language offered: each must ask the same questions with the same ids,
     and the program's words must be translated into it."""
-    from kiosk.content import load_language
+    from kiosk.content.model import load_language
     from kiosk.i18n import catalog_path, untranslated
 
     if folder is not None and settings.languages:
@@ -214,7 +214,7 @@ def _check_content(settings: Settings, folder: Path | None) -> int:
     if len(settings.offered_languages) > 1:
         print(f"Languages: {', '.join(settings.offered_languages)}: the same questions, and "
               "every program message translated.")
-    from kiosk.qr import FITS_80X24_BYTES, longest_url
+    from kiosk.web.qr import FITS_80X24_BYTES, longest_url
 
     others = [language for language in settings.offered_languages
               if language != settings.language]
@@ -228,8 +228,8 @@ def _check_content(settings: Settings, folder: Path | None) -> int:
 
 
 def _check_folder(folder: Path, content: Content | None = None) -> Content:
-    from kiosk.aftercare import aftercare_pages
-    from kiosk.content import load_content
+    from kiosk.content.model import load_content
+    from kiosk.web.aftercare import aftercare_pages
 
     content = content or load_content(folder)
     pages = aftercare_pages(folder)
@@ -249,7 +249,7 @@ def _check_folder(folder: Path, content: Content | None = None) -> Content:
 
 
 def _aftercare(settings: Settings, args: dict[str, Any]) -> int:
-    from kiosk.aftercare import build_sites
+    from kiosk.web.aftercare import build_sites
 
     if args["aftercare_command"] == "build":
         written = build_sites(settings, args["out"])
@@ -292,8 +292,7 @@ def _show_config(settings: Settings) -> int:
 
 
 def _database(settings: Settings, action: str) -> int:
-    from kiosk import database
-
+    from kiosk.store.postgres import schema as database
     url = settings.database_url
     if url is None:
         raise DatabaseError("no database is set: set database_url in kiosk.toml, "
@@ -315,9 +314,9 @@ def _database(settings: Settings, action: str) -> int:
 
 
 def _doctor(settings: Settings) -> int:
-    from kiosk.audit import AuditLog
-    from kiosk.maintenance import doctor
-    from kiosk.store import open_store
+    from kiosk.access.audit import AuditLog
+    from kiosk.desk.upkeep import doctor
+    from kiosk.store.dayfiles.store import open_store
 
     health = doctor(open_store(settings.data_dir), AuditLog(settings.data_dir))
     for line in health.lines():
@@ -334,9 +333,9 @@ def _doctor(settings: Settings) -> int:
 def _delivery_health(settings: Settings) -> list[str]:
     """With a database: print where this folder's deliveries stand; the
     problems found (a database that can't be used, check-ins waiting)."""
-    from kiosk import database
     from kiosk.delivery import Delivery
-    from kiosk.store import CheckInStore
+    from kiosk.store.dayfiles.store import CheckInStore
+    from kiosk.store.postgres import schema as database
 
     assert settings.database_url is not None
     store = CheckInStore(settings.data_dir)
@@ -356,8 +355,8 @@ def _delivery_health(settings: Settings) -> list[str]:
 
 
 def _purge(settings: Settings, days: int) -> int:
-    from kiosk.maintenance import purge
-    from kiosk.pgstore import desk_audit, open_desk_store
+    from kiosk.desk.upkeep import purge
+    from kiosk.store.postgres.store import desk_audit, open_desk_store
 
     said = purge(open_desk_store(settings), desk_audit(settings), days)
     print(said.capitalize() + ".")
@@ -365,7 +364,7 @@ def _purge(settings: Settings, days: int) -> int:
 
 
 def _store_command(command: str, settings: Settings, args: dict[str, Any]) -> int:
-    from kiosk.store import StoreError  # Only the commands that use it load it.
+    from kiosk.store.dayfiles.store import StoreError  # Only the commands that use it load it.
 
     try:
         if command == "doctor":
@@ -395,7 +394,7 @@ def _store_command(command: str, settings: Settings, args: dict[str, Any]) -> in
 def _set_pin(settings: Settings) -> int:
     import getpass
 
-    from kiosk.pin import pin_problem
+    from kiosk.access.pin import pin_problem
 
     if sys.stdin.isatty():
         pin = getpass.getpass("New staff PIN (4 to 12 digits): ")
@@ -408,7 +407,7 @@ def _set_pin(settings: Settings) -> int:
     if problem:
         print(f"kiosk: {problem} Nothing was changed.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from kiosk.pgstore import desk_pin
+    from kiosk.store.postgres.store import desk_pin
 
     desk_pin(settings).set(pin)
     where = (without_password(settings.database_url) if settings.database_url
@@ -420,11 +419,11 @@ def _set_pin(settings: Settings) -> int:
 def _export(settings: Settings, args: dict[str, Any]) -> int:
     import io
 
-    from kiosk.actions import export_to_file
-    from kiosk.content import load_content
-    from kiosk.frontdesk import write_csv, write_json
-    from kiosk.pgstore import desk_audit, open_desk_store
-    from kiosk.store import SiteStore
+    from kiosk.content.model import load_content
+    from kiosk.desk.actions import export_to_file
+    from kiosk.desk.rows import write_csv, write_json
+    from kiosk.store.dayfiles.store import SiteStore
+    from kiosk.store.postgres.store import desk_audit, open_desk_store
 
     questions = load_content(settings.content_folder).all_questions()
     store = open_desk_store(settings, questions=questions)
@@ -463,10 +462,10 @@ def _said_skipped(store: Store) -> int:
 
 
 def _erase(settings: Settings, checkin_id: str, yes: bool) -> int:
-    from kiosk.actions import erase
-    from kiosk.checkin import client_name
-    from kiosk.frontdesk import arrival, printable
-    from kiosk.pgstore import desk_audit, open_desk_store
+    from kiosk.checkin.record import client_name
+    from kiosk.desk.actions import erase
+    from kiosk.desk.rows import arrival, printable
+    from kiosk.store.postgres.store import desk_audit, open_desk_store
 
     store = open_desk_store(settings)
     record = store.get(checkin_id)
@@ -505,10 +504,10 @@ def _stop_unless_confirmed(what: str, yes: bool) -> int | None:
 
 
 def _erase_series(settings: Settings, series_id: str, yes: bool) -> int:
-    from kiosk.actions import erase_series
-    from kiosk.frontdesk import printable
-    from kiosk.pgstore import desk_audit, open_desk_store
-    from kiosk.words import plural
+    from kiosk.desk.actions import erase_series
+    from kiosk.desk.rows import printable
+    from kiosk.plural import plural
+    from kiosk.store.postgres.store import desk_audit, open_desk_store
 
     store = open_desk_store(settings)
     sessions = store.series(series_id)
@@ -526,10 +525,10 @@ def _erase_series(settings: Settings, series_id: str, yes: bool) -> int:
 
 def _staff(settings: Settings) -> int:
 
-    from kiosk.pgstore import desk_pin
+    from kiosk.store.postgres.store import desk_pin
 
     if settings.database_url is not None:
-        from kiosk.database import require_current
+        from kiosk.store.postgres.schema import require_current
 
         require_current(settings.database_url)  # One line and exit 2, before the PIN.
     try:
@@ -549,8 +548,8 @@ def _staff(settings: Settings) -> int:
 
 
 def _serve(settings: Settings, args: dict[str, Any]) -> int:
-    from kiosk.content import load_content
-    from kiosk.serve import ServeError, serve
+    from kiosk.content.model import load_content
+    from kiosk.web.serve import ServeError, serve
 
     load_content(settings.content_folder)  # A broken content file stops it here, not per tab.
     try:

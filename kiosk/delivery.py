@@ -26,9 +26,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from kiosk.clock import WallClock
-from kiosk.database import DatabaseError, connected
 from kiosk.files import StoreError, data_lock, move_aside, write_atomically
-from kiosk.store import CheckInStore, Record, created
+from kiosk.store.dayfiles.store import CheckInStore, Record, created
+from kiosk.store.postgres.schema import DatabaseError, connected
 
 LEDGER_FILE = "delivered.json"
 """Check-in id to when it was delivered."""
@@ -134,7 +134,7 @@ class Delivery:
     def deliver(self) -> int:
         """Send everything waiting, a batch at a time; returns how many were
         sent. Raises `DatabaseError` or `StoreError` when it can't."""
-        from kiosk.pgstore import INSERT_NEW, row_of
+        from kiosk.store.postgres.store import INSERT_NEW, row_of
 
         sent = 0
         while True:

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from kiosk.content.tomltable import control_characters
 from kiosk.paths import default_content_dir
-from kiosk.tomltable import control_characters
 
 APP_NAME = "clinic-kiosk"
 CONFIG_FILE = "kiosk.toml"

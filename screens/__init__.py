@@ -20,7 +20,7 @@ STYLESHEET = Path(__file__).parent / "kiosk.tcss"
 _MODULES = {
     "QuestionnaireScreen": "screens.questionnaire",
     "ResultScreen": "screens.result",
-    "SaveFailedScreen": "screens.save_failed",
+    "SaveFailedScreen": "screens.dialogs.save_failed",
     "WalkthroughScreen": "screens.walkthrough",
     "WelcomeScreen": "screens.welcome",
 }

@@ -14,11 +14,11 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from kiosk.audit import AuditLog
+from kiosk.access.audit import AuditLog
 from kiosk.clock import SYSTEM_CLOCK, Clock
+from kiosk.content.tomltable import ContentError
 from kiosk.i18n import Words, words
 from kiosk.settings import Settings
-from kiosk.tomltable import ContentError
 from screens import STYLESHEET
 from screens.crash import CrashContainment, CrashScreen
 from screens.signals import SignalStop
@@ -26,11 +26,11 @@ from screens.themes import THEME_NAMES, register_themes
 from screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
-    from kiosk.checkin import Answers, Recommendation
-    from kiosk.content import Content, VisitKind
+    from kiosk.access.pin import StaffPin
+    from kiosk.checkin.record import Answers, Recommendation
+    from kiosk.content.model import Content, VisitKind
     from kiosk.delivery import Delivery
-    from kiosk.pin import StaffPin
-    from kiosk.store import Store
+    from kiosk.store.dayfiles.store import Store
     from screens.questionnaire import QuestionnaireScreen
 
 RETRY_SECONDS = 15.0
@@ -129,7 +129,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
     @cached_property
     def store(self) -> Store:
         """Where check-ins are saved (loaded when first needed)."""
-        from kiosk.store import open_store
+        from kiosk.store.dayfiles.store import open_store
 
         # The content is read before anything is saved (on_ready).
         return open_store(self.settings.data_dir, self.clock.now,
@@ -156,7 +156,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         (the same questions, options and rules) when first needed."""
         content = self._contents.get(language)
         if content is None:
-            from kiosk.content import load_content, load_language
+            from kiosk.content.model import load_content, load_language
 
             folder = self.settings.content_folder_for(language)
             content = (load_content(folder) if language == self.settings.language
@@ -188,7 +188,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         if self.settings.database_url is None:
             return None
         from kiosk.delivery import Delivery
-        from kiosk.store import CheckInStore
+        from kiosk.store.dayfiles.store import CheckInStore
 
         store = self.store
         assert isinstance(store, CheckInStore)  # A kiosk always saves to its folder.
@@ -239,7 +239,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
     @work(thread=True, group="store")
     def _prepare_store(self) -> None:
         """Store check-ins kept from earlier failed saves; apply retention."""
-        from kiosk.maintenance import prepare_store
+        from kiosk.desk.upkeep import prepare_store
 
         prepare_store(self.store, self.audit, self.settings)
 
@@ -314,9 +314,9 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
     def _save(self, answers: Answers, checkin_id: str, first_try: datetime,
               visit: VisitKind, language: str) -> None:
         """Save off the UI thread; the result shows only once it is stored."""
-        from kiosk.checkin import new_record
+        from kiosk.checkin.record import new_record
+        from kiosk.checkin.rules import flags, needs_front_desk, recommend
         from kiosk.files import StoreError
-        from kiosk.rules import flags, needs_front_desk, recommend
 
         # The record is in the clinic's own language, whichever the client
         # read (staff read it); the client reads the result in theirs. Every
@@ -352,7 +352,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
 
     def _save_failed(self, answers: Answers, checkin_id: str, first_try: datetime,
                      visit: VisitKind, language: str) -> None:
-        from screens.save_failed import SaveFailedScreen
+        from screens.dialogs.save_failed import SaveFailedScreen
 
         questionnaire = self._visit_on_screen(checkin_id)
         if questionnaire is None:
@@ -368,7 +368,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
 
     def _show_result(self, recommendation: Recommendation, notice: str | None,
                      checkin_id: str, visit: VisitKind, language: str) -> None:
-        from kiosk.qr import aftercare_url, at_home_url
+        from kiosk.web.qr import aftercare_url, at_home_url
         from screens.result import ResultScreen
 
         if self._visit_on_screen(checkin_id) is None:
@@ -391,7 +391,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
     def _ask_for_pin(self) -> None:
         """Whether a PIN is set, asked off the UI thread: with a shared
         database, it is a query."""
-        from kiosk.pgstore import kiosk_pin
+        from kiosk.store.postgres.store import kiosk_pin
 
         pin = kiosk_pin(self.settings, self.clock.now)
         try:
@@ -401,7 +401,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         self.call_from_thread(self._offer_pin_pad, pin, is_set)
 
     def _offer_pin_pad(self, pin: StaffPin, is_set: bool) -> None:
-        from screens.choice import ChoiceScreen
+        from screens.dialogs.choice import ChoiceScreen
         from screens.pin_pad import PinPadScreen
 
         if not isinstance(self.screen, WelcomeScreen):
@@ -467,7 +467,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         if self.screen.id not in VISIT_SCREENS or self._still_there is not None:
             return
         if idle > self.settings.idle_seconds:
-            from screens.still_there import StillThereScreen
+            from screens.dialogs.still_there import StillThereScreen
 
             def answered(still_here: bool | None) -> None:
                 if still_here:

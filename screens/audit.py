@@ -13,8 +13,8 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Label
 
-from kiosk.audit import AuditLog
-from kiosk.frontdesk import printable
+from kiosk.access.audit import AuditLog
+from kiosk.desk.rows import printable
 
 ACTIONS = {
     "sign-in-staff": "Signed in at the staff terminal",

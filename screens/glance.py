@@ -13,9 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
 from kiosk.clock import Clock
+from kiosk.desk.progress import Glance, glance, glance_sentences
 from kiosk.files import StoreError
-from kiosk.progress import Glance, glance, glance_sentences
-from kiosk.store import Store
+from kiosk.store.dayfiles.store import Store
 from screens.widgets.charts import BarChart
 
 POLL_SECONDS = 0.5

@@ -21,9 +21,9 @@ from textual.message import Message
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kiosk.checkin import client_name, series_of
-from kiosk.frontdesk import arrival, printable, type_label
-from kiosk.progress import PAIN
+from kiosk.checkin.record import client_name, series_of
+from kiosk.desk.progress import PAIN
+from kiosk.desk.rows import arrival, printable, type_label
 
 
 def suggestion_text(record: Mapping[str, Any], today: date) -> str:

@@ -10,9 +10,9 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Label
 
+from kiosk.access.pin import PIN_DIGITS, PIN_UNWRITABLE, PinResult, StaffPin
 from kiosk.clock import Clock
 from kiosk.i18n import ENGLISH, Words
-from kiosk.pin import PIN_DIGITS, PIN_UNWRITABLE, PinResult, StaffPin
 
 KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "back", "0", "ok"]
 

@@ -13,8 +13,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Input
 
-from kiosk.checkin import Answers, clean_answers, empty_answer, problem
-from kiosk.content import Question, VisitKind
+from kiosk.checkin.record import Answers, clean_answers, empty_answer, problem
+from kiosk.content.model import Question, VisitKind
 from kiosk.i18n import ENGLISH, Words
 from kiosk.settings import Settings
 from screens.review import ReviewItem, ReviewView

@@ -9,9 +9,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
-from kiosk.checkin import Recommendation
+from kiosk.checkin.record import Recommendation
 from kiosk.clock import Clock
-from kiosk.content import VisitKind
+from kiosk.content.model import VisitKind
 from kiosk.i18n import ENGLISH, Words
 from kiosk.settings import Settings
 from screens.widgets import QRCode, TopBar

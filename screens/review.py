@@ -12,8 +12,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Label
 
-from kiosk.checkin import describe
-from kiosk.content import Question
+from kiosk.checkin.record import describe
+from kiosk.content.model import Question
 from kiosk.i18n import Words
 
 

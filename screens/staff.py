@@ -19,15 +19,15 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from kiosk import actions
-from kiosk.audit import AuditLog
-from kiosk.checkin import STATUSES, client_name, series_of, visit_of
+from kiosk.access.audit import AuditLog
+from kiosk.checkin.record import STATUSES, client_name, series_of, visit_of
 from kiosk.clock import Clock
-from kiosk.content import Question
+from kiosk.content.model import Question
+from kiosk.desk import actions
+from kiosk.desk.rows import arrival, detail_lines, printable, queue_row
 from kiosk.files import StoreError
-from kiosk.frontdesk import arrival, detail_lines, printable, queue_row
-from kiosk.store import Record, SiteStore, Store
-from kiosk.words import plural
+from kiosk.plural import plural
+from kiosk.store.dayfiles.store import Record, SiteStore, Store
 from screens.link import LinkPanel
 from screens.widgets.series import SeriesView
 
@@ -484,7 +484,7 @@ class StaffScreen(Screen[None]):
 
     @on(Button.Pressed, "#erase")
     def action_erase(self) -> None:
-        from screens.choice import ChoiceScreen
+        from screens.dialogs.choice import ChoiceScreen
 
         checkin_id = self.selected_id()
         record = self.records.get(checkin_id or "")
@@ -629,7 +629,7 @@ class StaffScreen(Screen[None]):
         self.app.call_from_thread(self._confirm_erase_series, series_id, count)
 
     def _confirm_erase_series(self, series_id: str, count: int) -> None:
-        from screens.choice import ChoiceScreen
+        from screens.dialogs.choice import ChoiceScreen
 
         def erase(choice: str | None) -> None:
             if choice == "erase":
@@ -660,7 +660,7 @@ class StaffScreen(Screen[None]):
 
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
-        from screens.choice import ChoiceScreen
+        from screens.dialogs.choice import ChoiceScreen
 
         shown = list(self.records.values())
         if not shown:

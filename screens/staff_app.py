@@ -6,9 +6,9 @@ from textual.app import App
 from textual.binding import Binding
 
 from kiosk.clock import SYSTEM_CLOCK, Clock
-from kiosk.content import Content, load_content
-from kiosk.pgstore import desk_audit, desk_pin, open_desk_store
+from kiosk.content.model import Content, load_content
 from kiosk.settings import Settings
+from kiosk.store.postgres.store import desk_audit, desk_pin, open_desk_store
 from screens import STYLESHEET
 from screens.crash import CrashContainment, CrashScreen
 from screens.signals import SignalStop

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Label
 
-from kiosk.words import plural
+from kiosk.plural import plural
 
 
 class StaffMenuScreen(Screen[str]):

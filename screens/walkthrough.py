@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
-from kiosk.content import Walkthrough
+from kiosk.content.model import Walkthrough
 from kiosk.i18n import ENGLISH, Words
 from kiosk.settings import Settings
 from screens.widgets import ScrollControls, TopBar

@@ -22,7 +22,7 @@ from screens.widgets import TopBar
 if TYPE_CHECKING:
     # Welcome shows before the content is read: its module is not imported
     # for a name used only in annotations.
-    from kiosk.content import VisitKind
+    from kiosk.content.model import VisitKind
 
 
 class WelcomeScreen(Screen[None]):

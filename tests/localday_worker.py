@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kiosk.clock import FakeClock
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 from tests.test_store import checkin
 
 MOMENTS = ((0, 0, 30), (12, 0, 0), (23, 59, 30))

@@ -135,8 +135,7 @@ def fresh_database(server: Server, *, migrated: bool) -> Iterator[str]:
 
     import psycopg
 
-    from kiosk import database
-
+    from kiosk.store.postgres import schema as database
     name = f"test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")

@@ -12,12 +12,12 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from kiosk import actions
-from kiosk.audit import AuditLog
+from kiosk.access.audit import AuditLog
+from kiosk.access.pin import StaffPin
 from kiosk.clock import FakeClock
-from kiosk.maintenance import purge
-from kiosk.pin import StaffPin
-from kiosk.store import CheckInStore
+from kiosk.desk import actions
+from kiosk.desk.upkeep import purge
+from kiosk.store.dayfiles.store import CheckInStore
 from tests.conftest import FIXED_NOW
 from tests.test_store import checkin
 

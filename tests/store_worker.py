@@ -22,7 +22,7 @@ import sys
 import time
 import uuid
 
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 
 NAMESPACE = uuid.UUID("6f1c3f40-9a57-4f0e-8f8e-4c1f8a0f7a11")
 WORKERS = 3

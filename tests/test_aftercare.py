@@ -13,10 +13,10 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from kiosk.aftercare import build_site
 from kiosk.cli import main
-from kiosk.content import ContentError, default_content_dir, load_content
-from kiosk.qr import aftercare_url
+from kiosk.content.model import ContentError, default_content_dir, load_content
+from kiosk.web.aftercare import build_site
+from kiosk.web.qr import aftercare_url
 
 VOID = {"meta", "link", "br", "hr", "img", "input", "source", "wbr", "area", "base", "col"}
 

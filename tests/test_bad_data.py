@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.audit import AuditLog
+from kiosk.access.audit import AuditLog
+from kiosk.desk.upkeep import doctor, prepare_store
 from kiosk.files import StoreError
-from kiosk.maintenance import doctor, prepare_store
 from kiosk.settings import Settings
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 from tests.conftest import FIXED_NOW, fixed_clock
 from tests.test_staff import open_staff, staff_app
 from tests.test_store import checkin
@@ -235,7 +235,7 @@ def test_content_ids_and_text_are_checked(file: str, old: str, new: str, says: s
                                           tmp_path: Path) -> None:
     import shutil
 
-    from kiosk.content import default_content_dir
+    from kiosk.content.model import default_content_dir
 
     content = tmp_path / "content"
     shutil.copytree(default_content_dir(), content)
@@ -275,7 +275,7 @@ def test_a_damaged_day_file_met_while_the_index_is_built_never_hangs_the_start(
     torn.write_bytes(torn.read_bytes()[:40])
     shutil.rmtree(data_dir / "index", ignore_errors=True)
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; from kiosk.store import CheckInStore; "
+        [sys.executable, "-c", "import sys; from kiosk.store.dayfiles.store import CheckInStore; "
          "print(CheckInStore(sys.argv[1]).recover())", str(data_dir)],
         capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr[-1000:]

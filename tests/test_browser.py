@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 from tests.browser import Browser, have_browser
 from tests.qrimage import decode, text_to_image
 from tests.serving import kiosk_serve

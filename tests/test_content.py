@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.content import ContentError, default_content_dir, load_content
+from kiosk.content.model import ContentError, default_content_dir, load_content
 from tests.pty_run import run_in_pty
 
 

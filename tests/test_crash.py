@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.settings import Settings
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 from screens.app import make_app
 from screens.questionnaire import QuestionnaireScreen
 from screens.staff import StaffScreen
@@ -36,12 +36,12 @@ def calm_and_clean(app, log: Path) -> None:
 async def test_an_error_while_saving_a_visit_shows_a_calm_screen(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kiosk.rules
+    import kiosk.checkin.rules
 
     def broken(rules, answers):
         raise RuntimeError(f"recommend broke on {answers['name']['first']}")
 
-    monkeypatch.setattr(kiosk.rules, "recommend", broken)
+    monkeypatch.setattr(kiosk.checkin.rules, "recommend", broken)
     app = make_app(settings, clock=fake_clock())
     app.contain_crashes = True
     async with app.run_test(size=(80, 24)) as pilot:
@@ -169,9 +169,9 @@ async def test_a_checkin_held_only_in_memory_is_shown_to_staff_and_stored_later(
     any tool, and a restart lost it."""
     import errno
 
-    import kiosk.store
-    from kiosk.pin import StaffPin
-    from kiosk.store import _atomic_storage
+    import kiosk.store.dayfiles.store
+    from kiosk.access.pin import StaffPin
+    from kiosk.store.dayfiles.store import _atomic_storage
     from tests.test_staff import PIN, enter_pin, tap_clinic_name
 
     def disk_full(*args, **kwargs) -> None:
@@ -183,7 +183,7 @@ async def test_a_checkin_held_only_in_memory_is_shown_to_staff_and_stored_later(
     async with app.run_test(size=(80, 24)) as pilot:
         with monkeypatch.context() as patch:
             patch.setattr(_atomic_storage(), "write", disk_full)
-            patch.setattr(kiosk.store, "write_atomically", disk_full)
+            patch.setattr(kiosk.store.dayfiles.store, "write_atomically", disk_full)
             await answer_all(pilot, VISIT)
             await tap(pilot, "#next")
             await wait_for_screen(pilot, "save-failed")

@@ -10,10 +10,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from kiosk import database
 from kiosk.cli import main
-from kiosk.database import DatabaseError
 from kiosk.settings import SettingsError, load_settings
+from kiosk.store.postgres import schema as database
+from kiosk.store.postgres.schema import DatabaseError
 from tests.postgres import PASSWORD, Server, running_server
 
 
@@ -151,7 +151,7 @@ def test_without_the_extra_it_says_what_installs_it(tmp_path: Path) -> None:
 def test_tls_works_through_libpq_sslmode(capsys: pytest.CaptureFixture[str],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """sslmode in the URL is libpq's: the connection is encrypted."""
-    from kiosk.pgstore import PostgresStore
+    from kiosk.store.postgres.store import PostgresStore
     from tests.test_store import checkin
 
     with running_server(tls=True) as server:
@@ -177,7 +177,7 @@ def test_kiosk_staff_on_a_bad_database_is_one_line_and_exit_2(
 ) -> None:
     """Before the staff app takes the terminal: a schema not migrated, a
     wrong password, a malformed URL."""
-    from kiosk.pin import StaffPin
+    from kiosk.access.pin import StaffPin
 
     data = tmp_path / "desk"
     StaffPin(data).set("2468")
@@ -197,7 +197,7 @@ def test_a_database_error_never_carries_a_row_s_values(pg_url: str) -> None:
     """Before: reason() kept the server's DETAIL, which can quote a whole
     row ("Failing row contains (…)"), names and all, into messages and
     the delivery's notes."""
-    from kiosk.database import reason
+    from kiosk.store.postgres.schema import reason
 
     with psycopg.connect(pg_url, autocommit=True) as db:
         db.execute("CREATE TABLE people (name text CHECK (length(name) < 3))")

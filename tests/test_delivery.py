@@ -15,10 +15,10 @@ from textual.widgets import Label
 
 from kiosk.cli import main
 from kiosk.clock import FakeClock
-from kiosk.database import DatabaseError
 from kiosk.delivery import Delivery
 from kiosk.settings import Settings
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
+from kiosk.store.postgres.schema import DatabaseError
 from tests.conftest import FIXED_NOW
 from tests.postgres import Server
 from tests.test_store import checkin
@@ -139,7 +139,7 @@ def test_three_kiosk_processes_deliver_600_once_through_a_stopped_database(
         "import kiosk.delivery\n"
         "from kiosk.delivery import Delivery\n"
         "kiosk.delivery.LONGEST_WAIT = 2.0  # Backoff has its own test; here, no minute's wait.\n"
-        "from kiosk.store import CheckInStore\n"
+        "from kiosk.store.dayfiles.store import CheckInStore\n"
         "from tests.test_store import checkin\n"
         "folder, pg_url, site = sys.argv[1:4]\n"
         "store = CheckInStore(folder)\n"
@@ -258,7 +258,7 @@ def test_the_readme_roles_a_kiosk_may_only_insert_the_desk_does_the_rest(
     tmp_path: Path, server: Server, pg_url: str, clock: FakeClock,
 ) -> None:
     from kiosk.files import StoreError
-    from kiosk.pgstore import PostgresStore
+    from kiosk.store.postgres.store import PostgresStore
 
     _readme_roles(pg_url)
     name = pg_url.rsplit("/", 1)[1]
@@ -278,7 +278,7 @@ def test_the_readme_roles_a_kiosk_may_only_insert_the_desk_does_the_rest(
             db.execute(statement)
     with pytest.raises(StoreError, match="permission denied"):
         PostgresStore(device, clock=clock.now).today()
-    from kiosk.pgstore import DatabaseAuditLog, DatabasePin, DevicePin
+    from kiosk.store.postgres.store import DatabaseAuditLog, DatabasePin, DevicePin
 
     DatabasePin(pg_url).set("135790")  # As the owner, once.
     assert DevicePin(device, clock.now).check("135790").ok, "the kiosk's pad still checks it"
@@ -313,7 +313,7 @@ def test_a_stolen_kiosks_role_cant_touch_the_pin_the_locks_or_the_log(
 ) -> None:
     """Before: the README's kiosk role could read the PIN's hash, set the
     PIN, lock every desk, and write audit entries the desk took for real."""
-    from kiosk.pgstore import DatabasePin
+    from kiosk.store.postgres.store import DatabasePin
 
     _readme_roles(pg_url)
     DatabasePin(pg_url).set("135790")
@@ -325,8 +325,8 @@ def test_a_stolen_kiosks_role_cant_touch_the_pin_the_locks_or_the_log(
 def test_the_kiosks_pad_locks_only_the_kiosks_and_every_entry_names_its_role(
     server: Server, pg_url: str, clock: FakeClock,
 ) -> None:
-    from kiosk.pgstore import DatabaseAuditLog, DatabasePin, DevicePin
-    from kiosk.pin import MAX_TRIES
+    from kiosk.access.pin import MAX_TRIES
+    from kiosk.store.postgres.store import DatabaseAuditLog, DatabasePin, DevicePin
 
     _readme_roles(pg_url)
     name = pg_url.rsplit("/", 1)[1]
@@ -383,7 +383,7 @@ def test_a_kiosk_killed_mid_delivery_loses_nothing_and_doubles_nothing(
     assert len(made) == 1000
     program = (
         "import sys, kiosk.delivery as d\n"
-        "from kiosk.store import CheckInStore\n"
+        "from kiosk.store.dayfiles.store import CheckInStore\n"
         "d.BATCH = 50\n"
         f"store = CheckInStore({str(folder)!r})\n"
         f"print('ready', flush=True)\n"
@@ -444,7 +444,7 @@ async def test_the_desk_shows_its_own_site_then_all_then_each_other(
 
     from textual.widgets import Label
 
-    from kiosk.pgstore import PostgresStore
+    from kiosk.store.postgres.store import PostgresStore
     from screens.staff_app import StaffApp
     from tests.test_staff import CONTENT, names, open_staff
     from tests.visit import wait_for
@@ -500,8 +500,8 @@ def test_one_pin_and_one_log_for_every_machine(pg_url: str) -> None:
     """kiosk set-pin on one machine sets it for all; wrong tries count
     across machines per place, and lock them all; every machine's entries
     are in one audit log, with their site, never the PIN."""
-    from kiosk.pgstore import DatabaseAuditLog, DatabasePin
-    from kiosk.pin import MAX_TRIES
+    from kiosk.access.pin import MAX_TRIES
+    from kiosk.store.postgres.store import DatabaseAuditLog, DatabasePin
 
     clock = FakeClock(FIXED_NOW)
     desk1 = DatabasePin(pg_url, clock.now, audit=DatabaseAuditLog(pg_url, clock.now, site="A"))
@@ -531,7 +531,7 @@ def test_the_commands_and_the_desk_use_the_shared_pin_and_log(
     import subprocess
     import sys
 
-    from kiosk.pgstore import DatabaseAuditLog, DatabasePin
+    from kiosk.store.postgres.store import DatabaseAuditLog, DatabasePin
 
     env = {**os.environ, "KIOSK_DATABASE_URL": pg_url}
     done = subprocess.run([sys.executable, "-m", "kiosk", "set-pin", "--data-dir",
@@ -557,7 +557,7 @@ async def test_the_desk_signs_in_with_the_shared_pin_and_fails_closed_without_th
 ) -> None:
     from dataclasses import replace
 
-    from kiosk.pgstore import DatabasePin
+    from kiosk.store.postgres.store import DatabasePin
     from screens.staff_app import StaffApp
     from tests.test_staff import CONTENT, enter_pin, pin_message
     from tests.visit import wait_for, wait_for_screen
@@ -612,7 +612,7 @@ async def test_staff_on_a_kiosk_with_a_shared_database_are_sent_to_the_desk(
     where check-ins are reviewed."""
     from dataclasses import replace
 
-    from kiosk.pgstore import DatabaseAuditLog, DatabasePin, PostgresStore
+    from kiosk.store.postgres.store import DatabaseAuditLog, DatabasePin, PostgresStore
     from screens.app import make_app
     from tests.test_staff import enter_pin, tap_clinic_name
     from tests.visit import MEDICAL_VISIT, answer_all, tap, wait_for, wait_for_screen

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.checkin import clean_answers, describe, name_problems, new_record, problem
-from kiosk.content import load_content
-from kiosk.rules import flags, needs_front_desk, recommend
+from kiosk.checkin.record import clean_answers, describe, name_problems, new_record, problem
+from kiosk.checkin.rules import flags, needs_front_desk, recommend
+from kiosk.content.model import load_content
 from kiosk.settings import SettingsError, load_settings
 from tests.conftest import FIXED_NOW
 from tests.visit import MEDICAL_VISIT, SPA_VISIT

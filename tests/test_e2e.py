@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 from tests.qrimage import decode, text_to_image
 from tests.terminal import Terminal
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from kiosk import database
+from kiosk.store.postgres import schema as database
 from tests.postgres import Server, running_server
 from tests.terminal import Terminal
 from tests.test_e2e import env_for, tap_through_visit

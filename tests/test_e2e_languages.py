@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 from tests.qrimage import decode, text_to_image
 from tests.terminal import Terminal
 from tests.test_e2e import env_for, tap_keys

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from textual.widgets import Label
 
-from kiosk.content import ContentError, load_content
+from kiosk.content.model import ContentError, load_content
 from kiosk.settings import Settings
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 from screens.app import make_app
 from tests.conftest import FIXED_NOW, fake_clock
 from tests.qrimage import decode, text_to_image

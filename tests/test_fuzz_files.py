@@ -14,14 +14,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.audit import AuditLog
-from kiosk.content import default_content_dir, load_content
+from kiosk.access.audit import AuditLog
+from kiosk.access.pin import StaffPin
+from kiosk.content.model import default_content_dir, load_content
+from kiosk.content.tomltable import ContentError
+from kiosk.desk.upkeep import doctor
 from kiosk.files import StoreError
-from kiosk.maintenance import doctor
-from kiosk.pin import StaffPin
 from kiosk.settings import SettingsError, load_settings
-from kiosk.store import CheckInStore
-from kiosk.tomltable import ContentError
+from kiosk.store.dayfiles.store import CheckInStore
 from tests.conftest import FIXED_NOW, fixed_clock
 from tests.test_store import checkin
 

@@ -12,7 +12,7 @@ from textual.geometry import Region
 from textual.widgets import Button, Input
 
 from kiosk.settings import Settings, SettingsError, load_settings
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 from screens.app import KioskApp, make_app
 from screens.questionnaire import QuestionnaireScreen
 from screens.widgets import QRCode

@@ -19,7 +19,7 @@ from textual.widgets import Button, Label, Static
 
 import kiosk.i18n as i18n
 from kiosk.cli import main
-from kiosk.content import default_content_dir, load_content
+from kiosk.content.model import default_content_dir, load_content
 from kiosk.i18n import catalog_path, fields_of, untranslated, words
 from kiosk.settings import Settings, load_settings
 from screens.app import make_app
@@ -192,7 +192,7 @@ def test_times_follow_the_language_not_the_machine(
 
 def test_lists_of_answers_are_joined_as_the_language_joins_them() -> None:
     question = load_content(default_content_dir() / "zh").question("focus")
-    from kiosk.checkin import describe
+    from kiosk.checkin.record import describe
 
     assert words("zh").say(describe(question, ["neck", "feet"])) == "颈部、足部"
 
@@ -426,7 +426,7 @@ async def test_a_language_picked_then_left_returns_to_the_clinics_own(
 
 async def test_the_staff_pin_pad_on_the_kiosk_speaks_the_clients_language(
         multilingual: Settings) -> None:
-    from kiosk.pin import StaffPin
+    from kiosk.access.pin import StaffPin
 
     StaffPin(multilingual.data_dir).set("2468")
     app = make_app(multilingual, clock=fake_clock())
@@ -528,7 +528,7 @@ async def test_every_client_screen_holds_at_80x24(multilingual: Settings, langua
     """In each language, in the normal and the large-text layout."""
     from dataclasses import replace
 
-    from kiosk.pin import StaffPin
+    from kiosk.access.pin import StaffPin
 
     clock = fake_clock()
     multilingual = replace(multilingual, text_size=text_size)
@@ -629,8 +629,8 @@ async def test_the_layout_check_finds_a_cut_word_and_a_small_control() -> None:
 
 
 def test_staff_read_a_spanish_check_in_in_the_clinics_words_and_see_its_language() -> None:
-    from kiosk.checkin import Recommendation, new_record
-    from kiosk.frontdesk import detail_lines, export_columns, export_row
+    from kiosk.checkin.record import Recommendation, new_record
+    from kiosk.desk.rows import detail_lines, export_columns, export_row
     from tests.conftest import FIXED_NOW
 
     content = load_content(default_content_dir())
@@ -650,7 +650,7 @@ def test_staff_read_a_spanish_check_in_in_the_clinics_words_and_see_its_language
 
 
 def test_the_longest_address_a_code_holds() -> None:
-    from kiosk.qr import FITS_80X24_BYTES, longest_url, qr_text
+    from kiosk.web.qr import FITS_80X24_BYTES, longest_url, qr_text
 
     url = longest_url("https://www.example.com/aftercare", ["spa", "medical"], ["es", "zh"],
                       at_home=True)

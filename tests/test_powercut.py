@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.audit import AuditLog
-from kiosk.pin import StaffPin
-from kiosk.store import CheckInStore
+from kiosk.access.audit import AuditLog
+from kiosk.access.pin import StaffPin
+from kiosk.store.dayfiles.store import CheckInStore
 from tests.powercut import State, Trace
 
 pytestmark = pytest.mark.skipif(shutil.which("strace") is None,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.geometry import Region
 
-from kiosk.qr import QUIET_ZONE, aftercare_url, qr_matrix, qr_text
 from kiosk.settings import Settings
+from kiosk.web.qr import QUIET_ZONE, aftercare_url, qr_matrix, qr_text
 from screens.app import make_app
 from screens.widgets import QRCode
 from tests.conftest import fake_clock

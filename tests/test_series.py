@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import actions
-from kiosk.audit import AuditLog
-from kiosk.checkin import new_record
+from kiosk.access.audit import AuditLog
+from kiosk.checkin.record import new_record
+from kiosk.checkin.rules import flags, recommend
 from kiosk.cli import main
-from kiosk.content import load_content
-from kiosk.frontdesk import export_text
-from kiosk.maintenance import doctor
-from kiosk.rules import flags, recommend
-from kiosk.store import CheckInStore, UnknownCheckIn
+from kiosk.content.model import load_content
+from kiosk.desk import actions
+from kiosk.desk.rows import export_text
+from kiosk.desk.upkeep import doctor
+from kiosk.store.dayfiles.store import CheckInStore, UnknownCheckIn
 from tests.conftest import FIXED_NOW, fixed_clock
 from tests.test_store import WORKER, _complete_lines
 

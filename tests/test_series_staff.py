@@ -9,9 +9,9 @@ import pytest
 from textual.geometry import Region
 from textual.widgets import DataTable, Label, OptionList, Static
 
-from kiosk.audit import AuditLog
+from kiosk.access.audit import AuditLog
 from kiosk.settings import Settings
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 from screens.widgets.charts import BarChart
 from tests.conftest import FIXED_NOW, fake_clock
 from tests.test_series import visit

@@ -184,7 +184,7 @@ async def still_there(pilot) -> None:
 
 
 async def staff_pin_pad(pilot) -> None:
-    from kiosk.pin import StaffPin
+    from kiosk.access.pin import StaffPin
 
     StaffPin(pilot.app.settings.data_dir).set("2468")
     for _ in range(5):
@@ -263,14 +263,14 @@ def test_screen_look(snap_compare, settings: Settings, steps, look: str, size: s
 
 
 def _staff_app(settings: Settings, *, signed_in: bool = True):
-    from kiosk.content import load_content
+    from kiosk.content.model import load_content
     from screens.staff_app import StaffApp
 
     return StaffApp(settings, load_content(), fake_clock(), signed_in=signed_in)
 
 
 def _seeded(settings: Settings, hostile: bool = False) -> None:
-    from kiosk.store import CheckInStore
+    from kiosk.store.dayfiles.store import CheckInStore
     from tests.test_staff import HOSTILE, seed
 
     store = CheckInStore(settings.data_dir)
@@ -340,7 +340,7 @@ async def staff_pin_wrong(pilot) -> None:
 def _series(settings: Settings) -> None:
     """Ann B.: three visits linked into one series (pain 8, 6, 3), the last
     one today; and three arrivals today, two of them seen."""
-    from kiosk.store import CheckInStore
+    from kiosk.store.dayfiles.store import CheckInStore
     from tests.test_series import visit
 
     store = CheckInStore(settings.data_dir, clock=fixed_clock)
@@ -389,7 +389,7 @@ STAFF_SCREENS = {
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("steps", STAFF_SCREENS, ids=[s.__name__ for s in STAFF_SCREENS])
 def test_staff_screen(snap_compare, settings: Settings, steps, size: str) -> None:
-    from kiosk.pin import StaffPin
+    from kiosk.access.pin import StaffPin
 
     options = STAFF_SCREENS[steps]
     if "seed" in options:
@@ -420,7 +420,7 @@ async def kiosk_staff_menu(pilot) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_kiosk_staff_menu(snap_compare, settings: Settings, size: str) -> None:
-    from kiosk.pin import StaffPin
+    from kiosk.access.pin import StaffPin
 
     StaffPin(settings.data_dir).set("2468")
     app = make_app(settings, clock=fake_clock())

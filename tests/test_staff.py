@@ -20,14 +20,14 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Button, DataTable, Input, Label, Static
 
-from kiosk.audit import AuditLog
+from kiosk.access.audit import AuditLog
+from kiosk.access.pin import StaffPin
 from kiosk.cli import main
 from kiosk.clock import SYSTEM_CLOCK, FakeClock, SystemClock
-from kiosk.content import load_content
-from kiosk.frontdesk import printable, spreadsheet_safe
-from kiosk.pin import StaffPin
+from kiosk.content.model import load_content
+from kiosk.desk.rows import printable, spreadsheet_safe
 from kiosk.settings import Settings
-from kiosk.store import CheckInStore
+from kiosk.store.dayfiles.store import CheckInStore
 from screens.app import make_app
 from screens.staff_app import StaffApp
 from tests.conftest import FIXED_NOW, fake_clock
@@ -192,7 +192,7 @@ async def test_live_a_save_in_another_process_and_a_change_elsewhere_show_up(
         # A kiosk process saves a check-in now.
         code = (
             "import sys\nfrom tests.test_store import checkin\n"
-            "from kiosk.store import CheckInStore\n"
+            "from kiosk.store.dayfiles.store import CheckInStore\n"
             "from datetime import datetime, UTC\n"
             "print(CheckInStore(sys.argv[1]).add(checkin('Live', datetime.now(UTC))))\n"
         )
@@ -627,8 +627,8 @@ def test_an_export_never_replaces_a_file_unasked_nor_follows_a_link(
 
 
 def test_every_csv_column_has_its_own_name() -> None:
-    from kiosk.content import Question
-    from kiosk.frontdesk import export_columns
+    from kiosk.content.model import Question
+    from kiosk.desk.rows import export_columns
 
     header = export_columns(CONTENT.questions)
     assert len(set(header)) == len(header), header
@@ -692,7 +692,7 @@ async def test_a_day_of_more_checkins_than_the_table_holds_shows_the_newest(
 def test_the_lockout_escalates_and_is_kept_per_place(staff_settings: Settings) -> None:
     """Before: anyone at the kiosk could lock the front desk out for 60 s
     with six seconds of tapping, again and again, and it never grew."""
-    from kiosk.pin import lock_seconds
+    from kiosk.access.pin import lock_seconds
 
     clock = fake_clock()
     pin = StaffPin(staff_settings.data_dir, clock.now)
@@ -755,14 +755,14 @@ async def test_a_pin_on_a_folder_that_cannot_be_written_is_refused_with_a_reason
     crashed it, and Textual's crash screen showed the PIN as typed."""
     import errno
 
-    import kiosk.pin
+    import kiosk.access.pin
 
     StaffPin(staff_settings.data_dir).set(PIN)
 
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(kiosk.pin, "data_lock", read_only)
+    monkeypatch.setattr(kiosk.access.pin, "data_lock", read_only)
     app = make_app(staff_settings, clock=fake_clock())
     app.contain_crashes = True
     async with app.run_test(size=(80, 24)) as pilot:

@@ -21,15 +21,15 @@ from pathlib import Path
 
 import pytest
 
-import kiosk.store
-from kiosk.audit import AuditLog
-from kiosk.checkin import clean_answers, new_record
+import kiosk.store.dayfiles.store
+from kiosk.access.audit import AuditLog
+from kiosk.checkin.record import clean_answers, new_record
+from kiosk.checkin.rules import flags, recommend
 from kiosk.cli import main
-from kiosk.content import load_content
-from kiosk.maintenance import doctor, prepare_store
-from kiosk.rules import flags, recommend
+from kiosk.content.model import load_content
+from kiosk.desk.upkeep import doctor, prepare_store
 from kiosk.settings import load_settings
-from kiosk.store import CheckInStore, StoreError, _atomic_storage
+from kiosk.store.dayfiles.store import CheckInStore, StoreError, _atomic_storage
 from tests.conftest import FIXED_NOW, fixed_clock
 from tests.store_worker import WORKERS, shared_id, status_for
 from tests.visit import SPA_VISIT
@@ -91,7 +91,7 @@ def test_ids_are_uuids_and_a_repeated_save_is_stored_once(store: CheckInStore) -
 def test_non_ascii_names_survive_a_c_locale(data_dir: Path) -> None:
     code = (
         "import sys\n"
-        "from kiosk.store import CheckInStore\n"
+        "from kiosk.store.dayfiles.store import CheckInStore\n"
         "store = CheckInStore(sys.argv[1])\n"
         "i = store.add({'answers': {'name': {'first': 'Zo\\u00eb', 'last_initial': 'K'}}, "
         f"{REC}}})\n"
@@ -278,7 +278,7 @@ def test_when_even_the_pending_file_fails_the_checkin_waits_in_memory(
     first = checkin("Memory")
     with monkeypatch.context() as patch:
         patch.setattr(_atomic_storage(), "write", disk_full)
-        patch.setattr(kiosk.store, "write_atomically", disk_full)
+        patch.setattr(kiosk.store.dayfiles.store, "write_atomically", disk_full)
         with pytest.raises(StoreError):
             store.add(first)
         with pytest.raises(StoreError):
@@ -322,8 +322,8 @@ def test_a_read_only_folder(open_dir: Path) -> None:
         for path in [store.data_dir, *store.data_dir.rglob("*")]:
             os.chown(path, 65534, 65534)
     code = (
-        "import os, sys, tinydb, kiosk.store\n"
-        "from kiosk.store import CheckInStore, StoreError\n"
+        "import os, sys, tinydb, kiosk.store.dayfiles.store\n"
+        "from kiosk.store.dayfiles.store import CheckInStore, StoreError\n"
         "if os.geteuid() == 0:  # Python itself lives where nobody can't read.\n"
         "    os.setgid(65534); os.setuid(65534)\n"
         "store = CheckInStore(sys.argv[1])\n"
@@ -447,7 +447,7 @@ def test_a_busy_day_is_split_into_parts_and_a_save_rewrites_only_the_newest(
     """Before: with 50,000 check-ins in one day, every save rewrote the whole
     day (1.7 s), and the desk parsed all of it for each arrival. (Here parts
     of 4.)"""
-    monkeypatch.setattr(kiosk.store, "PART_SIZE", 4)
+    monkeypatch.setattr(kiosk.store.dayfiles.store, "PART_SIZE", 4)
     day = FIXED_NOW.date().isoformat()
     ids = [store.add(checkin(f"N{n:02d}", FIXED_NOW - timedelta(minutes=30 - n)))
            for n in range(10)]
@@ -471,7 +471,7 @@ def test_a_busy_day_is_split_into_parts_and_a_save_rewrites_only_the_newest(
 def test_every_door_finds_a_check_in_in_any_part(
     store: CheckInStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kiosk.store, "PART_SIZE", 2)
+    monkeypatch.setattr(kiosk.store.dayfiles.store, "PART_SIZE", 2)
     records = [checkin(f"P{n}", FIXED_NOW - timedelta(minutes=10 - n)) for n in range(7)]
     ids = [store.add(record) for record in records]
     first = ids[0]  # In the day's first part.
@@ -506,7 +506,7 @@ def test_a_reader_that_keeps_parsed_parts_sees_every_change(
     """The desk's store keeps the parts it parsed, and reads again only
     those that changed since: a status change in an early part, an
     erasure, a new part and a record damaged by hand all show."""
-    monkeypatch.setattr(kiosk.store, "PART_SIZE", 3)
+    monkeypatch.setattr(kiosk.store.dayfiles.store, "PART_SIZE", 3)
     ids = [store.add(checkin(f"R{n}", FIXED_NOW - timedelta(minutes=10 - n))) for n in range(7)]
     desk = CheckInStore(store.data_dir, clock=fixed_clock)
     assert [r["id"] for r in desk.today()] == ids

@@ -15,8 +15,8 @@ import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.files import StoreError
-from kiosk.pgstore import PostgresStore
-from kiosk.store import CheckInStore, UnknownCheckIn
+from kiosk.store.dayfiles.store import CheckInStore, UnknownCheckIn
+from kiosk.store.postgres.store import PostgresStore
 from tests.conftest import FIXED_NOW
 from tests.postgres import PASSWORD, Server
 from tests.test_store import checkin

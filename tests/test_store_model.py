@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-import kiosk.links
-import kiosk.store
+import kiosk.store.dayfiles.name_index
+import kiosk.store.dayfiles.store
 from kiosk.clock import FakeClock
 from kiosk.files import StoreError
-from kiosk.store import CheckInStore, _atomic_storage
+from kiosk.store.dayfiles.store import CheckInStore, _atomic_storage
 from tests.conftest import FIXED_NOW
 from tests.test_store import checkin
 
@@ -34,7 +34,7 @@ class Disk:
 
     def __init__(self) -> None:
         self.full = False
-        self._atomic = kiosk.store.write_atomically
+        self._atomic = kiosk.store.dayfiles.store.write_atomically
         self._storage_write = _atomic_storage().write
 
     def write_atomically(self, path: Path, data: bytes) -> None:
@@ -203,7 +203,7 @@ class StoreModel(RuleBasedStateMachine):
         records = self.store.all()
         assert self.desk.all() == records, "a long-lived reader sees every change"
         for record in records:
-            self.made[record["id"]] = kiosk.store.created(record)
+            self.made[record["id"]] = kiosk.store.dayfiles.store.created(record)
         assert {r["id"]: r["status"] for r in records} == self.stored
         assert len(records) == len(self.stored), "each id stored once"
         assert self.store.held_in_memory() == len(self.held)
@@ -217,7 +217,7 @@ class StoreModel(RuleBasedStateMachine):
                 i for i, s in self.series.items() if s == series}
             numbers = [r["session"] for r in sessions]
             assert numbers == sorted(set(numbers)), "unique, in session order"
-            made = [(kiosk.store.created(r), r["id"]) for r in sessions]
+            made = [(kiosk.store.dayfiles.store.created(r), r["id"]) for r in sessions]
             assert made == sorted(made), "numbered in the order the visits were made"
 
 
@@ -227,9 +227,9 @@ DISK = Disk()
 @pytest.fixture(autouse=True)
 def _flaky_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     # Days of more than two check-ins are split into parts.
-    monkeypatch.setattr(kiosk.store, "PART_SIZE", 2)
-    monkeypatch.setattr(kiosk.store, "write_atomically", DISK.write_atomically)
-    monkeypatch.setattr(kiosk.links, "write_atomically", DISK.write_atomically)
+    monkeypatch.setattr(kiosk.store.dayfiles.store, "PART_SIZE", 2)
+    monkeypatch.setattr(kiosk.store.dayfiles.store, "write_atomically", DISK.write_atomically)
+    monkeypatch.setattr(kiosk.store.dayfiles.name_index, "write_atomically", DISK.write_atomically)
     def storage_write(storage, data) -> None:  # A method of the storage class.
         DISK.storage_write(storage, data)
 

@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.widget import Widget
 
-from kiosk.qr import qr_text
+from kiosk.web.qr import qr_text
 
 
 class QRCode(Widget):

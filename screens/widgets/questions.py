@@ -1,6 +1,6 @@
 """One widget per kind of question; each gives back the client's answer.
 
-`VIEWS` is the screens' half of the kind registry (`kiosk.kinds.KINDS` is the
+`VIEWS` is the screens' half of the kind registry (`kiosk.content.kinds.KINDS` is the
 domain's): a new kind adds its view here.
 """
 
@@ -14,8 +14,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label
 
+from kiosk.content.kinds import (
+    FIRST_NAME_MAX,
+    QUESTION_KINDS,
+    Question,
+    QuestionKind,
+    name_problems,
+)
 from kiosk.i18n import Msg, Words
-from kiosk.kinds import FIRST_NAME_MAX, QUESTION_KINDS, Question, QuestionKind, name_problems
 from screens.widgets.choice import Choice, ChoiceGrid
 
 

@@ -12,8 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Static
 
-from kiosk.content import Question
-from kiosk.progress import PAIN_SCALE, Session, pain_change, sessions
+from kiosk.content.model import Question
+from kiosk.desk.progress import PAIN_SCALE, Session, pain_change, sessions
 from screens.widgets.charts import Bar, BarChart
 
 COLUMNS = ("Session", "Date", "Pain", "Since last", "At home", "Status")

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from kiosk.kinds import KINDS, QUESTION_KINDS, Option, Question, QuestionKind
+from kiosk.content.kinds import KINDS, QUESTION_KINDS, Option, Question, QuestionKind
+from kiosk.content.tomltable import IDENTIFIER, ContentError, Table, read_toml
 from kiosk.paths import FOLLOWUP_FILE, default_content_dir
-from kiosk.tomltable import IDENTIFIER, ContentError, Table, read_toml
 
 __all__ = [
     "QUESTION_KINDS",

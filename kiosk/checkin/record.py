@@ -8,9 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.content import FLAG_KINDS, VISIT_KINDS, VisitKind
-from kiosk.i18n import Msg
-from kiosk.kinds import (
+from kiosk.content.kinds import (
     FIRST_NAME_MAX,
     NOT_ANSWERED,
     Question,
@@ -18,6 +16,8 @@ from kiosk.kinds import (
     kind_of,
     name_problems,
 )
+from kiosk.content.model import FLAG_KINDS, VISIT_KINDS, VisitKind
+from kiosk.i18n import Msg
 
 __all__ = ["FIRST_NAME_MAX", "NOT_ANSWERED", "STATUSES", "STATUS_WAITING", "Answers", "Flag",
            "Recommendation", "Status", "clean_answers", "clean_name", "client_name",

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from kiosk.content import ContentError, load_content
+from kiosk.content.model import ContentError, load_content
 from kiosk.i18n import ENGLISH, Words, language_name, words
-from kiosk.qr import AT_HOME_ANCHOR
 from kiosk.settings import Settings
+from kiosk.web.qr import AT_HOME_ANCHOR
 
 AFTERCARE_FOLDER = "aftercare"
 

@@ -34,7 +34,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
-from kiosk.checkin import (
+from kiosk.checkin.record import (
     STATUSES,
     BadRecord,
     Questions,
@@ -56,13 +56,13 @@ from kiosk.files import (
     read_tinydb,
     write_atomically,
 )
-from kiosk.links import LinkIndex, Member, NameEntry
+from kiosk.store.dayfiles.name_index import LinkIndex, Member, NameEntry
 
 if TYPE_CHECKING:
     from tinydb.storages import Storage
     from tinydb.table import Table
 
-    from kiosk.kinds import Question
+    from kiosk.content.kinds import Question
 
 __all__ = ["CheckInStore", "Inspection", "Record", "Recovery", "Store", "StoreError",
            "UnknownCheckIn", "created"]
@@ -1262,7 +1262,7 @@ class CheckInStore:
         def day(record: Record) -> str:
             return created(record).date().isoformat()
 
-        # The index first for every series a check-in joins (see kiosk.links).
+        # The index first for every series a check-in joins (see kiosk.store.dayfiles.name_index).
         joined = {series: [(record["id"], day(record)) for record in records.values()
                            if (final.get(record["id"]) or ("",))[0] == series]
                   for series in touched}

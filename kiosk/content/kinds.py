@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, assert_never, get_args
 
+from kiosk.content.tomltable import Table
 from kiosk.i18n import Msg, listed, msg, text
-from kiosk.tomltable import Table
 
 QuestionKind = Literal["name", "single", "multi", "scale", "consent"]
 Matched = Literal["any_of", "at_least"]

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from kiosk.audit import AuditLog
-from kiosk.checkin import series_of
+from kiosk.access.audit import AuditLog
+from kiosk.checkin.record import series_of
+from kiosk.content.kinds import Question
+from kiosk.desk.rows import export_text
 from kiosk.files import fsync_dir
-from kiosk.frontdesk import export_text
-from kiosk.kinds import Question
-from kiosk.store import Store
+from kiosk.store.dayfiles.store import Store
 
 ExportFormat = Literal["csv", "json"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.audit import AuditLog
+from kiosk.access.audit import AuditLog
 from kiosk.files import StoreError
+from kiosk.plural import plural
 from kiosk.settings import Settings
-from kiosk.store import Inspection, Store
-from kiosk.words import plural
+from kiosk.store.dayfiles.store import Inspection, Store
 
 LOW_DISK_BYTES = 50 * 1024 * 1024
 UPKEEP_ACTIONS = ("retention", "purge", "pending-saved")

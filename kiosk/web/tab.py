@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 
-log = logging.getLogger("kiosk.serve")
+log = logging.getLogger("kiosk.web.serve")
 
 MAX_COLUMNS = 320
 MAX_ROWS = 120

@@ -9,7 +9,7 @@ from typing import Any
 
 from kiosk.settings import Settings
 
-TEMPLATES = Path(__file__).parent / "web"
+TEMPLATES = Path(__file__).parent
 """textual-serve's page, with its web font served locally (no outside host)."""
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -91,14 +91,14 @@ def serve(settings: Settings, host: str, port: int, public: bool,
 
 def make_server(command: str, host: str, port: int, title: str, max_sessions: int) -> Any:
     """textual-serve's server, with its sessions checked, capped and reaped
-    (`kiosk.serve_session`), and logs without locals."""
+    (`kiosk.web.tab`), and logs without locals."""
     import html
     import logging
 
     from aiohttp import web
     from textual_serve.server import Server
 
-    from kiosk.serve_session import SessionCap, origin_allowed, own_names, run_session
+    from kiosk.web.tab import SessionCap, origin_allowed, own_names, run_session
 
     cap = SessionCap(max_sessions)
     names = own_names(host)

@@ -15,7 +15,7 @@ from textual.widgets.button import ButtonVariant
 class ChoiceScreen(ModalScreen[str | None]):
     """Dismissed with the id of the button tapped, or None on Esc."""
 
-    CSS_PATH = "dialogs.tcss"
+    CSS_PATH = "../dialogs.tcss"
     """Its layout, loaded when it first shows (not at start-up)."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]

@@ -22,8 +22,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kiosk.audit import AuditLog
-from kiosk.checkin import (
+from kiosk.access.audit import AuditLog
+from kiosk.access.pin import PIN_FILE_PROBLEM, PLACES, PinResult, StaffPin, _hash, _place_ok
+from kiosk.checkin.record import (
     STATUSES,
     BadRecord,
     Questions,
@@ -33,18 +34,9 @@ from kiosk.checkin import (
     series_of,
 )
 from kiosk.clock import WallClock, utc_now
-from kiosk.database import (
-    CONNECT_SECONDS,
-    STATEMENT_SECONDS,
-    DatabaseError,
-    connected,
-    driver,
-    reason,
-)
 from kiosk.files import StoreError
-from kiosk.pin import PIN_FILE_PROBLEM, PLACES, PinResult, StaffPin, _hash, _place_ok
 from kiosk.settings import without_password
-from kiosk.store import (
+from kiosk.store.dayfiles.store import (
     CheckInStore,
     Inspection,
     Record,
@@ -57,11 +49,19 @@ from kiosk.store import (
     stored_document,
     touched_series,
 )
+from kiosk.store.postgres.schema import (
+    CONNECT_SECONDS,
+    STATEMENT_SECONDS,
+    DatabaseError,
+    connected,
+    driver,
+    reason,
+)
 
 if TYPE_CHECKING:
     import psycopg
 
-    from kiosk.kinds import Question
+    from kiosk.content.kinds import Question
     from kiosk.settings import Settings
 
 _T = TypeVar("_T")
@@ -156,7 +156,7 @@ class _Listener(threading.Thread):
 
 class PostgresStore:
     """Check-ins in the PostgreSQL database at `url` (migrated to this
-    program's schema: see `kiosk.database.require_current`)."""
+    program's schema: see `kiosk.store.postgres.schema.require_current`)."""
 
     def __init__(self, url: str, clock: WallClock | None = None, *, site: str = "main",
                  only_site: str | None = None, questions: Iterable[Question] = ()) -> None:
@@ -519,7 +519,7 @@ def open_desk_store(settings: Settings, clock: WallClock | None = None, *,
     """The store staff and the commands read: the shared database when one is
     set (refused, with one line, unless its schema is this program's), else
     this data folder. A kiosk itself always saves to its folder."""
-    from kiosk.database import require_current
+    from kiosk.store.postgres.schema import require_current
 
     if settings.database_url is None:
         return CheckInStore(settings.data_dir, clock, questions=questions)

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.audit import AuditLog
+from kiosk.access.audit import AuditLog
 from kiosk.clock import WallClock, utc_now
 from kiosk.files import data_lock, make_dirs, move_aside, write_atomically
 from kiosk.i18n import Msg, msg
@@ -89,7 +89,7 @@ class StaffPin:
         return self.path.is_file()
 
     # -- Where the PIN and its lock state are kept (the database's PIN, in
-    # kiosk.pgstore, keeps them in a table instead) -------------------------
+    # kiosk.store.postgres.store, keeps them in a table instead) -------------------------
 
     @contextmanager
     def _guarded(self) -> Iterator[None]:

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from kiosk.checkin import NOT_ANSWERED, STATUSES, client_name, describe, visit_of
-from kiosk.content import Question
+from kiosk.checkin.record import NOT_ANSWERED, STATUSES, client_name, describe, visit_of
+from kiosk.content.model import Question
 from kiosk.i18n import ENGLISH, language_name
 
 FLAG_MARKS = {"health": "⚠ Health", "desk": "! Desk"}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.checkin import Answers, Flag, Recommendation
-from kiosk.content import Condition, Rules
+from kiosk.checkin.record import Answers, Flag, Recommendation
+from kiosk.content.model import Condition, Rules
 
 
 def matches(condition: Condition, answers: Answers) -> bool:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kiosk.checkin import series_of
-from kiosk.frontdesk import answer_text, local_time, printable, status_label, type_label
-from kiosk.kinds import Question
-from kiosk.words import plural
+from kiosk.checkin.record import series_of
+from kiosk.content.kinds import Question
+from kiosk.desk.rows import answer_text, local_time, printable, status_label, type_label
+from kiosk.plural import plural
 
 PAIN = "pain"
 """The question both visits ask on the same 0-10 scale."""

@@ -178,7 +178,7 @@ MIGRATIONS: tuple[str, ...] = (
             'at', now(), 'action', 'pin-failed', 'site', site));
         IF failures >= most_tries THEN
             lockouts := lockouts + 1;
-            -- As kiosk.pin.lock_seconds: 60 s, 5 min, 30 min, then doubling, a day at most.
+            -- As kiosk.access.pin.lock_seconds: 60 s, 5 min, 30 min, then doubling, a day at most.
             seconds := CASE WHEN lockouts <= 3 THEN (ARRAY[60, 300, 1800])[lockouts]
                             ELSE least(1800::bigint << least(lockouts - 3, 16), 86400) END;
             locked_seconds := seconds;

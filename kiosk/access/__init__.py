@@ -1,0 +1,1 @@
+"""Who may do what: the staff PIN and the audit log."""

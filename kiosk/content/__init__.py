@@ -1,0 +1,1 @@
+"""Content: the clinic's TOML read into typed, checked objects; question kinds."""

@@ -1,0 +1,1 @@
+"""The front desk's side: actions, exports, the queue's rows, progress, upkeep."""

@@ -1,0 +1,1 @@
+"""The day-file store: TinyDB files in a kiosk's own data folder."""

@@ -1,0 +1,1 @@
+"""The PostgreSQL store: one database shared by a clinic's machines."""

@@ -1,0 +1,1 @@
+"""Dialogs: small modal screens that ask one thing and return its answer."""
