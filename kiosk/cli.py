@@ -24,7 +24,7 @@ from kiosk.store.postgres.schema import DatabaseError
 
 if TYPE_CHECKING:
     from kiosk.content.model import Content
-    from kiosk.store.dayfiles.store import Store
+    from kiosk.store.contract import Store
 
 EXIT_BAD_INPUT = 2
 
@@ -316,7 +316,7 @@ def _database(settings: Settings, action: str) -> int:
 def _doctor(settings: Settings) -> int:
     from kiosk.access.audit import AuditLog
     from kiosk.desk.upkeep import doctor
-    from kiosk.store.dayfiles.store import open_store
+    from kiosk.store.choose import open_store
 
     health = doctor(open_store(settings.data_dir), AuditLog(settings.data_dir))
     for line in health.lines():
@@ -356,7 +356,7 @@ def _delivery_health(settings: Settings) -> list[str]:
 
 def _purge(settings: Settings, days: int) -> int:
     from kiosk.desk.upkeep import purge
-    from kiosk.store.postgres.store import desk_audit, open_desk_store
+    from kiosk.store.choose import desk_audit, open_desk_store
 
     said = purge(open_desk_store(settings), desk_audit(settings), days)
     print(said.capitalize() + ".")
@@ -364,7 +364,7 @@ def _purge(settings: Settings, days: int) -> int:
 
 
 def _store_command(command: str, settings: Settings, args: dict[str, Any]) -> int:
-    from kiosk.store.dayfiles.store import StoreError  # Only the commands that use it load it.
+    from kiosk.files import StoreError
 
     try:
         if command == "doctor":
@@ -407,7 +407,7 @@ def _set_pin(settings: Settings) -> int:
     if problem:
         print(f"kiosk: {problem} Nothing was changed.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from kiosk.store.postgres.store import desk_pin
+    from kiosk.store.choose import desk_pin
 
     desk_pin(settings).set(pin)
     where = (without_password(settings.database_url) if settings.database_url
@@ -422,18 +422,18 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
     from kiosk.content.model import load_content
     from kiosk.desk.actions import export_to_file
     from kiosk.desk.rows import write_csv, write_json
-    from kiosk.store.dayfiles.store import SiteStore
-    from kiosk.store.postgres.store import desk_audit, open_desk_store
+    from kiosk.store.choose import desk_audit, open_desk_store
+    from kiosk.store.contract import EVERY_SITE, HOME_SITE, SiteStore, SiteView
 
     questions = load_content(settings.content_folder).all_questions()
     store = open_desk_store(settings, questions=questions)
-    if isinstance(store, SiteStore):
-        store.only_site = None if args.get("all_sites") else args.get("site") or store.site
-    elif args.get("site") is not None or args.get("all_sites"):
+    site: SiteView = EVERY_SITE if args.get("all_sites") else args.get("site") or HOME_SITE
+    if not isinstance(store, SiteStore) and (args.get("site") is not None
+                                             or args.get("all_sites")):
         print("kiosk export: --site and --all-sites need a shared database (database_url)",
               file=sys.stderr)
         return EXIT_BAD_INPUT
-    records = store.search(since=args.get("since"), until=args.get("until"))
+    records = store.search(since=args.get("since"), until=args.get("until"), site=site)
     audit = desk_audit(settings)
     output: Path | None = args.get("output")
     if output is not None:
@@ -465,7 +465,7 @@ def _erase(settings: Settings, checkin_id: str, yes: bool) -> int:
     from kiosk.checkin.record import client_name
     from kiosk.desk.actions import erase
     from kiosk.desk.rows import arrival, printable
-    from kiosk.store.postgres.store import desk_audit, open_desk_store
+    from kiosk.store.choose import desk_audit, open_desk_store
 
     store = open_desk_store(settings)
     record = store.get(checkin_id)
@@ -507,7 +507,7 @@ def _erase_series(settings: Settings, series_id: str, yes: bool) -> int:
     from kiosk.desk.actions import erase_series
     from kiosk.desk.rows import printable
     from kiosk.plural import plural
-    from kiosk.store.postgres.store import desk_audit, open_desk_store
+    from kiosk.store.choose import desk_audit, open_desk_store
 
     store = open_desk_store(settings)
     sessions = store.series(series_id)
@@ -525,7 +525,7 @@ def _erase_series(settings: Settings, series_id: str, yes: bool) -> int:
 
 def _staff(settings: Settings) -> int:
 
-    from kiosk.store.postgres.store import desk_pin
+    from kiosk.store.choose import desk_pin
 
     if settings.database_url is not None:
         from kiosk.store.postgres.schema import require_current

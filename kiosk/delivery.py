@@ -27,8 +27,10 @@ from pathlib import Path
 
 from kiosk.clock import WallClock
 from kiosk.files import StoreError, data_lock, move_aside, write_atomically
-from kiosk.store.dayfiles.store import CheckInStore, Record, created
-from kiosk.store.postgres.schema import DatabaseError, connected
+from kiosk.store.contract import Record
+from kiosk.store.dayfiles.store import CheckInStore
+from kiosk.store.postgres.schema import DatabaseError
+from kiosk.store.shared import created
 
 LEDGER_FILE = "delivered.json"
 """Check-in id to when it was delivered."""
@@ -134,15 +136,14 @@ class Delivery:
     def deliver(self) -> int:
         """Send everything waiting, a batch at a time; returns how many were
         sent. Raises `DatabaseError` or `StoreError` when it can't."""
-        from kiosk.store.postgres.store import INSERT_NEW, row_of
+        from kiosk.store.postgres.store import insert_new
 
         sent = 0
         while True:
             batch = self.waiting()[:BATCH]
             if not batch:
                 break
-            with connected(self.url) as db, db.transaction(), db.cursor() as cursor:
-                cursor.executemany(INSERT_NEW, [row_of(record, self.site) for record in batch])
+            insert_new(self.url, batch, self.site)
             # Committed. A crash before the next line sends them again, and
             # the database keeps the first.
             self._mark([record["id"] for record in batch])

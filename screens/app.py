@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from kiosk.checkin.record import Answers, Recommendation
     from kiosk.content.model import Content, VisitKind
     from kiosk.delivery import Delivery
-    from kiosk.store.dayfiles.store import Store
+    from kiosk.store.contract import LocalStore
     from screens.questionnaire import QuestionnaireScreen
 
 RETRY_SECONDS = 15.0
@@ -127,9 +127,9 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         return self.clock.monotonic() - self.last_input
 
     @cached_property
-    def store(self) -> Store:
+    def store(self) -> LocalStore:
         """Where check-ins are saved (loaded when first needed)."""
-        from kiosk.store.dayfiles.store import open_store
+        from kiosk.store.choose import open_store
 
         # The content is read before anything is saved (on_ready).
         return open_store(self.settings.data_dir, self.clock.now,
@@ -391,7 +391,7 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
     def _ask_for_pin(self) -> None:
         """Whether a PIN is set, asked off the UI thread: with a shared
         database, it is a query."""
-        from kiosk.store.postgres.store import kiosk_pin
+        from kiosk.store.choose import kiosk_pin
 
         pin = kiosk_pin(self.settings, self.clock.now)
         try:

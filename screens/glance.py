@@ -15,7 +15,7 @@ from textual.widgets import Button, Label, Static
 from kiosk.clock import Clock
 from kiosk.desk.progress import Glance, glance, glance_sentences
 from kiosk.files import StoreError
-from kiosk.store.dayfiles.store import Store
+from kiosk.store.contract import Store
 from screens.widgets.charts import BarChart
 
 POLL_SECONDS = 0.5

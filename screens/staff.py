@@ -27,7 +27,7 @@ from kiosk.desk import actions
 from kiosk.desk.rows import arrival, detail_lines, printable, queue_row
 from kiosk.files import StoreError
 from kiosk.plural import plural
-from kiosk.store.dayfiles.store import Record, SiteStore, Store
+from kiosk.store.contract import EVERY_SITE, LocalStore, Record, SiteStore, SiteView, Store
 from screens.link import LinkPanel
 from screens.widgets.series import SeriesView
 
@@ -54,6 +54,13 @@ class View:
     search: str = ""
     site: str | None = None
     """With a store of several sites: the one shown (None: every site)."""
+    page: int = 0
+    """A name search's page: 0 the newest `MOST_ROWS` matches, 1 the next."""
+
+    @property
+    def sites(self) -> SiteView:
+        """The site argument of every read this view makes."""
+        return EVERY_SITE if self.site is None else self.site
 
 
 @dataclass
@@ -87,6 +94,8 @@ class StaffScreen(Screen[None]):
         Binding("u", "undo_link", "Undo link"),
         Binding("g", "glance", "Today at a glance"),
         Binding("s", "site", "Site", show=False),
+        Binding("right_square_bracket", "page(1)", "Older matches", show=False),
+        Binding("left_square_bracket", "page(-1)", "Newer matches", show=False),
         *(Binding(str(n), f"show('{name}')", show=False) for n, name in enumerate(FILTERS, 1)),
     ]
 
@@ -132,6 +141,8 @@ class StaffScreen(Screen[None]):
         """The series drawn in the detail, and the store's version it was read at."""
         self.series_ahead: dict[str, list[Record]] = {}
         self.loaded_version: Any = None
+        self._shown_total = 0
+        """How many check-ins the view shown holds in all (a search: every match)."""
         self.suggested: tuple[str, Any, list[Record]] | None = None
         """Link suggestions read ahead: for which check-in, at which version."""
 
@@ -220,31 +231,33 @@ class StaffScreen(Screen[None]):
 
     def _query(self, view: View, today: date, *, ahead: bool = True) -> Loaded:
         """The check-ins a view shows, and any trouble with the store."""
-        store = self.store
-        if isinstance(store, SiteStore):
-            store.only_site = view.site
+        store, site = self.store, view.sites
         version = store.version()
         series: dict[str, list[Record]] = {}
+        total: int | None = None
         try:
             if view.search:
-                found = store.search(text=view.search)[::-1]
+                # A page of the newest matches, from the name index.
+                found, total = store.find_names(view.search, limit=MOST_ROWS,
+                                                offset=view.page * MOST_ROWS, site=site)
             elif view.filter == "flagged":
-                found = store.search(since=today, until=today, flagged=True)
+                found = store.search(since=today, until=today, flagged=True, site=site)
             elif view.filter == "waiting":
-                found = store.search(since=today, until=today, status="waiting")
+                found = store.search(since=today, until=today, status="waiting", site=site)
             elif view.filter == "all":
-                found = store.all()[::-1]
+                found = store.all(site=site)[::-1]
             else:
-                found = store.search(since=today, until=today)
+                found = store.search(since=today, until=today, site=site)
             problems = []
-            if aside := store.damaged_count():
-                problems.append(f"{aside} damaged file(s) moved aside")
             if skipped := store.skipped():
                 problems.append(f"{skipped} damaged check-in(s) not shown")
-            if held := store.held_in_memory():
-                problems.append(f"{held} check-in(s) held only in this kiosk's memory")
-            if pending := store.pending_count():
-                problems.append(f"{pending} check-in(s) waiting after a failed save")
+            if isinstance(store, LocalStore):
+                if aside := store.damaged_count():
+                    problems.insert(0, f"{aside} damaged file(s) moved aside")
+                if held := store.held_in_memory():
+                    problems.append(f"{held} check-in(s) held only in this kiosk's memory")
+                if pending := store.pending_count():
+                    problems.append(f"{pending} check-in(s) waiting after a failed save")
             note = "⚠ " + "; ".join(problems) + ": run `kiosk doctor`" if problems else ""
         except StoreError as error:
             found, note = [], f"⚠ {error}"
@@ -254,7 +267,7 @@ class StaffScreen(Screen[None]):
         shown = found[-MOST_ROWS:] if newest_last else found[:MOST_ROWS]
         if ahead:
             series = self._series_of(shown[::-1] if newest_last else shown)
-        return Loaded(shown, len(found), note, series, version)
+        return Loaded(shown, len(found) if total is None else total, note, series, version)
 
     def _series_of(self, records: list[Record]) -> dict[str, list[Record]]:
         """The series of the first linked check-ins (at most MOST_SERIES_AHEAD),
@@ -316,11 +329,20 @@ class StaffScreen(Screen[None]):
         chosen = self.records.get(self.selected or "")
         ahead = self.suggested
         if chosen is not None and (ahead is None or ahead[:2] != (chosen["id"], loaded.version)):
-            self._suggest(chosen)  # Read ahead, for "Link to earlier visits".
-        shown = len(loaded.records)
+            self._suggest(chosen, loaded.version, view.sites)  # Read ahead, for "Link".
+        shown, self._shown_total = len(loaded.records), loaded.total
         what = f"“{printable(view.search, 30)}”" if view.search else FILTERS[view.filter].lower()
-        count = (f"{shown:,} {what}" if shown == loaded.total
-                 else f"newest {shown:,} of {loaded.total:,} {what}")
+        first = view.page * MOST_ROWS
+        if view.search and first:
+            count = f"{first + 1:,}–{first + shown:,} of {loaded.total:,} {what} · [ newer"
+            if first + shown < loaded.total:
+                count += " · ] older"
+        elif shown == loaded.total:
+            count = f"{shown:,} {what}"
+        else:
+            count = f"newest {shown:,} of {loaded.total:,} {what}"
+            if view.search:
+                count += " · ] older"
         if isinstance(self.store, SiteStore):
             # A site's name comes from the database: shown as text, printable.
             count += f" · {printable(view.site, 40)}" if view.site is not None else " · all sites"
@@ -343,7 +365,7 @@ class StaffScreen(Screen[None]):
         self._show_detail()
         record = self.records.get(self.selected or "")
         if record is not None and not self._linking():
-            self._suggest(record)
+            self._suggest(record, self.loaded_version, self.view.sites)
 
     def _show_detail(self) -> None:
         record = self.records.get(self.selected_id() or "")
@@ -440,6 +462,14 @@ class StaffScreen(Screen[None]):
         self.view = View(filter=self.view.filter, search=self.view.search,
                          site=choices[(at + 1) % len(choices)])
 
+    def action_page(self, step: int) -> None:
+        """A name search's next page of older matches (1) or newer ones (-1)."""
+        view = self.view
+        last = max(0, (self._shown_total - 1) // MOST_ROWS)
+        page = min(max(view.page + step, 0), last)
+        if view.search and page != view.page:
+            self.view = View(filter=view.filter, search=view.search, site=view.site, page=page)
+
     def action_show(self, name: str) -> None:
         self.query_one("#staff-search", Input).value = ""
         self.view = View(filter=name, site=self.view.site)
@@ -521,22 +551,26 @@ class StaffScreen(Screen[None]):
         if ahead is not None and ahead[0] == record["id"] and ahead[1] == self.loaded_version:
             self._offer_link(record, ahead[2])  # Read while it was selected.
         else:
-            self._suggest(record, offer=True)
+            self._suggest(record, self.loaded_version, self.view.sites, offer=True)
 
     @work(thread=True, exclusive=True, group="suggest")
-    def _suggest(self, record: Record, offer: bool = False) -> None:
+    def _suggest(self, record: Record, version: Any, site: SiteView,
+                 offer: bool = False) -> None:
         """The earlier visits a check-in may be linked to, read ahead when it
         is selected (so the list shows at once), or now when asked for."""
-        version = self.loaded_version
         try:
-            earlier = self.store.suggestions(record)
+            earlier = self.store.suggestions(record, site=site)
         except StoreError as error:
             if offer:
                 self._tell(str(error), error=True)
             return
+        self.app.call_from_thread(self._got_suggestions, record, version, earlier, offer)
+
+    def _got_suggestions(self, record: Record, version: Any, earlier: list[Record],
+                         offer: bool) -> None:
         self.suggested = (str(record["id"]), version, earlier)
         if offer:
-            self.app.call_from_thread(self._offer_link, record, earlier)
+            self._offer_link(record, earlier)
 
     def _linking(self) -> bool:
         """Whether the link panel is open."""
@@ -569,11 +603,12 @@ class StaffScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="change")
     def _link(self, checkin_id: str, to: str | None) -> None:
         try:
-            self.undo = (actions.join(self.store, self.audit, checkin_id, to) if to else
-                         actions.link(self.store, self.audit, checkin_id))
+            change = (actions.join(self.store, self.audit, checkin_id, to) if to else
+                      actions.link(self.store, self.audit, checkin_id))
         except StoreError as error:
             self._tell(str(error), error=True)
             return
+        self.app.call_from_thread(self._set_undo, change)
         self._tell("Linked. Press u or Undo to take it back." if to else
                    "Started a new series. Press u or Undo to take it back.")
         self.app.call_from_thread(self.poll)
@@ -592,9 +627,13 @@ class StaffScreen(Screen[None]):
             self._tell(str(error), error=True)
             return
         if change is not None:
-            self.undo = change
+            self.app.call_from_thread(self._set_undo, change)
             self._tell("Taken out of its series. Press u or Undo to put it back.")
         self.app.call_from_thread(self.poll)
+
+    def _set_undo(self, change: actions.LinkChange | None) -> None:
+        """What Undo takes back (set on the UI thread, by the workers' hand-back)."""
+        self.undo = change
 
     @on(Button.Pressed, "#undo-link")
     def action_undo_link(self) -> None:
@@ -648,7 +687,7 @@ class StaffScreen(Screen[None]):
         except (StoreError, OSError) as error:
             self._tell(str(error), error=True)
             return
-        self.undo = None
+        self.app.call_from_thread(self._set_undo, None)
         self._tell(f"Erased {plural(erased)}.")
         self.app.call_from_thread(self.poll)
 

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from kiosk.clock import SYSTEM_CLOCK, Clock
 from kiosk.content.model import Content, load_content
 from kiosk.settings import Settings
-from kiosk.store.postgres.store import desk_audit, desk_pin, open_desk_store
+from kiosk.store.choose import desk_audit, desk_pin, open_desk_store
 from screens import STYLESHEET
 from screens.crash import CrashContainment, CrashScreen
 from screens.signals import SignalStop

@@ -15,7 +15,8 @@ import pytest
 
 from kiosk.clock import FakeClock
 from kiosk.files import StoreError
-from kiosk.store.dayfiles.store import CheckInStore, UnknownCheckIn
+from kiosk.store.contract import UnknownCheckIn
+from kiosk.store.dayfiles.store import CheckInStore
 from kiosk.store.postgres.store import PostgresStore
 from tests.conftest import FIXED_NOW
 from tests.postgres import PASSWORD, Server
@@ -124,7 +125,6 @@ def test_series_link_unlink_rejoin_and_suggestions(store: Any) -> None:
     with pytest.raises(ValueError):
         store.link(visits[0], visits[0])
     assert store.series(str(uuid.uuid4())) == []
-    assert store.repair_index() is False
 
 
 @pytest.mark.parametrize("answer", ["lots", 11, -1, True, "neck", ["neck"], {"first": "x"}])
@@ -192,6 +192,68 @@ def test_postgres_records_the_site_and_reads_one_site_or_all(pg_url: str) -> Non
             mine: "Southside", theirs: "Northside"}
     north.close()
     south.close()
+
+
+def test_a_name_search_pages_newest_first_and_counts_every_match(
+        store: Any, clock: FakeClock) -> None:
+    """`find_names`: a page of the newest matches and how many match in all,
+    from the name index on the day files and the trigram index on PostgreSQL."""
+    made = []
+    for n, name in enumerate(["Ann", "Bo", "Joanne", "Ann", "Bo", "Ann", "Hannah", "Ann", "Li"]):
+        made.append((name, store.add(checkin(name, FIXED_NOW - timedelta(days=9 - n)))))
+    matching = [checkin_id for name, checkin_id in made if "ann" in name.casefold()][::-1]
+    assert len(matching) == 6
+    assert store.find_names("ANN", limit=4) == (
+        [store.get(checkin_id) for checkin_id in matching[:4]], 6)
+    page, total = store.find_names("ann", limit=4, offset=4)
+    assert (ids(page), total) == (matching[4:], 6), "the next page: the older two"
+    assert store.find_names("ann", limit=4, offset=8) == ([], 6)
+    assert store.find_names("nobody", limit=4) == ([], 0)
+    assert ids(store.find_names("k.", limit=10)[0]) == [i for _, i in made][::-1], (
+        "the last initial as the desk shows it")
+    store.delete(matching[0])
+    assert ids(store.find_names("ann", limit=2)[0]) == matching[1:3]
+    assert store.find_names("ann", limit=2)[1] == 5, "an erased check-in is not counted"
+    with pytest.raises(ValueError):
+        store.find_names("ann", limit=-1)
+
+
+def test_postgres_the_site_is_an_argument_of_each_read_never_a_shared_setting(
+        pg_url: str) -> None:
+    """Two site views and a suggestion read at once, through one store (the
+    desk's workers do this): none sees another's site."""
+    import threading
+
+    from kiosk.store.contract import EVERY_SITE
+
+    north = PostgresStore(pg_url, clock=lambda: FIXED_NOW, site="Northside")
+    south = PostgresStore(pg_url, clock=lambda: FIXED_NOW, site="Southside")
+    theirs = north.add(checkin("Jo", FIXED_NOW - timedelta(minutes=5)))
+    mine = south.add(checkin("Jo", FIXED_NOW - timedelta(minutes=4)))
+    newest = south.add(checkin("Jo", FIXED_NOW - timedelta(minutes=1)))
+    desk = PostgresStore(pg_url, clock=lambda: FIXED_NOW, site="Northside",
+                         only_site="Northside")
+    seen: dict[str, set[tuple[str, ...]]] = {"north": set(), "south": set(), "suggest": set()}
+
+    def read(view: str) -> None:
+        for _ in range(40):
+            if view == "north":
+                seen[view].add(tuple(ids(desk.today(site="Northside"))))
+            elif view == "south":
+                seen[view].add(tuple(ids(desk.today(site="Southside"))))
+            else:
+                seen[view].add(tuple(ids(desk.suggestions(desk.get(newest), site="Southside"))))
+
+    threads = [threading.Thread(target=read, args=(view,)) for view in seen]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == {"north": {(theirs,)}, "south": {(mine, newest)}, "suggest": {(mine,)}}
+    assert ids(desk.today()) == [theirs], "unasked, the store's own site"
+    assert ids(desk.today(site=EVERY_SITE)) == [theirs, mine, newest]
+    for opened in (north, south, desk):
+        opened.close()
 
 
 def test_postgres_a_server_that_is_gone_is_a_store_error(server: Server) -> None:

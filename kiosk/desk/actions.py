@@ -17,7 +17,7 @@ from kiosk.checkin.record import series_of
 from kiosk.content.kinds import Question
 from kiosk.desk.rows import export_text
 from kiosk.files import fsync_dir
-from kiosk.store.dayfiles.store import Store
+from kiosk.store.contract import Store
 
 ExportFormat = Literal["csv", "json"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json")

@@ -9,7 +9,7 @@ from kiosk.access.audit import AuditLog
 from kiosk.files import StoreError
 from kiosk.plural import plural
 from kiosk.settings import Settings
-from kiosk.store.dayfiles.store import Inspection, Store
+from kiosk.store.contract import Inspection, LocalStore, Store
 
 LOW_DISK_BYTES = 50 * 1024 * 1024
 UPKEEP_ACTIONS = ("retention", "purge", "pending-saved")
@@ -23,7 +23,7 @@ def purge(store: Store, audit: AuditLog, days: int, action: str = "purge") -> st
     return f"removed {plural(removed)} older than {plural(days, 'day')}"
 
 
-def prepare_store(store: Store, audit: AuditLog, settings: Settings) -> list[str]:
+def prepare_store(store: LocalStore, audit: AuditLog, settings: Settings) -> list[str]:
     """What the kiosk does once its first screen is up: store check-ins kept
     from failed saves, finish a crashed write, apply `retention_days`.
 
@@ -69,10 +69,12 @@ class Health:
         created = "" if found.exists else " (not made yet: the first save makes it)"
         lines = [
             f"data folder: {found.where}{created}",
-            f"stored: {plural(found.checkins)} in {plural(found.files, 'day file')}",
-            f"pending after a failed save: {found.pending}",
-            f"moved aside (did not parse): {len(found.damaged)}",
+            f"stored: {plural(found.checkins)}" + (
+                f" in {plural(found.files, 'day file')}" if found.files is not None else ""),
         ]
+        if found.files is not None:  # A data folder: saves can wait, files be set aside.
+            lines += [f"pending after a failed save: {found.pending}",
+                      f"moved aside (did not parse): {len(found.damaged)}"]
         if found.free_bytes is not None:
             lines.append(f"free disk space: {found.free_bytes // (1024 * 1024)} MB")
         if found.exists:
@@ -94,12 +96,11 @@ def doctor(store: Store, audit: AuditLog) -> Health:
     rebuilt = False
     if found.exists:
         try:
-            mend = getattr(store, "mend_duplicates", None)  # Day files only: a row has one id.
-            twice = mend() if mend is not None else 0
-            if twice:
-                problems.append(f"{twice} check-in copies stored twice (in an older day file) "
-                                "were taken out; the newest of each is kept")
-            rebuilt = store.repair_index()
+            if isinstance(store, LocalStore):  # A database's rows and indexes are its own.
+                if twice := store.mend_duplicates():
+                    problems.append(f"{twice} check-in copies stored twice (in an older day "
+                                    "file) were taken out; the newest of each is kept")
+                rebuilt = store.repair_index()
         except StoreError as error:
             problems.append(str(error))
     if found.free_bytes is not None and found.free_bytes < LOW_DISK_BYTES:

@@ -5,6 +5,7 @@ day file, so the store keeps, beside the day files:
 
     index/names-NN.json   name key -> [[check-in id, day, created_at], ...]
     index/series.json     series id -> [[check-in id, day], ...]
+    index/keys.json       name key -> how many check-ins are under it
     index/manifest.json   written last when the index is built
 
 The day files are the truth; the index only says where to look. Every change
@@ -13,7 +14,9 @@ entry is added and after it when one goes, so an index entry may point at a
 record that is gone or has moved on, and readers check each record they are
 pointed at. `kiosk doctor` compares the index with the day files and
 rebuilds it when they disagree. The names are split over 64 files so a save
-rewrites a few kilobytes, not an index of the whole history.
+rewrites a few kilobytes, not an index of the whole history. `keys.json`
+lets a name search find the keys that match, and count the check-ins under
+them, without reading every shard.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ INDEX_DIR = "index"
 SHARDS = 64
 MANIFEST = "manifest.json"
 SERIES_FILE = "series.json"
-VERSION = 2
+KEYS_FILE = "keys.json"
+VERSION = 3
 """Bumped when entries change form: an index of another version is rebuilt."""
 
 NameEntry = tuple[str, str, str]
@@ -99,6 +103,33 @@ class LinkIndex:
             raise DamagedFile(path)
         return [(entry[0], entry[1], entry[2]) for entry in entries]
 
+    def key_counts(self) -> dict[str, int]:
+        """Every name key, and how many check-ins are indexed under it."""
+        path = self.folder / KEYS_FILE
+        try:
+            parsed: Any = json.loads(path.read_bytes())
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            raise DamagedFile(path) from None
+        if not isinstance(parsed, dict) or not all(
+                isinstance(count, int) and not isinstance(count, bool) and count > 0
+                for count in parsed.values()):
+            raise DamagedFile(path)
+        return parsed
+
+    def entries_under(self, keys: Iterable[str]) -> list[NameEntry]:
+        """The check-ins indexed under any of these keys (each shard read once)."""
+        by_shard: dict[Path, list[str]] = {}
+        for key in keys:
+            by_shard.setdefault(self._shard(key), []).append(key)
+        found: list[NameEntry] = []
+        for path, group in by_shard.items():
+            table = self._load(path, 3)
+            for key in group:
+                found.extend((entry[0], entry[1], entry[2]) for entry in table.get(key, []))
+        return found
+
     def members(self, series: str) -> list[Member]:
         """The check-ins indexed in this series."""
         return [(e[0], e[1]) for e in self._load(self.folder / SERIES_FILE, 2).get(series, [])]
@@ -115,6 +146,8 @@ class LinkIndex:
                 names.setdefault(key, set()).update(tuple(entry) for entry in entries)
         series = {key: {tuple(entry) for entry in entries}
                   for key, entries in self.all_series().items()}
+        if self.key_counts() != {key: len(entries) for key, entries in names.items()}:
+            raise DamagedFile(self.folder / KEYS_FILE)  # It disagrees with the shards.
         return names, series
 
     # -- Writing (under the store's lock) -------------------------------------
@@ -142,12 +175,22 @@ class LinkIndex:
         for key, entry in entries:
             if key:
                 by_shard.setdefault(self._shard(key), []).append((key, entry))
+        counts = self.key_counts() if by_shard else {}
         for path, group in by_shard.items():
             table = self._load(path, 3)
             for key, entry in group:
                 kept = [e for e in table.get(key, []) if e[0] != entry[0]]
                 table[key] = edit(kept, entry)
+                counts[key] = len(table[key])
             self._write(path, table)
+        if by_shard:
+            self._write_counts(counts)
+
+    def _write_counts(self, counts: dict[str, int]) -> None:
+        make_dirs(self.folder)
+        write_atomically(self.folder / KEYS_FILE, json.dumps(
+            {key: count for key, count in counts.items() if count},
+            ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
     def set_members(self, changes: dict[str, list[Member]]) -> None:
         """Replace the members of each series given (an empty list drops it)."""
@@ -181,5 +224,6 @@ class LinkIndex:
                 fsync_dir(self.folder)
         self._write(self.folder / SERIES_FILE,
                     {key: [list(member) for member in members] for key, members in series.items()})
+        self._write_counts({key: len(entries) for key, entries in names.items()})
         write_atomically(self.folder / MANIFEST,
                          json.dumps({"version": VERSION, "shards": SHARDS}).encode("utf-8"))

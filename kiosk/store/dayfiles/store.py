@@ -25,17 +25,14 @@ import re
 import shutil
 import stat
 import threading
-import uuid
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kiosk.checkin.record import (
-    STATUSES,
     BadRecord,
     Questions,
     check_record,
@@ -56,7 +53,24 @@ from kiosk.files import (
     read_tinydb,
     write_atomically,
 )
+from kiosk.store.contract import (
+    HOME_SITE,
+    Inspection,
+    Record,
+    Recovery,
+    SiteView,
+    UnknownCheckIn,
+)
 from kiosk.store.dayfiles.name_index import LinkIndex, Member, NameEntry
+from kiosk.store.shared import (
+    Place,
+    SharedStore,
+    created,
+    made,
+    name_needle,
+    search_bound,
+    utc,
+)
 
 if TYPE_CHECKING:
     from tinydb.storages import Storage
@@ -64,8 +78,7 @@ if TYPE_CHECKING:
 
     from kiosk.content.kinds import Question
 
-__all__ = ["CheckInStore", "Inspection", "Record", "Recovery", "Store", "StoreError",
-           "UnknownCheckIn", "created"]
+__all__ = ["CheckInStore"]
 
 PARTITIONS = "checkins"
 PENDING_FILE = "pending.json"
@@ -86,171 +99,6 @@ _CORRUPT = ".corrupt-"
 
 _T = TypeVar("_T")
 
-Record = dict[str, Any]
-"""A check-in as stored: see the README's "A check-in"."""
-
-
-class UnknownCheckIn(StoreError):
-    """A check-in named by id is not in the store (erased meanwhile)."""
-
-
-@dataclass
-class Recovery:
-    """What `Store.recover` did at start."""
-
-    saved_pending: int = 0
-    """Check-ins from earlier failed saves that are now stored."""
-    imported_legacy: int = 0
-    """Check-ins moved from the single-file store of earlier versions."""
-    removed_temporary: int = 0
-    """Temporary files left by a crash mid-write, deleted."""
-
-
-@dataclass
-class Inspection:
-    """What a store finds when it reads everything it holds, for `kiosk doctor`."""
-
-    where: str
-    """Where the check-ins live, for people to read."""
-    exists: bool = False
-    """Anything has been saved there yet."""
-    checkins: int = 0
-    files: int = 0
-    """How many files (or tables) hold them."""
-    pending: int = 0
-    damaged: list[str] = field(default_factory=list)
-    """Files set aside because they did not parse."""
-    pending_ids: list[str] = field(default_factory=list)
-    """The check-ins waiting after a failed save, by id."""
-    bad_records: list[str] = field(default_factory=list)
-    """Records not of the stored shape: where each is, and which field is wrong."""
-    free_bytes: int | None = None
-    problems: list[str] = field(default_factory=list)
-
-
-class Store(Protocol):
-    """Where check-ins are kept: everything the apps and commands use.
-
-    Every method raises `StoreError` (whose message never holds an answer)
-    when the store can't be read or written. Reads return records oldest
-    first; `search` dates are inclusive local days.
-    """
-
-    def add(self, record: Mapping[str, Any]) -> str:
-        """Save a check-in; returns its id once it is durable. Saving an id
-        again replaces the first save."""
-        ...
-
-    def import_records(self, records: Iterable[Mapping[str, Any]]) -> int:
-        """Save many at once; returns how many were new."""
-        ...
-
-    def get(self, checkin_id: str) -> Record | None: ...
-
-    def today(self) -> list[Record]: ...
-
-    def all(self) -> list[Record]: ...
-
-    def search(
-        self,
-        text: str | None = None,
-        since: date | datetime | None = None,
-        until: date | datetime | None = None,
-        status: str | None = None,
-        flagged: bool | None = None,
-    ) -> list[Record]: ...
-
-    def set_status(self, checkin_id: str, status: str) -> bool: ...
-
-    def delete(self, checkin_id: str) -> bool: ...
-
-    def purge(self, older_than_days: int) -> int: ...
-
-    def version(self) -> Hashable:
-        """Changes whenever anything is added, changed or erased; cheap enough
-        to ask twice a second."""
-        ...
-
-    def recover(self) -> Recovery:
-        """At start: store what earlier failed saves kept, tidy after a crash."""
-        ...
-
-    def pending_count(self) -> int:
-        """Check-ins whose save failed and that are not stored yet."""
-        ...
-
-    def damaged_count(self) -> int:
-        """Files set aside because they did not parse."""
-        ...
-
-    def held_in_memory(self) -> int:
-        """Check-ins this process could not write anywhere yet: lost if it
-        stops before `retry` stores them."""
-        ...
-
-    def retry(self) -> int:
-        """Try again to store what failed saves kept; returns how many are
-        now stored. Never raises: what still can't be written stays kept."""
-        ...
-
-    def skipped(self) -> int:
-        """Records the last read in this thread passed over because they are
-        not of the stored shape (`inspect` names them)."""
-        ...
-
-    def inspect(self) -> Inspection:
-        """Read everything and report on it (slow: for `kiosk doctor`)."""
-        ...
-
-    # -- Series: visits of one client linked by staff -------------------------
-
-    def link(self, checkin_id: str, to: str | None = None) -> str:
-        """Put a check-in in a series; returns the series id.
-
-        `to` in a series: join it. `to` in none: start a series of the two.
-        None: start a series of this one. Sessions are numbered in the order
-        the visits were made. Raises `UnknownCheckIn` for an id not stored.
-        """
-        ...
-
-    def unlink(self, checkin_id: str) -> bool:
-        """Take a check-in out of its series; False if it was in none."""
-        ...
-
-    def rejoin(self, checkin_id: str, series_id: str | None) -> None:
-        """Put a check-in back in exactly this series (None: in none), even
-        one that has no other member: undoes a link or an unlink."""
-        ...
-
-    def series(self, series_id: str) -> list[Record]:
-        """The check-ins of a series, in session order; [] for none."""
-        ...
-
-    def suggestions(self, record: Mapping[str, Any], most: int = 20) -> list[Record]:
-        """Earlier check-ins with the same first name and last initial, newest
-        first: the visits staff may link this one to."""
-        ...
-
-    def repair_index(self) -> bool:
-        """Compare what finds series and names with the check-ins themselves,
-        and rebuild it if they disagree; True if it was rebuilt."""
-        ...
-
-
-@runtime_checkable
-class SiteStore(Protocol):
-    """A store shared by several sites (clinics of a chain): reads see one
-    site's check-ins, or every site's."""
-
-    only_site: str | None
-    """The site reads see; None: every site."""
-    site: str
-    """This machine's own site."""
-
-    def sites(self) -> list[str]:
-        """Every site with check-ins, in order."""
-        ...
-
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
@@ -261,17 +109,6 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def _made(record: Mapping[str, Any], fallback: datetime) -> datetime:
-    try:
-        return created(record)
-    except (KeyError, TypeError, ValueError):
-        return fallback
 
 
 def _index_entries(
@@ -315,48 +152,6 @@ def _replace(table: Table, new: dict[str, dict[str, Any]]) -> None:
             table.update(new.pop(stored["id"]), doc_ids=[stored.doc_id])
 
 
-def stored_document(record: Mapping[str, Any], clock: WallClock,
-                    questions: Questions | None = None) -> Record:
-    """The check-in as a store keeps it: with an id (a new uuid) and
-    `created_at` (now) if it has none, checked against the schema, and proved
-    storable as JSON, before anything is written. `StoreError` otherwise."""
-    document = dict(record)
-    document.setdefault("id", str(uuid.uuid4()))
-    document.setdefault("created_at", clock().isoformat(timespec="seconds"))
-    try:
-        check_record(document, questions)
-    except BadRecord as error:
-        raise StoreError(f"refused a check-in: {error}") from None
-    # A round trip through JSON proves the record is storable before
-    # anything is written, so a bad record never leaves half a file.
-    stored: Record = json.loads(json.dumps(document, ensure_ascii=False))
-    return stored
-
-
-def touched_series(records: Iterable[Record], changes: Mapping[str, str | None]) -> set[str]:
-    """The series a regrouping changes: those joined, and those left."""
-    touched = {series for series in changes.values() if series}
-    return touched | {linked[0] for linked in map(series_of, records) if linked}
-
-
-def placements(records: Mapping[str, Record], changes: Mapping[str, str | None],
-               touched: Iterable[str]) -> dict[str, tuple[str, int] | None]:
-    """Where each check-in ends up when `changes` move check-ins between
-    series (None: out of any): every member of a touched series (all in
-    `records`) numbered in the order the visits were made. Both stores."""
-    final: dict[str, tuple[str, int] | None] = {}
-    for series in touched:
-        members = sorted(
-            (record for checkin_id, record in records.items()
-             if changes.get(checkin_id, (series_of(record) or (None,))[0]) == series),
-            key=lambda record: (created(record), record["id"]))
-        for number, record in enumerate(members, start=1):
-            final[record["id"]] = (series, number)
-    for checkin_id in changes:
-        final.setdefault(checkin_id, None)
-    return final
-
-
 def _day_of(path: Path) -> str:
     """The UTC day (ISO) of a day file or of one of its parts."""
     return path.name[:10]
@@ -367,44 +162,7 @@ def _part_number(path: Path) -> int:
     return int(named[2] or 0) if named else 0
 
 
-def created(record: Mapping[str, Any]) -> datetime:
-    """When a check-in was made, in UTC."""
-    return _utc(datetime.fromisoformat(record["created_at"]))
-
-
-def _local_start(day: date) -> datetime:
-    """The start of a calendar day in the machine's time zone, in UTC: the
-    first moment whose local date is `day`. Not always midnight: where the
-    clocks jump forward at midnight (Santiago, Havana) the day starts at
-    01:00, and local midnight read naively lands in the day before."""
-    noon = _utc(datetime.combine(day, time(12)).astimezone())
-    start = noon - timedelta(hours=12)
-    # Every zone's offsets and changes fall on a quarter hour.
-    step = timedelta(minutes=15)
-    while start.astimezone().date() >= day:
-        start -= step
-    while start.astimezone().date() < day:
-        start += step
-    return start
-
-
-def search_bound(value: date | datetime | None, *, end: bool) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return _utc(value)
-    # A date means the whole local day: `until` includes it.
-    try:
-        return _local_start(value + timedelta(days=1) if end else value)
-    except (OverflowError, ValueError):
-        # At the calendar's very ends: its last day has no end; its first
-        # day has no start before it, nor anything after the last.
-        if value.year == 1:
-            return None
-        return None if end else datetime.max.replace(tzinfo=UTC)
-
-
-class CheckInStore:
+class CheckInStore(SharedStore):
     """Check-ins saved as TinyDB documents, keyed by their uuid `id`.
 
     Every method opens the files afresh, so kiosk and staff processes on the
@@ -414,6 +172,7 @@ class CheckInStore:
 
     def __init__(self, data_dir: Path | str, clock: WallClock | None = None, *,
                  questions: Iterable[Question] = ()) -> None:
+        super().__init__()
         self.data_dir = Path(data_dir)
         """The folder the check-ins live in (made on the first save)."""
         self.questions: Questions = {question.id: question for question in questions}
@@ -427,8 +186,7 @@ class CheckInStore:
         """A renumbering across day files under way: what each should hold."""
         self.clock: WallClock = clock or utc_now
         self._pending: dict[str, dict[str, Any]] = {}
-        self._reads = threading.local()
-        """Per thread: what its last read skipped, and whether it holds the lock."""
+        # `self._reads` (per thread) also says whether this thread holds the lock.
         self._parts_seen: dict[date, int] = {}
         self._parsed: dict[Path, tuple[tuple[int, ...], _Part]] = {}
         self._parsed_lock = threading.Lock()
@@ -533,7 +291,7 @@ class CheckInStore:
         except FileNotFoundError:
             return ()
         try:
-            newest = self._newest_part(_utc(self.clock()).date()).stat()
+            newest = self._newest_part(utc(self.clock()).date()).stat()
         except FileNotFoundError:
             return (folder.st_mtime_ns,)
         return (folder.st_mtime_ns, newest.st_ino, newest.st_mtime_ns)
@@ -598,21 +356,7 @@ class CheckInStore:
     def _read(self, path: Path) -> list[Record]:
         """The check-ins in one day file that are of the stored shape; the
         others are counted in `skipped`."""
-        found = []
-        for document in self._raw(path).values():
-            try:
-                check_record(document, self.questions)
-            except BadRecord:
-                self._reads.skipped = getattr(self._reads, "skipped", 0) + 1
-                continue
-            found.append(document)
-        return found
-
-    def skipped(self) -> int:
-        return int(getattr(self._reads, "skipped", 0))
-
-    def _start_read(self) -> None:
-        self._reads.skipped = 0
+        return self._checked(list(self._raw(path).values()))
 
     def _find(self, checkin_id: str) -> tuple[Path, dict[str, Any]] | None:
         """The day file and record with this id, searching newest first."""
@@ -632,9 +376,6 @@ class CheckInStore:
         return None
 
     # -- Saving -------------------------------------------------------------
-
-    def _document(self, record: Mapping[str, Any]) -> Record:
-        return stored_document(record, self.clock, self.questions)
 
     def _insert_locked(self, documents: Iterable[dict[str, Any]]) -> int:
         by_day: dict[date, list[dict[str, Any]]] = {}
@@ -859,18 +600,12 @@ class CheckInStore:
             raise self._error("change", error) from None
         return changed
 
-    def set_status(self, checkin_id: str, status: str) -> bool:
-        """Move a check-in along; False if there is no such check-in."""
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}")
-        stamp = self.clock().astimezone(UTC).isoformat(timespec="seconds")
-        def change(document: MutableMapping[Any, Any]) -> None:
-            document["status"], document["status_at"] = status, stamp
-            if status == "with_therapist":
-                # When the wait ended: the first time only, for "Today at a glance".
-                document.setdefault("started_at", stamp)
+    def _change_record(self, checkin_id: str, action: str,
+                       change: Callable[[Record], Mapping[str, Any]]) -> bool:
+        def update(document: MutableMapping[Any, Any]) -> None:
+            document.update(change(dict(document)))
 
-        return self._change(checkin_id, lambda table, query: bool(table.update(change, query)))
+        return self._change(checkin_id, lambda table, query: bool(table.update(update, query)))
 
     def delete(self, checkin_id: str) -> bool:
         """Erase a check-in; False if there is no such check-in."""
@@ -905,7 +640,7 @@ class CheckInStore:
         if older_than_days < 0:
             raise ValueError("older_than_days must not be negative")
         try:
-            cutoff = _utc(self.clock()) - timedelta(days=older_than_days)
+            cutoff = utc(self.clock()) - timedelta(days=older_than_days)
         except OverflowError:
             return 0  # Older than the calendar goes: nothing is that old.
         removed = 0
@@ -919,11 +654,11 @@ class CheckInStore:
                     # file, as if made at the end of that day: retention is
                     # never blocked by a bad date, and never takes a record
                     # that could be younger than the cutoff.
-                    end_of_day = _utc(datetime.combine(
+                    end_of_day = utc(datetime.combine(
                         date.fromisoformat(_day_of(path)), time())) + timedelta(days=1)
                     with self._table(path) as table:
                         old = [document for document in table.all()
-                               if _made(document, end_of_day) < cutoff]
+                               if made(document, end_of_day) < cutoff]
                         if old:
                             removed += len(table.remove(doc_ids=[doc.doc_id for doc in old]))
                             gone.extend(dict(document) for document in old)
@@ -954,15 +689,6 @@ class CheckInStore:
             return None
         return dict(found[1])
 
-    def all(self) -> list[dict[str, Any]]:
-        """Every check-in, oldest first."""
-        return self.search()
-
-    def today(self) -> list[dict[str, Any]]:
-        """Today's check-ins (the machine's local day), oldest first."""
-        day = self.clock().astimezone().date()
-        return self.search(since=day, until=day)
-
     def search(
         self,
         text: str | None = None,
@@ -970,8 +696,11 @@ class CheckInStore:
         until: date | datetime | None = None,
         status: str | None = None,
         flagged: bool | None = None,
-    ) -> list[dict[str, Any]]:
-        """Check-ins matching every condition given, oldest first.
+        *,
+        site: SiteView = HOME_SITE,
+    ) -> list[Record]:
+        """Check-ins matching every condition given, oldest first (one
+        folder is one site's: `site` changes nothing).
 
         `text` is looked for in the client's name, ignoring case. `since` and
         `until` are inclusive; a date means that whole local day.
@@ -981,7 +710,7 @@ class CheckInStore:
         start, end = search_bound(since, end=False), search_bound(until, end=True)
         paths = self._partitions(
             start.date() if start else None, end.date() if end else None)
-        needle = text.casefold().strip() if text else ""
+        needle = name_needle(text)
         found: list[tuple[datetime, Record]] = []
         # Parsing years of day files makes millions of objects; the cyclic
         # garbage collector would scan them over and over (2.4 s → 0.8 s for
@@ -1152,12 +881,13 @@ class CheckInStore:
                    if (series_of(record) or ("", 0))[0] == series_id]
         return sorted(records, key=lambda record: (record["session"], record["created_at"]))
 
-    def suggestions(self, record: Mapping[str, Any], most: int = 20) -> list[Record]:
+    def suggestions(self, record: Mapping[str, Any], most: int = 20, *,
+                    site: SiteView = HOME_SITE) -> list[Record]:
         key = name_key(record)
         if not key:
             return []
         entries = self._from_index(lambda links: links.names(key))
-        mine = _made(record, datetime.max.replace(tzinfo=UTC))
+        mine = made(record, datetime.max.replace(tzinfo=UTC))
         # Index times are UTC ISO text, so text order is time order.
         before = mine.isoformat()
         own = record.get("id")
@@ -1176,6 +906,33 @@ class CheckInStore:
                 break
         return found[:most]
 
+    def find_names(self, text: str, *, limit: int, offset: int = 0,
+                   site: SiteView = HOME_SITE) -> tuple[list[Record], int]:
+        """From the index: the keys that match (`keys.json`), the entries
+        under them, and only the page's records read from the day files."""
+        if limit < 0 or offset < 0:
+            raise ValueError("a page's limit and offset can't be negative")
+        self._settled()
+        self._start_read()
+        needle = name_needle(text)
+        counts = self._from_index(lambda links: links.key_counts())
+        keys = [key for key in counts if needle in _shown_name(key)]
+        entries = self._from_index(lambda links: links.entries_under(keys))
+        # Index times are UTC ISO text, so text order is time order.
+        entries.sort(key=lambda entry: (entry[2], entry[0]), reverse=True)
+        page: list[Record] = []
+        at = offset
+        while len(page) < limit and at < len(entries):
+            # A few more than asked are read, as some entries may be stale.
+            chunk = entries[at:at + limit - len(page) + 4]
+            at += len(chunk)
+            fetched = self._fetch((entry[0], entry[1]) for entry in chunk)
+            for entry in chunk:
+                record = fetched.get(entry[0])
+                if record is not None and needle in client_name(record).casefold():
+                    page.append(record)
+        return page[:limit], sum(counts[key] for key in keys)
+
     def _rebuild_index(self) -> None:
         try:
             with self._locked():
@@ -1183,49 +940,14 @@ class CheckInStore:
         except OSError as error:
             raise self._error("index", error) from None
 
-    def link(self, checkin_id: str, to: str | None = None) -> str:
-        if to == checkin_id:
-            raise ValueError("a check-in can't be linked to itself")
+    @contextmanager
+    def _series_change(self, action: str) -> Iterator[_DaySeries]:
         try:
             with self._locked():
                 self._index_locked_ready()
-                self._locate_locked(checkin_id)
-                changes: dict[str, str | None] = {}
-                if to is None:
-                    series = str(uuid.uuid4())
-                else:
-                    target = self._locate_locked(to)
-                    linked = series_of(target)
-                    series = linked[0] if linked else str(uuid.uuid4())
-                    if not linked:
-                        changes[to] = series
-                changes[checkin_id] = series
-                self._regroup_locked(changes)
+                yield _DaySeries(self)
         except OSError as error:
-            raise self._error("link", error) from None
-        return series
-
-    def unlink(self, checkin_id: str) -> bool:
-        try:
-            with self._locked():
-                self._index_locked_ready()
-                if series_of(self._locate_locked(checkin_id)) is None:
-                    return False
-                self._regroup_locked({checkin_id: None})
-        except OSError as error:
-            raise self._error("unlink", error) from None
-        return True
-
-    def rejoin(self, checkin_id: str, series_id: str | None) -> None:
-        if series_id is not None:
-            uuid.UUID(series_id)  # ValueError for anything else.
-        try:
-            with self._locked():
-                self._index_locked_ready()
-                self._locate_locked(checkin_id)
-                self._regroup_locked({checkin_id: series_id})
-        except OSError as error:
-            raise self._error("link", error) from None
+            raise self._error(action, error) from None
 
     def _index_locked_ready(self) -> None:
         try:
@@ -1246,29 +968,20 @@ class CheckInStore:
             raise UnknownCheckIn(f"check-in {checkin_id} is not of the stored shape") from None
         return found[1]
 
-    def _regroup_locked(self, changes: Mapping[str, str | None]) -> None:
-        """Move check-ins between series (None: out of any) and number every
-        series touched in the order its visits were made."""
-        records: dict[str, Record] = {}
-        for checkin_id in changes:
-            records[checkin_id] = self._locate_locked(checkin_id)
-        touched = touched_series(records.values(), changes)
-        members = {series: self.links.members(series) for series in touched}
-        for series in touched:
-            for checkin_id, record in self._fetch(members[series]).items():
-                records.setdefault(checkin_id, record)
-        final = placements(records, changes, touched)
+    def _write_places_locked(self, records: Mapping[str, Record],
+                             final: Mapping[str, Place], touched: set[str]) -> None:
+        """Write a regrouping: the index first for every series a check-in
+        joins (see `name_index`), then each day file changed."""
 
         def day(record: Record) -> str:
             return created(record).date().isoformat()
 
-        # The index first for every series a check-in joins (see kiosk.store.dayfiles.name_index).
         joined = {series: [(record["id"], day(record)) for record in records.values()
                            if (final.get(record["id"]) or ("",))[0] == series]
                   for series in touched}
         for series, entries in joined.items():
             self.links.add_members(series, entries)
-        by_day: dict[date, dict[str, tuple[str, int] | None]] = {}
+        by_day: dict[date, dict[str, Place]] = {}
         for checkin_id, place in final.items():
             if series_of(records[checkin_id]) != place:
                 by_day.setdefault(created(records[checkin_id]).date(), {})[checkin_id] = place
@@ -1456,6 +1169,30 @@ class CheckInStore:
         return report
 
 
+def _shown_name(key: str) -> str:
+    """A name key as a name search reads it: what `client_name` shows, case
+    folded ("zoë k.")."""
+    first, _, initial = key.partition("|")
+    return f"{first} {initial}." if initial else first
+
+
+class _DaySeries:
+    """The day files' series, held under the store's lock for one change."""
+
+    def __init__(self, store: CheckInStore) -> None:
+        self.store = store
+
+    def locate(self, checkin_id: str) -> Record:
+        return self.store._locate_locked(checkin_id)
+
+    def members(self, series: str) -> Iterable[Record]:
+        return self.store._fetch(self.store.links.members(series)).values()
+
+    def place(self, records: Mapping[str, Record], final: Mapping[str, Place],
+              touched: set[str]) -> None:
+        self.store._write_places_locked(records, final, touched)
+
+
 def _privacy_problems(data_dir: Path) -> list[str]:
     """What lets others read the data folder, judged by what each path is
     (lstat, never following a link), not by its name: every folder 0700,
@@ -1527,9 +1264,3 @@ def _atomic_storage() -> type[Storage]:
 
 
 _ATOMIC_STORAGE: type[Storage] | None = None
-
-
-def open_store(data_dir: Path, clock: WallClock | None = None, *,
-               questions: Iterable[Question] = ()) -> Store:
-    """The store the settings name: today, the TinyDB day files in `data_dir`."""
-    return CheckInStore(data_dir, clock, questions=questions)

@@ -1,0 +1,223 @@
+"""The contract every store keeps: what the desk, the kiosk and the commands
+may ask of where check-ins are kept.
+
+`Store` is all the desk and the commands use, and both stores keep all of
+it. `LocalStore` adds what only a kiosk's own data folder has: saves that
+failed and wait, files set aside because they did not parse, and the index
+kept beside the day files. Only the day files implement it; code that needs
+it asks `isinstance(store, LocalStore)` and does without otherwise.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol, runtime_checkable
+
+from kiosk.files import StoreError
+
+__all__ = ["EVERY_SITE", "HOME_SITE", "Inspection", "LocalStore", "Record", "Recovery",
+           "SiteStore", "SiteView", "Store", "StoreError", "UnknownCheckIn"]
+
+Record = dict[str, Any]
+"""A check-in as stored: see the data format guide (docs/data.md)."""
+
+
+class UnknownCheckIn(StoreError):
+    """A check-in named by id is not in the store (erased meanwhile)."""
+
+
+class Sites(enum.Enum):
+    """Which sites' check-ins a read sees, where a store holds several."""
+
+    HOME = "home"
+    """The sites the store was opened for (a desk: its own site)."""
+    EVERY = "every"
+    """Every site's."""
+
+
+HOME_SITE = Sites.HOME
+EVERY_SITE = Sites.EVERY
+SiteView = str | Sites
+"""One site by name, or `HOME_SITE`, or `EVERY_SITE`. A store of one site
+(the day files) sees the same whatever is asked."""
+
+
+@dataclass
+class Inspection:
+    """What a store finds when it reads everything it holds, for `kiosk doctor`."""
+
+    where: str
+    """Where the check-ins live, for people to read."""
+    exists: bool = False
+    """Anything has been saved there yet."""
+    checkins: int = 0
+    files: int | None = None
+    """How many day files hold them (None: they are not kept in files)."""
+    pending: int = 0
+    damaged: list[str] = field(default_factory=list)
+    """Files set aside because they did not parse."""
+    pending_ids: list[str] = field(default_factory=list)
+    """The check-ins waiting after a failed save, by id."""
+    bad_records: list[str] = field(default_factory=list)
+    """Records not of the stored shape: where each is, and which field is wrong."""
+    free_bytes: int | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Recovery:
+    """What `LocalStore.recover` did at start."""
+
+    saved_pending: int = 0
+    """Check-ins from earlier failed saves that are now stored."""
+    imported_legacy: int = 0
+    """Check-ins moved from the single-file store of earlier versions."""
+    removed_temporary: int = 0
+    """Temporary files left by a crash mid-write, deleted."""
+
+
+class Store(Protocol):
+    """Where check-ins are kept: everything the desk and the commands use.
+
+    Every method raises `StoreError` (whose message never holds an answer)
+    when the store can't be read or written. Reads return records oldest
+    first; `search` dates are inclusive local days. A read's `site` says
+    whose check-ins it sees (`SiteView`); it is an argument of each call,
+    never a setting of the store, so threads reading at once never see each
+    other's choice.
+    """
+
+    def add(self, record: Mapping[str, Any]) -> str:
+        """Save a check-in; returns its id once it is durable. Saving an id
+        again replaces the first save, wherever it is kept."""
+        ...
+
+    def import_records(self, records: Iterable[Mapping[str, Any]]) -> int:
+        """Save many at once; returns how many were new."""
+        ...
+
+    def get(self, checkin_id: str) -> Record | None: ...
+
+    def today(self, *, site: SiteView = HOME_SITE) -> list[Record]: ...
+
+    def all(self, *, site: SiteView = HOME_SITE) -> list[Record]: ...
+
+    def search(
+        self,
+        text: str | None = None,
+        since: date | datetime | None = None,
+        until: date | datetime | None = None,
+        status: str | None = None,
+        flagged: bool | None = None,
+        *,
+        site: SiteView = HOME_SITE,
+    ) -> list[Record]: ...
+
+    def find_names(self, text: str, *, limit: int, offset: int = 0,
+                   site: SiteView = HOME_SITE) -> tuple[list[Record], int]:
+        """Check-ins whose client name holds `text` (ignoring case), newest
+        first: the `limit` after the first `offset`, and how many match in
+        all. A page costs in proportion to the page, not to the history."""
+        ...
+
+    def set_status(self, checkin_id: str, status: str) -> bool: ...
+
+    def delete(self, checkin_id: str) -> bool: ...
+
+    def purge(self, older_than_days: int) -> int: ...
+
+    def version(self) -> Hashable:
+        """Changes whenever anything is added, changed or erased; cheap enough
+        to ask twice a second."""
+        ...
+
+    def skipped(self) -> int:
+        """Records the last read in this thread passed over because they are
+        not of the stored shape (`inspect` names them)."""
+        ...
+
+    def inspect(self) -> Inspection:
+        """Read everything and report on it (slow: for `kiosk doctor`)."""
+        ...
+
+    # -- Series: visits of one client linked by staff -------------------------
+
+    def link(self, checkin_id: str, to: str | None = None) -> str:
+        """Put a check-in in a series; returns the series id.
+
+        `to` in a series: join it. `to` in none: start a series of the two.
+        None: start a series of this one. Sessions are numbered in the order
+        the visits were made. Raises `UnknownCheckIn` for an id not stored.
+        """
+        ...
+
+    def unlink(self, checkin_id: str) -> bool:
+        """Take a check-in out of its series; False if it was in none."""
+        ...
+
+    def rejoin(self, checkin_id: str, series_id: str | None) -> None:
+        """Put a check-in back in exactly this series (None: in none), even
+        one that has no other member: undoes a link or an unlink."""
+        ...
+
+    def series(self, series_id: str) -> list[Record]:
+        """The check-ins of a series, in session order; [] for none."""
+        ...
+
+    def suggestions(self, record: Mapping[str, Any], most: int = 20, *,
+                    site: SiteView = HOME_SITE) -> list[Record]:
+        """Earlier check-ins with the same first name and last initial, newest
+        first: the visits staff may link this one to."""
+        ...
+
+
+@runtime_checkable
+class LocalStore(Store, Protocol):
+    """A kiosk's own data folder: saves that failed wait there, damaged
+    files are set aside, and an index is kept beside the check-ins."""
+
+    def recover(self) -> Recovery:
+        """At start: store what earlier failed saves kept, tidy after a crash."""
+        ...
+
+    def pending_count(self) -> int:
+        """Check-ins whose save failed and that are not stored yet."""
+        ...
+
+    def damaged_count(self) -> int:
+        """Files set aside because they did not parse."""
+        ...
+
+    def held_in_memory(self) -> int:
+        """Check-ins this process could not write anywhere yet: lost if it
+        stops before `retry` stores them."""
+        ...
+
+    def retry(self) -> int:
+        """Try again to store what failed saves kept; returns how many are
+        now stored. Never raises: what still can't be written stays kept."""
+        ...
+
+    def repair_index(self) -> bool:
+        """Compare the index with the check-ins themselves, and rebuild it if
+        they disagree; True if it was rebuilt."""
+        ...
+
+    def mend_duplicates(self) -> int:
+        """Take out older copies of a check-in stored twice; returns how many."""
+        ...
+
+
+@runtime_checkable
+class SiteStore(Protocol):
+    """A store shared by several sites (clinics of a chain)."""
+
+    site: str
+    """This machine's own site."""
+
+    def sites(self) -> list[str]:
+        """Every site with check-ins, in order."""
+        ...
