@@ -44,10 +44,6 @@ HOOK = """
 """
 
 
-def have_browser() -> bool:
-    return bool(shutil.which("chromium") and shutil.which("chromedriver"))
-
-
 class Browser(DrivenScreen):
     """One browser tab on the kiosk, read through pyte, tapped by mouse."""
 

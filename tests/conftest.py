@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -77,3 +79,58 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked slow run first: with `-n 4`, beside the others rather
     than alone at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
+INSTALL = {
+    "tmux": "apt-get install tmux",
+    "chromium": "apt-get install chromium chromium-driver",
+    "chromedriver": "apt-get install chromium chromium-driver",
+    "strace": "apt-get install strace",
+    "postgresql": "apt-get install postgresql",
+}
+"""How to install each program a test may need (Debian's package names)."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "needs(*programs): skipped, saying so, where a program is missing "
+                   "(under CI=true, failed instead)")
+
+
+def _found(program: str) -> bool:
+    if program == "postgresql":  # The system's server, off PATH (the TLS test only).
+        from tests.postgres import system_binaries
+
+        return system_binaries() is not None
+    return shutil.which(program) is not None
+
+
+def _missing(item: pytest.Item) -> list[str]:
+    return [program for marker in item.iter_markers("needs") for program in marker.args
+            if not _found(program)]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test that needs a program this machine lacks is skipped, naming the
+    program and how to install it. Under CI=true nothing may be skipped: a
+    missing program fails the test, so a green CI run ran everything."""
+    missing = _missing(item)
+    if not missing:
+        return
+    how = "; ".join(dict.fromkeys(INSTALL.get(program, program) for program in missing))
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{', '.join(missing)} not found, and CI=true skips nothing: {how}",
+                    pytrace=False)
+    pytest.skip(f"needs {', '.join(missing)} ({how})")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line for each missing program: how many tests it kept from running."""
+    counts: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith("needs "):
+            counts[reason] = counts.get(reason, 0) + 1
+    for reason, count in sorted(counts.items()):
+        terminalreporter.write_line(f"skipped {count} test(s): {reason}")

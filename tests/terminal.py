@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -69,5 +68,3 @@ class Terminal(DrivenScreen):
         self._tmux("send-keys", "-t", "kiosk", "-l", text)
 
 
-def have_tmux() -> bool:
-    return shutil.which("tmux") is not None

@@ -11,13 +11,12 @@ import pytest
 from PIL import Image
 
 from kiosk.store.dayfiles.store import CheckInStore
-from tests.browser import Browser, have_browser
+from tests.browser import Browser
 from tests.qrimage import decode, text_to_image
 from tests.serving import kiosk_serve
 from tests.test_e2e import tap_through_visit
 
-pytestmark = [pytest.mark.e2e,
-              pytest.mark.skipif(not have_browser(), reason="needs chromium and chromedriver")]
+pytestmark = [pytest.mark.e2e, pytest.mark.needs("chromium", "chromedriver")]
 
 # Set to a path (tests/screenshots/serve-result.png for the README) to keep the screenshot.
 SCREENSHOT_TO = os.environ.get("KIOSK_SCREENSHOT")

@@ -278,7 +278,7 @@ def test_the_readme_roles_a_kiosk_may_only_insert_the_desk_does_the_rest(
             db.execute(statement)
     with pytest.raises(StoreError, match="permission denied"):
         PostgresStore(device, clock=clock.now).today()
-    from kiosk.store.postgres.store import DatabaseAuditLog, DatabasePin, DevicePin
+    from kiosk.store.postgres.access import DatabaseAuditLog, DatabasePin, DevicePin
 
     DatabasePin(pg_url).set("135790")  # As the owner, once.
     assert DevicePin(device, clock.now).check("135790").ok, "the kiosk's pad still checks it"
@@ -313,7 +313,7 @@ def test_a_stolen_kiosks_role_cant_touch_the_pin_the_locks_or_the_log(
 ) -> None:
     """Before: the README's kiosk role could read the PIN's hash, set the
     PIN, lock every desk, and write audit entries the desk took for real."""
-    from kiosk.store.postgres.store import DatabasePin
+    from kiosk.store.postgres.access import DatabasePin
 
     _readme_roles(pg_url)
     DatabasePin(pg_url).set("135790")
@@ -326,7 +326,7 @@ def test_the_kiosks_pad_locks_only_the_kiosks_and_every_entry_names_its_role(
     server: Server, pg_url: str, clock: FakeClock,
 ) -> None:
     from kiosk.access.pin import MAX_TRIES
-    from kiosk.store.postgres.store import DatabaseAuditLog, DatabasePin, DevicePin
+    from kiosk.store.postgres.access import DatabaseAuditLog, DatabasePin, DevicePin
 
     _readme_roles(pg_url)
     name = pg_url.rsplit("/", 1)[1]
@@ -501,7 +501,7 @@ def test_one_pin_and_one_log_for_every_machine(pg_url: str) -> None:
     across machines per place, and lock them all; every machine's entries
     are in one audit log, with their site, never the PIN."""
     from kiosk.access.pin import MAX_TRIES
-    from kiosk.store.postgres.store import DatabaseAuditLog, DatabasePin
+    from kiosk.store.postgres.access import DatabaseAuditLog, DatabasePin
 
     clock = FakeClock(FIXED_NOW)
     desk1 = DatabasePin(pg_url, clock.now, audit=DatabaseAuditLog(pg_url, clock.now, site="A"))
@@ -531,7 +531,7 @@ def test_the_commands_and_the_desk_use_the_shared_pin_and_log(
     import subprocess
     import sys
 
-    from kiosk.store.postgres.store import DatabaseAuditLog, DatabasePin
+    from kiosk.store.postgres.access import DatabaseAuditLog, DatabasePin
 
     env = {**os.environ, "KIOSK_DATABASE_URL": pg_url}
     done = subprocess.run([sys.executable, "-m", "kiosk", "set-pin", "--data-dir",
@@ -557,7 +557,7 @@ async def test_the_desk_signs_in_with_the_shared_pin_and_fails_closed_without_th
 ) -> None:
     from dataclasses import replace
 
-    from kiosk.store.postgres.store import DatabasePin
+    from kiosk.store.postgres.access import DatabasePin
     from screens.staff_app import StaffApp
     from tests.test_staff import CONTENT, enter_pin, pin_message
     from tests.visit import wait_for, wait_for_screen
@@ -612,7 +612,8 @@ async def test_staff_on_a_kiosk_with_a_shared_database_are_sent_to_the_desk(
     where check-ins are reviewed."""
     from dataclasses import replace
 
-    from kiosk.store.postgres.store import DatabaseAuditLog, DatabasePin, PostgresStore
+    from kiosk.store.postgres.access import DatabaseAuditLog, DatabasePin
+    from kiosk.store.postgres.store import PostgresStore
     from screens.app import make_app
     from tests.test_staff import enter_pin, tap_clinic_name
     from tests.visit import MEDICAL_VISIT, answer_all, tap, wait_for, wait_for_screen

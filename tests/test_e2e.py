@@ -16,7 +16,7 @@ from kiosk.store.dayfiles.store import CheckInStore
 from tests.qrimage import decode, text_to_image
 from tests.terminal import Terminal
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.needs("tmux")]
 
 # The visible label to tap for each answer of a medical, flagged visit.
 TAPS = [

@@ -20,7 +20,7 @@ from tests.postgres import Server, running_server
 from tests.terminal import Terminal
 from tests.test_e2e import env_for, tap_through_visit
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.needs("tmux")]
 
 
 @pytest.fixture

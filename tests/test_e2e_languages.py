@@ -20,7 +20,7 @@ from tests.terminal import Terminal
 from tests.test_e2e import env_for, tap_keys
 from tests.test_languages import _english_fragments
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.needs("tmux")]
 
 CLINIC = "Riverside Massage Clinic"
 

@@ -19,7 +19,7 @@ from tests.terminal import Terminal
 from tests.test_e2e import env_for, tap_name_and_answers
 from tests.test_series import visit
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.needs("tmux")]
 
 FOLLOWUP_TAPS = [
     ("How much pain", ["3"]),

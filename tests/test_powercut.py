@@ -29,8 +29,7 @@ from kiosk.access.pin import StaffPin
 from kiosk.store.dayfiles.store import CheckInStore
 from tests.powercut import State, Trace
 
-pytestmark = pytest.mark.skipif(shutil.which("strace") is None,
-                                reason="needs strace (apt-get install strace)")
+pytestmark = pytest.mark.needs("strace")
 
 
 _JUDGED: dict[str, list[str]] = {}

@@ -22,7 +22,8 @@ from kiosk.content.model import load_content
 from kiosk.desk import actions
 from kiosk.desk.rows import export_text
 from kiosk.desk.upkeep import doctor
-from kiosk.store.dayfiles.store import CheckInStore, UnknownCheckIn
+from kiosk.store.contract import UnknownCheckIn
+from kiosk.store.dayfiles.store import CheckInStore
 from tests.conftest import FIXED_NOW, fixed_clock
 from tests.test_store import WORKER, _complete_lines
 

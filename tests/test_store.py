@@ -28,8 +28,9 @@ from kiosk.checkin.rules import flags, recommend
 from kiosk.cli import main
 from kiosk.content.model import load_content
 from kiosk.desk.upkeep import doctor, prepare_store
+from kiosk.files import StoreError
 from kiosk.settings import load_settings
-from kiosk.store.dayfiles.store import CheckInStore, StoreError, _atomic_storage
+from kiosk.store.dayfiles.store import CheckInStore, _atomic_storage
 from tests.conftest import FIXED_NOW, fixed_clock
 from tests.store_worker import WORKERS, shared_id, status_for
 from tests.visit import SPA_VISIT
