@@ -22,9 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.terminal import Terminal
-from tests.test_e2e import env_for, tap_through_visit
-from tests.test_e2e_series import tap_through_followup
+from tests.support.e2e import env_for, tap_through_followup, tap_through_visit
+from tests.support.terminal import Terminal
 
 
 def one(kind: str) -> float:

@@ -1,5 +1,5 @@
 """The shared database beside the day files, in one run, on a server this
-script starts (tests/postgres.py: initdb and pg_ctl, 127.0.0.1, a temporary
+script starts (tests/support/postgres.py: initdb and pg_ctl, 127.0.0.1, a temporary
 folder).
 
     python bench/postgres.py [--rows 1000000] [--local 100000] [--runs 7]
@@ -48,7 +48,7 @@ from kiosk.delivery import Delivery
 from kiosk.store.dayfiles.store import CheckInStore
 from kiosk.store.postgres import schema as database
 from kiosk.store.postgres.store import PostgresStore
-from tests.postgres import running_server
+from tests.support.postgres import running_server
 
 SYLLABLES = ("an", "be", "co", "da", "el", "fi", "go", "ha", "is", "jo", "ka", "li", "mo",
              "na", "or", "pe", "ra", "si", "tu", "vi", "wa", "ye", "zo", "lu", "mi")

@@ -31,8 +31,8 @@ import pyte
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from tests.driven import DrivenScreen  # noqa: E402
-from tests.test_e2e import tap_through_visit  # noqa: E402  (the same visit the tests tap)
+from tests.support.driven import DrivenScreen  # noqa: E402
+from tests.support.e2e import tap_through_visit  # noqa: E402  (the same visit the tests tap)
 
 WIDTH, HEIGHT = 80, 24
 

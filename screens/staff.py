@@ -67,10 +67,10 @@ class View:
 class Loaded:
     """One load of the table, from a worker thread."""
 
-    records: list[dict[str, Any]]
+    records: list[Record]
     total: int
     problems: str
-    series: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    series: dict[str, list[Record]] = field(default_factory=dict)
     """The series of linked check-ins shown, read ahead so that opening one
     reads nothing more."""
     version: Any = None

@@ -6,26 +6,15 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from kiosk.clock import FakeClock
 from kiosk.settings import Settings, load_settings
-from tests.postgres import Server, fresh_database, running_server
+from tests.support.clock import FIXED_NOW, fake_clock, fixed_clock  # noqa: F401
+from tests.support.postgres import Server, fresh_database, running_server
 
-FIXED_NOW = datetime(2026, 11, 27, 14, 30, tzinfo=UTC)
-
-
-def fixed_clock() -> datetime:
-    """The wall clock the domain's tests run on."""
-    return FIXED_NOW
-
-
-def fake_clock() -> FakeClock:
-    """The clocks the apps run on in tests: fixed until a test moves them."""
-    return FakeClock(FIXED_NOW)
+pytest_plugins = ["pytester"]  # tests/unit/test_needs.py runs this conftest itself.
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +35,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
     """A real PostgreSQL server on 127.0.0.1, one for each test module that
-    asks (tests/postgres.py)."""
+    asks (tests/support/postgres.py)."""
     with running_server() as started:
         yield started
 
@@ -99,7 +88,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _found(program: str) -> bool:
     if program == "postgresql":  # The system's server, off PATH (the TLS test only).
-        from tests.postgres import system_binaries
+        from tests.support.postgres import system_binaries
 
         return system_binaries() is not None
     return shutil.which(program) is not None

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Required, TypedDict
 
 from kiosk.content.kinds import (
     FIRST_NAME_MAX,
@@ -103,11 +103,11 @@ def new_record(
     visit: VisitKind = "first",
     *,
     language: str | None = None,
-) -> dict[str, Any]:
+) -> StoredCheckIn:
     """A check-in as the store saves it: option ids, never a language's
     words, and the language the client read (None: not recorded)."""
     created = now.astimezone(UTC)
-    return {
+    record: StoredCheckIn = {
         "id": checkin_id or str(uuid.uuid4()),
         "created_at": created.isoformat(timespec="seconds"),
         "answers": answers,
@@ -115,8 +115,10 @@ def new_record(
         "flags": [asdict(flag) for flag in flags],
         "status": STATUS_WAITING,
         "visit": visit,
-        **({"language": language} if language else {}),
     }
+    if language:
+        record["language"] = language
+    return record
 
 
 def visit_of(record: Mapping[str, Any]) -> VisitKind:
@@ -160,8 +162,34 @@ def client_name(record: Mapping[str, Any]) -> str:
 
 # -- The record's schema, checked at every door ------------------------------------
 
-_RECORD_KEYS = {"id", "created_at", "answers", "recommendation", "flags", "status",
-                "status_at", "started_at", "visit", "series", "session", "language", "site"}
+class StoredCheckIn(TypedDict, total=False):
+    """A check-in as both stores keep it (the data format guide, docs/data.md).
+    `check_record` proves a mapping read back is one; JSON is its only codec."""
+
+    id: Required[str]
+    """A uuid, made when the check-in is first saved."""
+    created_at: Required[str]
+    """When the client checked in: ISO 8601 with its offset."""
+    answers: Required[dict[str, Any]]
+    """Question id to answer, in the shape its kind stores."""
+    recommendation: Required[dict[str, str]]
+    """`type` (an id), `name` and `why`, as the client read them."""
+    flags: Required[list[dict[str, str]]]
+    """What the front desk must see: each with its `id` and `text`."""
+    status: Required[str]
+    """One of `STATUSES`."""
+    status_at: str
+    started_at: str
+    """When the client went in with their therapist, the first time."""
+    visit: str
+    """"first" or "follow-up"."""
+    series: str
+    session: int
+    language: str
+    site: str
+
+
+_RECORD_KEYS = frozenset(StoredCheckIn.__annotations__)
 MOST_SESSIONS = 10_000
 """More sessions than any series has: a larger number is a damaged record."""
 

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
+from kiosk.checkin.record import StoredCheckIn
 from kiosk.files import StoreError
 
 __all__ = ["EVERY_SITE", "HOME_SITE", "Inspection", "LocalStore", "Record", "Recovery",
            "SiteStore", "SiteView", "Store", "StoreError", "UnknownCheckIn"]
 
-Record = dict[str, Any]
-"""A check-in as stored: see the data format guide (docs/data.md)."""
+Record = StoredCheckIn
+"""A check-in as stored: see the data format guide (docs/pages/data.md)."""
 
 
 class UnknownCheckIn(StoreError):

@@ -30,7 +30,7 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from kiosk.checkin.record import (
     BadRecord,
@@ -142,7 +142,7 @@ class _Part:
         """When each was made (None: not read yet)."""
 
 
-def _replace(table: Table, new: dict[str, dict[str, Any]]) -> None:
+def _replace(table: Table, new: dict[str, Record]) -> None:
     """Store the documents in `new` already in this table over their first
     saves, taking them out of `new`."""
     from tinydb import Query
@@ -185,7 +185,7 @@ class CheckInStore(SharedStore):
         self.journal_path = self.data_dir / JOURNAL_FILE
         """A renumbering across day files under way: what each should hold."""
         self.clock: WallClock = clock or utc_now
-        self._pending: dict[str, dict[str, Any]] = {}
+        self._pending: dict[str, Record] = {}
         # `self._reads` (per thread) also says whether this thread holds the lock.
         self._parts_seen: dict[date, int] = {}
         self._parsed: dict[Path, tuple[tuple[int, ...], _Part]] = {}
@@ -358,7 +358,7 @@ class CheckInStore(SharedStore):
         others are counted in `skipped`."""
         return self._checked(list(self._raw(path).values()))
 
-    def _find(self, checkin_id: str) -> tuple[Path, dict[str, Any]] | None:
+    def _find(self, checkin_id: str) -> tuple[Path, Record] | None:
         """The day file and record with this id, searching newest first."""
         needle = json.dumps(checkin_id).encode("utf-8")
         for path in self._partitions():
@@ -377,8 +377,8 @@ class CheckInStore(SharedStore):
 
     # -- Saving -------------------------------------------------------------
 
-    def _insert_locked(self, documents: Iterable[dict[str, Any]]) -> int:
-        by_day: dict[date, list[dict[str, Any]]] = {}
+    def _insert_locked(self, documents: Iterable[Record]) -> int:
+        by_day: dict[date, list[Record]] = {}
         for document in documents:
             by_day.setdefault(created(document).date(), []).append(document)
         # Read before the index moves them: earlier saves of these ids on
@@ -472,7 +472,7 @@ class CheckInStore(SharedStore):
                 holding.append(path)
         return holding
 
-    def _index_locked(self, documents: list[dict[str, Any]]) -> None:
+    def _index_locked(self, documents: list[Record]) -> None:
         names, series = _index_entries((doc, created(doc).date().isoformat())
                                        for doc in documents)
         self.links.add_names((key, entry) for key, entries in names.items()
@@ -480,7 +480,7 @@ class CheckInStore(SharedStore):
         for series_id, members in series.items():
             self.links.add_members(series_id, members)
 
-    def _load_pending(self) -> dict[str, dict[str, Any]]:
+    def _load_pending(self) -> dict[str, Record]:
         pending = dict(self._pending)
         try:
             data = self.pending_path.read_bytes()
@@ -537,7 +537,7 @@ class CheckInStore(SharedStore):
     def _quarantine_pending_locked(self) -> None:
         move_aside(self.pending_path)
 
-    def _keep_pending(self, document: dict[str, Any]) -> None:
+    def _keep_pending(self, document: Record) -> None:
         """Keep a check-in whose save failed: on disk if possible, else in memory."""
         self._pending[document["id"]] = document
         try:
@@ -577,7 +577,7 @@ class CheckInStore(SharedStore):
             raise self._error("save", error) from None
 
     def _change(self, checkin_id: str, work: Callable[[Table, Any], bool],
-                found: tuple[Path, dict[str, Any]] | None = None) -> bool:
+                found: tuple[Path, Record] | None = None) -> bool:
         """Apply `work` to the check-in's day file under the lock (`found`:
         where it is, if the caller has looked already)."""
         from tinydb import Query
@@ -603,7 +603,7 @@ class CheckInStore(SharedStore):
     def _change_record(self, checkin_id: str, action: str,
                        change: Callable[[Record], Mapping[str, Any]]) -> bool:
         def update(document: MutableMapping[Any, Any]) -> None:
-            document.update(change(dict(document)))
+            document.update(change(cast(Record, dict(document))))
 
         return self._change(checkin_id, lambda table, query: bool(table.update(update, query)))
 
@@ -661,7 +661,7 @@ class CheckInStore(SharedStore):
                                if made(document, end_of_day) < cutoff]
                         if old:
                             removed += len(table.remove(doc_ids=[doc.doc_id for doc in old]))
-                            gone.extend(dict(document) for document in old)
+                            gone.extend(cast(Record, dict(document)) for document in old)
                         empty = len(table) == 0
                     if empty and path.exists():
                         path.unlink()
@@ -676,7 +676,7 @@ class CheckInStore(SharedStore):
 
     # -- Reading ------------------------------------------------------------
 
-    def get(self, checkin_id: str) -> dict[str, Any] | None:
+    def get(self, checkin_id: str) -> Record | None:
         """The check-in with this id, or None (also for one not of the stored
         shape, which only `delete` still reaches)."""
         self._settled()
@@ -687,7 +687,7 @@ class CheckInStore(SharedStore):
             check_record(found[1], self.questions)
         except BadRecord:
             return None
-        return dict(found[1])
+        return cast(Record, dict(found[1]))
 
     def search(
         self,
@@ -731,7 +731,7 @@ class CheckInStore(SharedStore):
         status: str | None,
         flagged: bool | None,
         needle: str,
-    ) -> Iterator[tuple[datetime, dict[str, Any]]]:
+    ) -> Iterator[tuple[datetime, Record]]:
         part = self._parsed_part(path)
         records, verdicts, moments = part.records, part.verdicts, part.moments
         for number, record in enumerate(records):

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from kiosk.checkin.record import BadRecord, check_record, client_name, name_key, series_of
 from kiosk.clock import WallClock, utc_now
@@ -251,7 +251,7 @@ class PostgresStore(SharedStore):
                              (key,)).fetchone()
             if row is None:
                 return False
-            fields = dict(change(dict(row[0])))
+            fields = dict(change(cast(Record, dict(row[0]))))
             db.execute("UPDATE checkins SET status = coalesce(%(status)s, status), "
                        "record = record || %(fields)s WHERE id = %(id)s",
                        {"status": fields.get("status"), "fields": Jsonb(fields), "id": key})
@@ -289,7 +289,7 @@ class PostgresStore(SharedStore):
             check_record(row[0], self.questions)
         except BadRecord:
             return None
-        return dict(row[0])
+        return cast(Record, dict(row[0]))
 
     def search(
         self,
@@ -411,7 +411,7 @@ class PostgresStore(SharedStore):
             check_record(row[0], self.questions)
         except BadRecord:
             raise UnknownCheckIn(f"check-in {checkin_id} is not of the stored shape") from None
-        return dict(row[0])
+        return cast(Record, dict(row[0]))
 
     # -- Health -----------------------------------------------------------------
 

@@ -1,0 +1,57 @@
+"""The `kiosk` command: reads the flags and the settings, and runs the command."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk.cli.apps import _run, _serve, _staff
+from kiosk.cli.content import _aftercare, _check_content, _show_config
+from kiosk.cli.data import _database, _store_command
+from kiosk.cli.parser import EXIT_BAD_INPUT, _parser
+from kiosk.content.tomltable import ContentError
+from kiosk.settings import (
+    SettingsError,
+    load_settings,
+)
+from kiosk.store.postgres.schema import DatabaseError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = vars(_parser().parse_args(argv))
+    command = args.get("command") or "run"
+    config: Path | None = args.get("config")
+    content_dir: Path | None = args.get("content")
+    try:
+        if command == "demo":
+            import tempfile
+
+            with tempfile.TemporaryDirectory(prefix="kiosk-demo-") as data_dir:
+                return _run(load_settings(config=config, content_dir=content_dir,
+                                          data_dir=Path(data_dir), demo=True))
+        settings = load_settings(config=config, content_dir=content_dir,
+                                 data_dir=args.get("data_dir"))
+        if command == "check-content":
+            return _check_content(settings, args.get("folder"))
+        if command == "config":
+            return _show_config(settings)
+        if command in ("doctor", "purge", "set-pin", "export", "erase"):
+            return _store_command(command, settings, args)
+        if command == "staff":
+            return _staff(settings)
+        if command == "aftercare":
+            return _aftercare(settings, args)
+        if command == "serve":
+            return _serve(settings, args)
+        if command == "db":
+            return _database(settings, args["db_command"])
+        return _run(settings)
+    except (ContentError, SettingsError, DatabaseError) as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The day files' own machinery: parts, quarantine, pending, index, crashes, power cuts."""

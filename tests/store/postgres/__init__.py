@@ -1,0 +1,1 @@
+"""PostgreSQL's own machinery: schema, roles, LISTEN, delivery."""

@@ -1,0 +1,1 @@
+"""The apps in Pilot, and how each screen looks (snapshots)."""

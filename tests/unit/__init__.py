@@ -1,0 +1,1 @@
+"""The domain and the code's shape, without an app running."""
