@@ -169,9 +169,10 @@ async def test_a_checkin_held_only_in_memory_is_shown_to_staff_and_stored_later(
     any tool, and a restart lost it."""
     import errno
 
+    import kiosk.store.dayfiles.pending
     import kiosk.store.dayfiles.store
     from kiosk.access.pin import StaffPin
-    from kiosk.store.dayfiles.store import _atomic_storage
+    from kiosk.store.dayfiles.layout import atomic_storage as _atomic_storage
     from tests.support.staff import PIN, enter_pin, tap_clinic_name
 
     def disk_full(*args, **kwargs) -> None:
@@ -183,7 +184,7 @@ async def test_a_checkin_held_only_in_memory_is_shown_to_staff_and_stored_later(
     async with app.run_test(size=(80, 24)) as pilot:
         with monkeypatch.context() as patch:
             patch.setattr(_atomic_storage(), "write", disk_full)
-            patch.setattr(kiosk.store.dayfiles.store, "write_atomically", disk_full)
+            patch.setattr(kiosk.store.dayfiles.pending, "write_atomically", disk_full)
             await answer_all(pilot, VISIT)
             await tap(pilot, "#next")
             await wait_for_screen(pilot, "save-failed")

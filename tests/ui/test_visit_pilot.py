@@ -286,7 +286,7 @@ async def test_a_full_disk_keeps_the_checkin_pending_and_one_visit_is_one_checki
 ) -> None:
     import errno
 
-    from kiosk.store.dayfiles.store import _atomic_storage
+    from kiosk.store.dayfiles.layout import atomic_storage as _atomic_storage
 
     def disk_full(storage, data) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -337,7 +337,7 @@ async def test_one_visit_is_one_checkin_even_when_its_retry_comes_after_midnight
     from datetime import datetime, timedelta
 
     from kiosk.clock import FakeClock
-    from kiosk.store.dayfiles.store import _atomic_storage
+    from kiosk.store.dayfiles.layout import atomic_storage as _atomic_storage
 
     def disk_full(storage, data) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")

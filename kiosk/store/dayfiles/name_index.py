@@ -27,7 +27,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from kiosk.checkin.record import name_key, series_of
 from kiosk.files import DamagedFile, fsync_dir, make_dirs, write_atomically
+from kiosk.store.contract import Record
+from kiosk.store.shared import created
 
 INDEX_DIR = "index"
 SHARDS = 64
@@ -227,3 +230,20 @@ class LinkIndex:
         self._write_counts({key: len(entries) for key, entries in names.items()})
         write_atomically(self.folder / MANIFEST,
                          json.dumps({"version": VERSION, "shards": SHARDS}).encode("utf-8"))
+
+
+def index_entries(
+    records: Iterable[tuple[Record, str]],
+) -> tuple[dict[str, list[NameEntry]], dict[str, list[Member]]]:
+    """What the link index holds for these (record, day file date) pairs: the
+    entries under each name key, and the members of each series."""
+    names: dict[str, list[NameEntry]] = {}
+    series: dict[str, list[Member]] = {}
+    for record, day in records:
+        key = name_key(record)
+        if key:
+            names.setdefault(key, []).append((record["id"], day, created(record).isoformat()))
+        linked = series_of(record)
+        if linked:
+            series.setdefault(linked[0], []).append((record["id"], day))
+    return names, series

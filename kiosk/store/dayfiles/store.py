@@ -18,13 +18,7 @@ Readers need no lock: they only ever see a whole file.
 
 from __future__ import annotations
 
-import gc
 import json
-import os
-import re
-import shutil
-import stat
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime, time, timedelta
@@ -44,14 +38,10 @@ from kiosk.clock import WallClock, utc_now
 from kiosk.files import (
     DamagedFile,
     StoreError,
-    TinyDBData,
     data_lock,
     fsync_dir,
     make_dirs,
-    move_aside,
     parse_tinydb,
-    read_tinydb,
-    write_atomically,
 )
 from kiosk.store.contract import (
     HOME_SITE,
@@ -59,11 +49,26 @@ from kiosk.store.contract import (
     Record,
     Recovery,
     SiteView,
-    UnknownCheckIn,
 )
-from kiosk.store.dayfiles.name_index import LinkIndex, Member, NameEntry
+from kiosk.store.dayfiles import health
+from kiosk.store.dayfiles import series as day_series
+from kiosk.store.dayfiles.layout import (
+    LEGACY_FILE,
+    PART_SIZE,
+    PARTITIONS,
+    TABLE,
+    DayFolder,
+    atomic_storage,
+    day_of,
+    open_table,
+    part_number,
+    quarantine,
+    replace_saved,
+)
+from kiosk.store.dayfiles.name_index import LinkIndex, Member, index_entries
+from kiosk.store.dayfiles.parts import Part, PartCache, collector_paused
+from kiosk.store.dayfiles.pending import PendingSaves
 from kiosk.store.shared import (
-    Place,
     SharedStore,
     created,
     made,
@@ -73,93 +78,15 @@ from kiosk.store.shared import (
 )
 
 if TYPE_CHECKING:
-    from tinydb.storages import Storage
     from tinydb.table import Table
 
     from kiosk.content.kinds import Question
 
-__all__ = ["CheckInStore"]
+__all__ = ["CheckInStore", "atomic_storage"]
 
-PARTITIONS = "checkins"
-PENDING_FILE = "pending.json"
 JOURNAL_FILE = "series-journal.json"
-LEGACY_FILE = "checkins.json"
-TABLE = "checkins"
-_DAY_FILE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:\.([1-9]\d{0,5}))?\.json")
-"""A day file's name: `YYYY-MM-DD.json`, then `YYYY-MM-DD.N.json` for its
-further parts."""
-PART_SIZE = 1_000
-"""Check-ins in one part of a day. A busy day is split into parts, so that a
-save rewrites only the newest part, not the whole day."""
-_CACHED_RECORDS = 60_000
-"""How many parsed check-ins a store keeps between reads (the staff
-screen's queue on a very busy day), so that a poll parses only the parts
-that changed."""
-_CORRUPT = ".corrupt-"
 
 _T = TypeVar("_T")
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _index_entries(
-    records: Iterable[tuple[Record, str]],
-) -> tuple[dict[str, list[NameEntry]], dict[str, list[Member]]]:
-    """What the link index holds for these (record, day file date) pairs: the
-    entries under each name key, and the members of each series."""
-    names: dict[str, list[NameEntry]] = {}
-    series: dict[str, list[Member]] = {}
-    for record, day in records:
-        key = name_key(record)
-        if key:
-            names.setdefault(key, []).append((record["id"], day, created(record).isoformat()))
-        linked = series_of(record)
-        if linked:
-            series.setdefault(linked[0], []).append((record["id"], day))
-    return names, series
-
-
-class _Part:
-    """A day file's documents as parsed, with what reading them found out,
-    filled in as readers need it."""
-
-    __slots__ = ("moments", "records", "verdicts")
-
-    def __init__(self, records: list[Record]) -> None:
-        self.records = records
-        self.verdicts: list[bool | None] = [None] * len(records)
-        """Whether each is of the stored shape (None: not checked yet)."""
-        self.moments: list[datetime | None] = [None] * len(records)
-        """When each was made (None: not read yet)."""
-
-
-def _replace(table: Table, new: dict[str, Record]) -> None:
-    """Store the documents in `new` already in this table over their first
-    saves, taking them out of `new`."""
-    from tinydb import Query
-
-    if new:
-        for stored in table.search(Query().id.one_of(list(new))):
-            table.update(new.pop(stored["id"]), doc_ids=[stored.doc_id])
-
-
-def _day_of(path: Path) -> str:
-    """The UTC day (ISO) of a day file or of one of its parts."""
-    return path.name[:10]
-
-
-def _part_number(path: Path) -> int:
-    named = _DAY_FILE.fullmatch(path.name)
-    return int(named[2] or 0) if named else 0
 
 
 class CheckInStore(SharedStore):
@@ -180,51 +107,33 @@ class CheckInStore(SharedStore):
         doesn't allow is refused when saved, and skipped (counted) when read."""
         self.partitions_dir = self.data_dir / PARTITIONS
         """One TinyDB file per day."""
-        self.pending_path = self.data_dir / PENDING_FILE
+        self.days = DayFolder(self.partitions_dir)
+        self.pending = PendingSaves(self.data_dir, self.questions, self._locked)
         """Check-ins whose save failed, waiting to be stored."""
+        self.pending_path = self.pending.path
         self.journal_path = self.data_dir / JOURNAL_FILE
         """A renumbering across day files under way: what each should hold."""
         self.clock: WallClock = clock or utc_now
-        self._pending: dict[str, Record] = {}
         # `self._reads` (per thread) also says whether this thread holds the lock.
-        self._parts_seen: dict[date, int] = {}
-        self._parsed: dict[Path, tuple[tuple[int, ...], _Part]] = {}
-        self._parsed_lock = threading.Lock()
+        self._parts = PartCache()
         self.links = LinkIndex(self.data_dir)
         """Where series and same-name check-ins are found without reading
         every day file."""
-        # Check-ins that could not even go to the pending file: kept in
-        # memory until a save works.
 
     # -- Files ------------------------------------------------------------
 
     def partition_path(self, day: date, part: int = 0) -> Path:
         """The file holding the check-ins made on this UTC day (its first
         part; a busy day's later parts are `part` 1, 2, …)."""
-        suffix = f".{part}" if part else ""
-        return self.partitions_dir / f"{day.isoformat()}{suffix}.json"
+        return self.days.path(day, part)
 
     def _partitions(self, first: date | None = None, last: date | None = None) -> list[Path]:
-        """Day files, newest first (a day's later parts before its earlier),
-        limited to the UTC days first..last."""
-        low = first.isoformat() if first else ""
-        high = last.isoformat() if last else "~"
-        found: list[tuple[str, int, Path]] = []
         try:
-            with os.scandir(self.partitions_dir) as entries:
-                for entry in entries:
-                    named = _DAY_FILE.fullmatch(entry.name)
-                    if named and low <= named[1] <= high:
-                        found.append((named[1], int(named[2] or 0), Path(entry.path)))
-        except FileNotFoundError:
-            return []
+            return self.days.files(first, last)
         except OSError as error:
             raise self._error("read", error) from None
-        found.sort(key=lambda item: item[:2], reverse=True)
-        return [path for _, _, path in found]
 
     def _day_parts(self, day: date) -> list[Path]:
-        """One day's files, its first part first."""
         return self._partitions(day, day)[::-1]
 
     def _error(self, action: str, error: OSError) -> StoreError:
@@ -246,7 +155,7 @@ class CheckInStore(SharedStore):
             self._reads.locked = True
             try:
                 if self.journal_path.exists():
-                    self._replay_locked()
+                    day_series.replay_locked(self)
                 yield
             finally:
                 self._reads.locked = False
@@ -261,26 +170,6 @@ class CheckInStore(SharedStore):
             except OSError as error:
                 raise self._error("read", error) from None
 
-    def _replay_locked(self) -> None:
-        """Apply what the journal says every day file it names should hold,
-        then drop it. Safe to do twice; a journal that can't be read is from
-        a write cut short before it was whole, when nothing had moved yet."""
-        try:
-            journal = json.loads(self.journal_path.read_bytes())
-            by_day = {date.fromisoformat(day): {
-                str(checkin_id): None if place is None else (str(place[0]), int(place[1]))
-                for checkin_id, place in places.items()} for day, places in journal.items()}
-        except (ValueError, TypeError, AttributeError, IndexError, KeyError):
-            by_day = {}
-        self._apply_places_locked(by_day)
-        self.journal_path.unlink()
-        fsync_dir(self.data_dir)
-
-    def _apply_places_locked(
-            self, by_day: Mapping[date, Mapping[str, tuple[str, int] | None]]) -> None:
-        for made_on, places in by_day.items():
-            for path in self._holding(self._day_parts(made_on), places):
-                self._place_locked(path, places)
 
     def version(self) -> tuple[int, ...]:
         """Changes whenever any check-in is added, changed or erased: every
@@ -291,47 +180,10 @@ class CheckInStore(SharedStore):
         except FileNotFoundError:
             return ()
         try:
-            newest = self._newest_part(utc(self.clock()).date()).stat()
+            newest = self.days.newest_part(utc(self.clock()).date()).stat()
         except FileNotFoundError:
             return (folder.st_mtime_ns,)
         return (folder.st_mtime_ns, newest.st_ino, newest.st_mtime_ns)
-
-    def _newest_part(self, day: date) -> Path:
-        """The part of this day that saves go to, found with a stat or two
-        from the one seen last."""
-        seen = self._parts_seen.get(day, 0)
-        while self.partition_path(day, seen + 1).exists():
-            seen += 1
-        self._parts_seen = {day: seen}
-        return self.partition_path(day, seen)
-
-    @contextmanager
-    def _table(self, path: Path) -> Iterator[Table]:
-        """A day file's table, opened afresh; call only inside `_locked`.
-
-        A file that doesn't parse is moved aside first, so the new data never
-        overwrites what couldn't be read.
-        """
-        # Imported here so that the kiosk's start-up doesn't wait for TinyDB.
-        from tinydb import TinyDB
-
-        db = TinyDB(path, storage=_atomic_storage())
-        try:
-            db.storage.read()
-        except DamagedFile:
-            self._quarantine_locked(path)
-        try:
-            yield db.table(TABLE)
-        finally:
-            db.close()
-
-    def _quarantine_locked(self, path: Path) -> Path | None:
-        try:
-            read_tinydb(path)
-            return None  # Another process replaced it with a good file.
-        except DamagedFile:
-            pass
-        return move_aside(path)  # Same bytes, new name: nothing is lost.
 
     def _raw(self, path: Path) -> dict[str, Record]:
         """A day file's documents by TinyDB key, good or bad; a file that does
@@ -347,7 +199,7 @@ class CheckInStore(SharedStore):
         except DamagedFile:
             try:
                 with self._locked():
-                    self._quarantine_locked(path)
+                    quarantine(path)
             except OSError as error:
                 raise self._error("read", error) from None
             return {}
@@ -396,14 +248,14 @@ class CheckInStore(SharedStore):
             # A save tried again (after a failure, or one that in fact
             # worked) replaces its first attempt, in whichever part of the
             # day it is: one visit, one check-in.
-            for path in self._holding(parts[:-1], new):
-                with self._table(path) as table:
-                    _replace(table, new)
+            for path in self.days.holding(parts[:-1], new):
+                with open_table(path) as table:
+                    replace_saved(table, new)
             path = parts[-1]
-            part = _part_number(path)
+            part = part_number(path)
             while new:
-                with self._table(path) as table:
-                    _replace(table, new)
+                with open_table(path) as table:
+                    replace_saved(table, new)
                     room = list(new)[:max(0, PART_SIZE - len(table))]
                     if room:
                         table.insert_multiple(new.pop(checkin_id) for checkin_id in room)
@@ -422,8 +274,8 @@ class CheckInStore(SharedStore):
             # first suggestions build it): a look at the day files' bytes.
             for day, group in by_day.items():
                 ids = {document["id"] for document in group}
-                for path in self._holding(self._partitions(), ids):
-                    other = date.fromisoformat(_day_of(path))
+                for path in self.days.holding(self._partitions(), ids):
+                    other = date.fromisoformat(day_of(path))
                     if other != day:
                         data = path.read_bytes()
                         stale.setdefault(other, set()).update(
@@ -450,104 +302,29 @@ class CheckInStore(SharedStore):
         from tinydb import Query
 
         for day, ids in stale.items():
-            for path in self._holding(self._day_parts(day), ids):
-                with self._table(path) as table:
+            for path in self.days.holding(self._day_parts(day), ids):
+                with open_table(path) as table:
                     table.remove(Query().id.one_of(list(ids)))
                     empty = len(table) == 0
                 if empty:
                     path.unlink()
                     fsync_dir(path.parent)
 
-    def _holding(self, paths: Iterable[Path], ids: Iterable[str]) -> list[Path]:
-        """The files among `paths` whose bytes hold any of these ids: a quick
-        look that saves parsing them all."""
-        needles = [json.dumps(checkin_id).encode("utf-8") for checkin_id in ids]
-        holding = []
-        for path in paths:
-            try:
-                data = path.read_bytes()
-            except FileNotFoundError:
-                continue
-            if any(needle in data for needle in needles):
-                holding.append(path)
-        return holding
-
     def _index_locked(self, documents: list[Record]) -> None:
-        names, series = _index_entries((doc, created(doc).date().isoformat())
+        names, series = index_entries((doc, created(doc).date().isoformat())
                                        for doc in documents)
         self.links.add_names((key, entry) for key, entries in names.items()
                              for entry in entries)
         for series_id, members in series.items():
             self.links.add_members(series_id, members)
 
-    def _load_pending(self) -> dict[str, Record]:
-        pending = dict(self._pending)
-        try:
-            data = self.pending_path.read_bytes()
-        except FileNotFoundError:
-            return pending
-        try:
-            saved = json.loads(data)
-        except ValueError:
-            raise DamagedFile(self.pending_path) from None
-        if not isinstance(saved, list):
-            raise DamagedFile(self.pending_path)
-        good = []
-        for document in saved:
-            try:
-                check_record(document, self.questions)
-            except BadRecord:
-                raise DamagedFile(self.pending_path) from None
-            good.append(document)
-        for document in good:
-            pending.setdefault(document["id"], document)
-        return pending
-
     def _flush_pending_locked(self) -> int:
-        try:
-            pending = self._load_pending()
-        except DamagedFile:
-            salvaged = self._salvage_pending()
-            self._quarantine_pending_locked()
-            pending = {**salvaged, **self._pending}
+        pending = self.pending.take_locked()
         if not pending:
             return 0
         added = self._insert_locked(pending.values())
-        with suppress(FileNotFoundError):
-            self.pending_path.unlink()
-            fsync_dir(self.data_dir)
-        self._pending.clear()
+        self.pending.stored_locked(self.data_dir)
         return added
-
-    def _salvage_pending(self) -> dict[str, Record]:
-        """The good check-ins of a pending file that is not all good."""
-        try:
-            saved = json.loads(self.pending_path.read_bytes())
-        except (OSError, ValueError):
-            return {}
-        good = {}
-        for document in saved if isinstance(saved, list) else []:
-            try:
-                check_record(document, self.questions)
-            except BadRecord:
-                continue
-            good[document["id"]] = document
-        return good
-
-    def _quarantine_pending_locked(self) -> None:
-        move_aside(self.pending_path)
-
-    def _keep_pending(self, document: Record) -> None:
-        """Keep a check-in whose save failed: on disk if possible, else in memory."""
-        self._pending[document["id"]] = document
-        try:
-            with self._locked():
-                pending = self._load_pending()
-                write_atomically(self.pending_path, json.dumps(
-                    list(pending.values()), ensure_ascii=False).encode("utf-8"))
-        except (OSError, StoreError):
-            return  # Stays in memory, retried by the next save.
-        self._pending.clear()
 
     def add(self, record: Mapping[str, Any]) -> str:
         """Save a check-in; returns its id once it is on disk.
@@ -562,7 +339,7 @@ class CheckInStore(SharedStore):
                 self._flush_pending_locked()
                 self._insert_locked([document])
         except OSError as error:
-            self._keep_pending(document)
+            self.pending.keep(document)
             raise self._error("save", error) from None
         return str(document["id"])
 
@@ -590,7 +367,7 @@ class CheckInStore(SharedStore):
             with self._locked():
                 if not path.exists():
                     return False
-                with self._table(path) as table:
+                with open_table(path) as table:
                     changed = work(table, Query().id == checkin_id)
                     empty = len(table) == 0
                 if empty:
@@ -655,8 +432,8 @@ class CheckInStore(SharedStore):
                     # never blocked by a bad date, and never takes a record
                     # that could be younger than the cutoff.
                     end_of_day = utc(datetime.combine(
-                        date.fromisoformat(_day_of(path)), time())) + timedelta(days=1)
-                    with self._table(path) as table:
+                        date.fromisoformat(day_of(path)), time())) + timedelta(days=1)
+                    with open_table(path) as table:
                         old = [document for document in table.all()
                                if made(document, end_of_day) < cutoff]
                         if old:
@@ -715,7 +492,7 @@ class CheckInStore(SharedStore):
         # Parsing years of day files makes millions of objects; the cyclic
         # garbage collector would scan them over and over (2.4 s → 0.8 s for
         # 100,000 check-ins with it paused). JSON makes no cycles.
-        with _collector_paused():
+        with collector_paused():
             # Oldest first: check-ins made in the same second keep the
             # order they were saved in.
             for path in reversed(paths):
@@ -768,31 +545,13 @@ class CheckInStore(SharedStore):
                 moment = moments[number] = created(record)
             yield moment, record
 
-    def _parsed_part(self, path: Path) -> _Part:
-        """A day file's documents as parsed. Kept while the file is the same
-        (its inode, mtime and size), up to `_CACHED_RECORDS`: on a very busy
-        day, a staff screen's poll parses only the part a save changed."""
+    def _parsed_part(self, path: Path) -> Part:
+        """A day file's documents as parsed, kept while the file is the same
+        (see `parts`)."""
         try:
-            seen = path.stat()
-        except FileNotFoundError:
-            return _Part([])
+            return self._parts.part(path, lambda path: list(self._raw(path).values()))
         except OSError as error:
             raise self._error("read", error) from None
-        # Taken before reading: a file replaced meanwhile is read again next time.
-        key = (seen.st_ino, seen.st_mtime_ns, seen.st_size)
-        with self._parsed_lock:
-            cached = self._parsed.pop(path, None)
-            if cached is not None and cached[0] == key:
-                self._parsed[path] = cached  # Read last, so evicted last.
-                return cached[1]
-        parsed = _Part(list(self._raw(path).values()))
-        with self._parsed_lock:
-            self._parsed[path] = (key, parsed)
-            held = sum(len(entry[1].records) for entry in self._parsed.values())
-            while held > _CACHED_RECORDS and len(self._parsed) > 1:
-                oldest = next(iter(self._parsed))  # The longest unread goes first.
-                held -= len(self._parsed.pop(oldest)[1].records)
-        return parsed
 
     # -- Series ---------------------------------------------------------------
 
@@ -858,13 +617,13 @@ class CheckInStore(SharedStore):
         return self.links
 
     def _build_index_locked(self) -> None:
-        self.links.build(*_index_entries(self._every_record()))
+        self.links.build(*index_entries(self._every_record()))
 
     def _every_record(self) -> Iterator[tuple[Record, str]]:
-        with _collector_paused():
+        with collector_paused():
             for path in self._partitions():
                 for record in self._read(path):
-                    yield record, _day_of(path)
+                    yield record, day_of(path)
 
     def _from_index(self, read: Callable[[LinkIndex], _T]) -> _T:
         """Read the index, built first if it never was, rebuilt if damaged."""
@@ -941,125 +700,21 @@ class CheckInStore(SharedStore):
             raise self._error("index", error) from None
 
     @contextmanager
-    def _series_change(self, action: str) -> Iterator[_DaySeries]:
+    def _series_change(self, action: str) -> Iterator[day_series.DaySeries]:
         try:
             with self._locked():
-                self._index_locked_ready()
-                yield _DaySeries(self)
+                day_series.index_locked_ready(self)
+                yield day_series.DaySeries(self)
         except OSError as error:
             raise self._error(action, error) from None
 
-    def _index_locked_ready(self) -> None:
-        try:
-            if self.links.built():
-                self.links.all_series()  # Raises if it is damaged.
-                return
-        except DamagedFile:
-            pass
-        self._build_index_locked()
-
-    def _locate_locked(self, checkin_id: str) -> Record:
-        found = self._find(checkin_id)
-        if found is None:
-            raise UnknownCheckIn(f"no check-in {checkin_id} in {self.data_dir}")
-        try:
-            check_record(found[1], self.questions)
-        except BadRecord:
-            raise UnknownCheckIn(f"check-in {checkin_id} is not of the stored shape") from None
-        return found[1]
-
-    def _write_places_locked(self, records: Mapping[str, Record],
-                             final: Mapping[str, Place], touched: set[str]) -> None:
-        """Write a regrouping: the index first for every series a check-in
-        joins (see `name_index`), then each day file changed."""
-
-        def day(record: Record) -> str:
-            return created(record).date().isoformat()
-
-        joined = {series: [(record["id"], day(record)) for record in records.values()
-                           if (final.get(record["id"]) or ("",))[0] == series]
-                  for series in touched}
-        for series, entries in joined.items():
-            self.links.add_members(series, entries)
-        by_day: dict[date, dict[str, Place]] = {}
-        for checkin_id, place in final.items():
-            if series_of(records[checkin_id]) != place:
-                by_day.setdefault(created(records[checkin_id]).date(), {})[checkin_id] = place
-        if len(by_day) > 1:
-            # Several day files, written one at a time: the journal first,
-            # so a crash between them is finished by the next one to hold
-            # the lock (or read), and readers see all of it or none.
-            write_atomically(self.journal_path, json.dumps(
-                {day.isoformat(): places for day, places in by_day.items()}).encode())
-            self._apply_places_locked(by_day)
-            self.journal_path.unlink()
-            fsync_dir(self.data_dir)
-        else:
-            self._apply_places_locked(by_day)
-        self.links.set_members(joined)
-
-    def _place_locked(self, path: Path, places: Mapping[str, tuple[str, int] | None]) -> None:
-        """Set (or clear) the series and session of check-ins in one day file,
-        in one write: a kill leaves all of them changed or none."""
-        from tinydb import Query
-
-        def change(document: MutableMapping[Any, Any]) -> None:
-            place = places[document["id"]]
-            if place is None:
-                document.pop("series", None)
-                document.pop("session", None)
-            else:
-                document["series"], document["session"] = place
-
-        with self._table(path) as table:
-            table.update(change, Query().id.one_of(list(places)))
 
     def mend_duplicates(self) -> int:
-        """Take out every copy of a check-in but the one in its newest day
-        file (what a save tried again on a later day, before this was
-        prevented, left behind); returns how many copies went."""
-        from tinydb import Query
-
-        try:
-            with self._locked():
-                where: dict[str, list[Path]] = {}
-                for path in self._partitions():  # Newest first.
-                    for record in self._raw(path).values():
-                        if isinstance(record.get("id"), str):
-                            where.setdefault(record["id"], []).append(path)
-                extra: dict[Path, list[str]] = {}
-                for checkin_id, paths in where.items():
-                    for path in paths[1:]:
-                        extra.setdefault(path, []).append(checkin_id)
-                for path, ids in extra.items():
-                    with self._table(path) as table:
-                        table.remove(Query().id.one_of(ids))
-                        empty = len(table) == 0
-                    if empty:
-                        path.unlink()
-                        fsync_dir(path.parent)
-                if extra:
-                    self._build_index_locked()
-        except OSError as error:
-            raise self._error("mend", error) from None
-        return sum(len(ids) for ids in extra.values())
+        """Take out older copies of a check-in stored twice (see `health`)."""
+        return health.mend_duplicates(self)
 
     def repair_index(self) -> bool:
-        try:
-            with self._locked():
-                names, series = _index_entries(self._every_record())
-                try:
-                    on_disk = self.links.snapshot() if self.links.built() else None
-                except DamagedFile:
-                    on_disk = None
-                agrees = on_disk == (
-                    {key: set(entries) for key, entries in names.items()},
-                    {key: set(members) for key, members in series.items()})
-                if not agrees:
-                    self.links.build(names, series)  # From the same reading.
-        except OSError as error:
-            raise self._error("index", error) from None
-        return not agrees
+        return health.repair_index(self)
 
     # -- Start-up and health ------------------------------------------------
 
@@ -1069,8 +724,7 @@ class CheckInStore(SharedStore):
         nothing) for a folder that holds no data yet."""
         report = Recovery()
         legacy = self.data_dir / LEGACY_FILE
-        if not (self.partitions_dir.exists() or self.pending_path.exists()
-                or legacy.exists() or self._pending):
+        if not (self.partitions_dir.exists() or self.pending.waiting() or legacy.exists()):
             return report
         try:
             with self._locked():
@@ -1091,7 +745,7 @@ class CheckInStore(SharedStore):
         try:
             parsed = parse_tinydb(legacy, legacy.read_bytes()) or {}
         except DamagedFile:
-            self._quarantine_locked(legacy)
+            quarantine(legacy)
             return 0
         documents = [self._document(doc) for doc in parsed.get(TABLE, {}).values()]
         added = self._insert_locked(documents)
@@ -1101,18 +755,16 @@ class CheckInStore(SharedStore):
 
     def quarantined(self) -> list[Path]:
         """Files moved aside because they did not parse."""
-        found = [*self.partitions_dir.glob(f"*{_CORRUPT}*"),
-                 *self.data_dir.glob(f"*{_CORRUPT}*")]
-        return sorted(path for path in found if path.is_file())
+        return health.quarantined(self)
 
     def damaged_count(self) -> int:
         return len(self.quarantined())
 
     def held_in_memory(self) -> int:
-        return len(self._pending)
+        return len(self.pending.memory)
 
     def retry(self) -> int:
-        if not self._pending and not self.pending_path.exists():
+        if not self.pending.waiting():
             return 0
         try:
             return self.recover().saved_pending
@@ -1120,53 +772,17 @@ class CheckInStore(SharedStore):
             # The day files still can't be written: the pending file, at
             # least, lets `kiosk doctor` and the desk see them, and survives
             # a restart.
-            for document in list(self._pending.values()):
-                self._keep_pending(document)
+            for document in list(self.pending.memory.values()):
+                self.pending.keep(document)
             return 0
 
     def pending_count(self) -> int:
         """Check-ins whose save failed and that are not stored yet."""
-        try:
-            return len(self._load_pending())
-        except (DamagedFile, OSError):
-            return len(self._pending)
+        return self.pending.count()
 
     def inspect(self) -> Inspection:
-        """Check the data folder; reading every day file also moves aside any
-        that doesn't parse."""
-        report = Inspection(str(self.data_dir), exists=self.data_dir.exists())
-        problems = report.problems
-        if not report.exists:
-            return report  # Nothing saved yet; the first save makes it.
-        problems.extend(_privacy_problems(self.data_dir))
-        probe_dir = self.partitions_dir if self.partitions_dir.exists() else self.data_dir
-        if not os.access(probe_dir, os.W_OK | os.X_OK):
-            problems.append(f"{probe_dir} is not writable: check-ins can't be saved")
-        with suppress(OSError):
-            report.free_bytes = shutil.disk_usage(self.data_dir).free
-        paths = self._partitions() if self.partitions_dir.exists() else []
-        for path in paths:
-            try:
-                documents = self._raw(path)
-            except StoreError as error:
-                problems.append(str(error))
-                continue
-            for key, document in documents.items():
-                try:
-                    check_record(document, self.questions)
-                except BadRecord as error:
-                    report.bad_records.append(f"{path} record {key}: {error}")
-                else:
-                    report.checkins += 1
-        report.files = len(self._partitions()) if paths else 0
-        report.pending = self.pending_count()
-        with suppress(DamagedFile, OSError):
-            report.pending_ids = sorted(self._load_pending())
-        report.damaged = [str(path) for path in self.quarantined()]
-        if (self.data_dir / LEGACY_FILE).exists():
-            problems.append(f"{self.data_dir / LEGACY_FILE} is from an earlier version: "
-                            "start the kiosk once to move it into the day files")
-        return report
+        """Check the data folder (see `health`): slow, for `kiosk doctor`."""
+        return health.inspect(self)
 
 
 def _shown_name(key: str) -> str:
@@ -1176,91 +792,3 @@ def _shown_name(key: str) -> str:
     return f"{first} {initial}." if initial else first
 
 
-class _DaySeries:
-    """The day files' series, held under the store's lock for one change."""
-
-    def __init__(self, store: CheckInStore) -> None:
-        self.store = store
-
-    def locate(self, checkin_id: str) -> Record:
-        return self.store._locate_locked(checkin_id)
-
-    def members(self, series: str) -> Iterable[Record]:
-        return self.store._fetch(self.store.links.members(series)).values()
-
-    def place(self, records: Mapping[str, Record], final: Mapping[str, Place],
-              touched: set[str]) -> None:
-        self.store._write_places_locked(records, final, touched)
-
-
-def _privacy_problems(data_dir: Path) -> list[str]:
-    """What lets others read the data folder, judged by what each path is
-    (lstat, never following a link), not by its name: every folder 0700,
-    every file 0600, no links and nothing but files and folders in it."""
-    problems: list[str] = []
-
-    def judge(path: Path, info: os.stat_result) -> bool:
-        mode = info.st_mode
-        if stat.S_ISLNK(mode):
-            problems.append(f"{path} is a symbolic link: the data folder must hold its own "
-                            "files, never links to others (replace it with the file)")
-            return False
-        if stat.S_ISDIR(mode):
-            wanted, what = 0o700, "folder"
-        elif stat.S_ISREG(mode):
-            wanted, what = 0o600, "file"
-        else:
-            problems.append(f"{path} is not a file or a folder: remove it")
-            return False
-        if mode & 0o077:
-            problems.append(f"{path} is readable by others (mode {mode & 0o777:04o}, "
-                            f"should be {wanted:04o} for a {what}): chmod {wanted:o} it")
-        return stat.S_ISDIR(mode)
-
-    try:
-        if not judge(data_dir, os.lstat(data_dir)):
-            return problems
-        for folder, names, files in os.walk(data_dir):
-            for name in [*names, *files]:
-                path = Path(folder) / name
-                with suppress(FileNotFoundError):
-                    judge(path, os.lstat(path))
-    except OSError as error:
-        problems.append(f"{data_dir} can't be read: {error.strerror or type(error).__name__}")
-    return problems
-
-
-def _atomic_storage() -> type[Storage]:
-    """TinyDB's `Storage` for the day files, made when TinyDB is first needed
-    (so that the kiosk's start-up doesn't wait for it)."""
-    global _ATOMIC_STORAGE
-    if _ATOMIC_STORAGE is None:
-        from tinydb.storages import Storage
-
-        class AtomicJSONStorage(Storage):
-            """JSON on disk, replaced whole on every write so a crash never
-            leaves half a file; a file that doesn't parse raises `DamagedFile`
-            instead of being treated as empty and written over.
-
-            The file is parsed once per opening: the store opens it afresh for
-            each change, inside its lock, so nothing else can change it meanwhile.
-            """
-
-            def __init__(self, path: Path | str) -> None:
-                self.path = Path(path)
-                self._data: TinyDBData | None = None
-
-            def read(self) -> TinyDBData | None:
-                if self._data is None:
-                    self._data = read_tinydb(self.path)
-                return self._data
-
-            def write(self, data: TinyDBData) -> None:
-                write_atomically(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-                self._data = data
-
-        _ATOMIC_STORAGE = AtomicJSONStorage
-    return _ATOMIC_STORAGE
-
-
-_ATOMIC_STORAGE: type[Storage] | None = None

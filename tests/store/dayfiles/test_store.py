@@ -21,13 +21,15 @@ from pathlib import Path
 
 import pytest
 
+import kiosk.store.dayfiles.pending
 import kiosk.store.dayfiles.store
 from kiosk.access.audit import AuditLog
 from kiosk.cli import main
 from kiosk.desk.upkeep import doctor, prepare_store
 from kiosk.files import StoreError
 from kiosk.settings import load_settings
-from kiosk.store.dayfiles.store import CheckInStore, _atomic_storage
+from kiosk.store.dayfiles.layout import atomic_storage as _atomic_storage
+from kiosk.store.dayfiles.store import CheckInStore
 from tests.support.clock import FIXED_NOW, fixed_clock
 from tests.support.processes import WORKER, _complete_lines
 from tests.support.records import CONTENT, checkin  # noqa: F401
@@ -213,7 +215,7 @@ def test_when_even_the_pending_file_fails_the_checkin_waits_in_memory(
     first = checkin("Memory")
     with monkeypatch.context() as patch:
         patch.setattr(_atomic_storage(), "write", disk_full)
-        patch.setattr(kiosk.store.dayfiles.store, "write_atomically", disk_full)
+        patch.setattr(kiosk.store.dayfiles.pending, "write_atomically", disk_full)
         with pytest.raises(StoreError):
             store.add(first)
         with pytest.raises(StoreError):

@@ -18,11 +18,15 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
+import kiosk.files
 import kiosk.store.dayfiles.name_index
+import kiosk.store.dayfiles.pending
+import kiosk.store.dayfiles.series
 import kiosk.store.dayfiles.store
 from kiosk.clock import FakeClock
 from kiosk.files import StoreError
-from kiosk.store.dayfiles.store import CheckInStore, _atomic_storage
+from kiosk.store.dayfiles.layout import atomic_storage as _atomic_storage
+from kiosk.store.dayfiles.store import CheckInStore
 from tests.support.clock import FIXED_NOW
 from tests.support.records import checkin
 
@@ -34,7 +38,7 @@ class Disk:
 
     def __init__(self) -> None:
         self.full = False
-        self._atomic = kiosk.store.dayfiles.store.write_atomically
+        self._atomic = kiosk.files.write_atomically
         self._storage_write = _atomic_storage().write
 
     def write_atomically(self, path: Path, data: bytes) -> None:
@@ -228,7 +232,8 @@ DISK = Disk()
 def _flaky_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     # Days of more than two check-ins are split into parts.
     monkeypatch.setattr(kiosk.store.dayfiles.store, "PART_SIZE", 2)
-    monkeypatch.setattr(kiosk.store.dayfiles.store, "write_atomically", DISK.write_atomically)
+    monkeypatch.setattr(kiosk.store.dayfiles.series, "write_atomically", DISK.write_atomically)
+    monkeypatch.setattr(kiosk.store.dayfiles.pending, "write_atomically", DISK.write_atomically)
     monkeypatch.setattr(kiosk.store.dayfiles.name_index, "write_atomically", DISK.write_atomically)
     def storage_write(storage, data) -> None:  # A method of the storage class.
         DISK.storage_write(storage, data)
