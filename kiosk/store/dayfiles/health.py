@@ -1,5 +1,7 @@
-"""What `kiosk doctor` asks of the day files: their privacy, every record
-read, copies stored twice, and the index compared with the check-ins."""
+"""The day files' health: what a start mends (failed saves, a crash's
+temporary files, the legacy store), and what `kiosk doctor` asks (their
+privacy, every record read, copies stored twice, the index compared with
+the check-ins)."""
 
 from __future__ import annotations
 
@@ -10,24 +12,12 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.checkin.record import (
-    BadRecord,
-    check_record,
-)
-from kiosk.files import (
-    DamagedFile,
-    StoreError,
-    fsync_dir,
-)
-from kiosk.store.contract import (
-    Inspection,
-)
-from kiosk.store.dayfiles.layout import (
-    CORRUPT,
-    LEGACY_FILE,
-    open_table,
-)
+from kiosk.checkin.record import BadRecord, check_record
+from kiosk.files import DamagedFile, StoreError, fsync_dir, parse_tinydb
+from kiosk.store.contract import Inspection, Recovery
+from kiosk.store.dayfiles.layout import CORRUPT, LEGACY_FILE, TABLE, open_table, quarantine
 from kiosk.store.dayfiles.name_index import index_entries
+from kiosk.store.dayfiles.saving import insert_locked
 
 if TYPE_CHECKING:
     from kiosk.store.dayfiles.store import CheckInStore
@@ -162,3 +152,40 @@ def inspect(store: CheckInStore) -> Inspection:
         problems.append(f"{store.data_dir / LEGACY_FILE} is from an earlier version: "
                         "start the kiosk once to move it into the day files")
     return report
+
+
+def recover(store: CheckInStore) -> Recovery:
+    """At start: store pending check-ins, import a legacy single-file store,
+    and clear temporary files left by a crash. Does nothing (and creates
+    nothing) for a folder that holds no data yet."""
+    report = Recovery()
+    legacy = store.data_dir / LEGACY_FILE
+    if not (store.partitions_dir.exists() or store.pending.waiting() or legacy.exists()):
+        return report
+    try:
+        with store._locked():
+            for temporary in store.partitions_dir.glob(".*.tmp"):
+                temporary.unlink()  # Only a crashed writer leaves these.
+                report.removed_temporary += 1
+            report.saved_pending = store._flush_pending_locked()
+            if legacy.exists():
+                report.imported_legacy = _import_legacy_locked(store, legacy)
+            if not store.links.built():
+                # Check-ins from before series existed: indexed once.
+                store._build_index_locked()
+    except OSError as error:
+        raise store._error("recover", error) from None
+    return report
+
+
+def _import_legacy_locked(store: CheckInStore, legacy: Path) -> int:
+    try:
+        parsed = parse_tinydb(legacy, legacy.read_bytes()) or {}
+    except DamagedFile:
+        quarantine(legacy)
+        return 0
+    documents = [store._document(doc) for doc in parsed.get(TABLE, {}).values()]
+    added = insert_locked(store, documents)
+    legacy.unlink()  # Every record is now durable in the day files.
+    fsync_dir(store.data_dir)
+    return added

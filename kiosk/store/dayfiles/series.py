@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 from kiosk.checkin.record import BadRecord, check_record, series_of
 from kiosk.files import DamagedFile, fsync_dir, write_atomically
 from kiosk.store.contract import Record, UnknownCheckIn
+from kiosk.store.dayfiles import lookups
 from kiosk.store.dayfiles.layout import open_table
 from kiosk.store.shared import Place, created
 
 if TYPE_CHECKING:
+    from kiosk.store.dayfiles.folder import DataFolder
     from kiosk.store.dayfiles.store import CheckInStore
 
 
@@ -29,14 +31,14 @@ class DaySeries:
         return locate_locked(self.store, checkin_id)
 
     def members(self, series: str) -> Iterable[Record]:
-        return self.store._fetch(self.store.links.members(series)).values()
+        return lookups.fetch(self.store, self.store.links.members(series)).values()
 
     def place(self, records: Mapping[str, Record], final: Mapping[str, Place],
               touched: set[str]) -> None:
         write_places_locked(self.store, records, final, touched)
 
 
-def replay_locked(store: CheckInStore) -> None:
+def replay_locked(store: DataFolder) -> None:
     """Apply what the journal says every day file it names should hold,
     then drop it. Safe to do twice; a journal that can't be read is from
     a write cut short before it was whole, when nothing had moved yet."""
@@ -53,7 +55,7 @@ def replay_locked(store: CheckInStore) -> None:
 
 
 def apply_places_locked(
-        store: CheckInStore, by_day: Mapping[date, Mapping[str, tuple[str, int] | None]]) -> None:
+        store: DataFolder, by_day: Mapping[date, Mapping[str, tuple[str, int] | None]]) -> None:
     for made_on, places in by_day.items():
         for path in store.days.holding(store._day_parts(made_on), places):
             place_locked(store, path, places)
@@ -111,7 +113,7 @@ def write_places_locked(store: CheckInStore, records: Mapping[str, Record],
     store.links.set_members(joined)
 
 
-def place_locked(store: CheckInStore, path: Path,
+def place_locked(store: DataFolder, path: Path,
                  places: Mapping[str, tuple[str, int] | None]) -> None:
     """Set (or clear) the series and session of check-ins in one day file,
     in one write: a kill leaves all of them changed or none."""

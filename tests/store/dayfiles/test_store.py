@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import kiosk.store.dayfiles.pending
+import kiosk.store.dayfiles.saving
 import kiosk.store.dayfiles.store
 from kiosk.access.audit import AuditLog
 from kiosk.cli import main
@@ -380,7 +381,7 @@ def test_a_busy_day_is_split_into_parts_and_a_save_rewrites_only_the_newest(
     """Before: with 50,000 check-ins in one day, every save rewrote the whole
     day (1.7 s), and the desk parsed all of it for each arrival. (Here parts
     of 4.)"""
-    monkeypatch.setattr(kiosk.store.dayfiles.store, "PART_SIZE", 4)
+    monkeypatch.setattr(kiosk.store.dayfiles.saving, "PART_SIZE", 4)
     day = FIXED_NOW.date().isoformat()
     ids = [store.add(checkin(f"N{n:02d}", FIXED_NOW - timedelta(minutes=30 - n)))
            for n in range(10)]
@@ -404,7 +405,7 @@ def test_a_busy_day_is_split_into_parts_and_a_save_rewrites_only_the_newest(
 def test_every_door_finds_a_check_in_in_any_part(
     store: CheckInStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kiosk.store.dayfiles.store, "PART_SIZE", 2)
+    monkeypatch.setattr(kiosk.store.dayfiles.saving, "PART_SIZE", 2)
     records = [checkin(f"P{n}", FIXED_NOW - timedelta(minutes=10 - n)) for n in range(7)]
     ids = [store.add(record) for record in records]
     first = ids[0]  # In the day's first part.
@@ -439,7 +440,7 @@ def test_a_reader_that_keeps_parsed_parts_sees_every_change(
     """The desk's store keeps the parts it parsed, and reads again only
     those that changed since: a status change in an early part, an
     erasure, a new part and a record damaged by hand all show."""
-    monkeypatch.setattr(kiosk.store.dayfiles.store, "PART_SIZE", 3)
+    monkeypatch.setattr(kiosk.store.dayfiles.saving, "PART_SIZE", 3)
     ids = [store.add(checkin(f"R{n}", FIXED_NOW - timedelta(minutes=10 - n))) for n in range(7)]
     desk = CheckInStore(store.data_dir, clock=fixed_clock)
     assert [r["id"] for r in desk.today()] == ids

@@ -21,8 +21,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 import kiosk.files
 import kiosk.store.dayfiles.name_index
 import kiosk.store.dayfiles.pending
+import kiosk.store.dayfiles.saving
 import kiosk.store.dayfiles.series
 import kiosk.store.dayfiles.store
+import kiosk.store.shared
 from kiosk.clock import FakeClock
 from kiosk.files import StoreError
 from kiosk.store.dayfiles.layout import atomic_storage as _atomic_storage
@@ -207,7 +209,7 @@ class StoreModel(RuleBasedStateMachine):
         records = self.store.all()
         assert self.desk.all() == records, "a long-lived reader sees every change"
         for record in records:
-            self.made[record["id"]] = kiosk.store.dayfiles.store.created(record)
+            self.made[record["id"]] = kiosk.store.shared.created(record)
         assert {r["id"]: r["status"] for r in records} == self.stored
         assert len(records) == len(self.stored), "each id stored once"
         assert self.store.held_in_memory() == len(self.held)
@@ -221,7 +223,7 @@ class StoreModel(RuleBasedStateMachine):
                 i for i, s in self.series.items() if s == series}
             numbers = [r["session"] for r in sessions]
             assert numbers == sorted(set(numbers)), "unique, in session order"
-            made = [(kiosk.store.dayfiles.store.created(r), r["id"]) for r in sessions]
+            made = [(kiosk.store.shared.created(r), r["id"]) for r in sessions]
             assert made == sorted(made), "numbered in the order the visits were made"
 
 
@@ -231,7 +233,7 @@ DISK = Disk()
 @pytest.fixture(autouse=True)
 def _flaky_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     # Days of more than two check-ins are split into parts.
-    monkeypatch.setattr(kiosk.store.dayfiles.store, "PART_SIZE", 2)
+    monkeypatch.setattr(kiosk.store.dayfiles.saving, "PART_SIZE", 2)
     monkeypatch.setattr(kiosk.store.dayfiles.series, "write_atomically", DISK.write_atomically)
     monkeypatch.setattr(kiosk.store.dayfiles.pending, "write_atomically", DISK.write_atomically)
     monkeypatch.setattr(kiosk.store.dayfiles.name_index, "write_atomically", DISK.write_atomically)
