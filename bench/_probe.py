@@ -44,7 +44,7 @@ if MODE.startswith("bare"):
     Bare().run()
 elif MODE.startswith("staff"):
     from kiosk.settings import load_settings
-    from screens.staff import StaffScreen
+    from screens.desk.queue import StaffScreen
     from screens.staff_app import StaffApp, load_content
 
     shown = StaffScreen._show

@@ -117,9 +117,10 @@ async def measure(folder: Path, ids: dict[str, str], runs: int) -> dict[str, lis
             for ahead in (True, False):
                 await choose(ids["common"], lambda: not view.display)
                 if ahead:  # Staff read the detail first: the list is read meanwhile.
-                    await until(lambda: (screen.suggested or ("",))[0] == ids["common"])
+                    await until(lambda: (screen.series_actions.suggested
+                                         or ("",))[0] == ids["common"])
                 else:  # `k` at once: the list is read when asked for.
-                    screen.suggested = None
+                    screen.series_actions.suggested = None
                 start = time.perf_counter()
                 screen.action_link()  # What `k` and the Link control do (Pilot's own
                 # key press waits for the app to go idle, which would be timed too).

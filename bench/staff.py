@@ -44,7 +44,7 @@ from kiosk.store.dayfiles.store import CheckInStore
 HISTORY = 100_000
 TODAY = 40
 PAGE = 500
-"""The staff screen's page of search results (screens/staff.py MOST_ROWS)."""
+"""The staff screen's page of search results (kiosk/desk/queue.py MOST_ROWS)."""
 
 
 def seed(folder: Path) -> None:

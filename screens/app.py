@@ -424,14 +424,14 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
                          signed_in)
 
     def _open_staff_menu(self) -> None:
-        from screens.staff_menu import StaffMenuScreen
+        from screens.desk.staff_menu import StaffMenuScreen
 
         self.push_screen(StaffMenuScreen(held=self.store.held_in_memory(),
                                          shared=self.settings.database_url is not None),
                          self._staff_menu_chosen)
 
     def _staff_menu_chosen(self, choice: str | None) -> None:
-        from screens.staff import StaffScreen
+        from screens.desk.queue import StaffScreen
 
         if choice == "review" and self.settings.database_url is None:
             self.push_screen(StaffScreen(

@@ -59,8 +59,8 @@ class StaffApp(CrashContainment, App[None]):
         self._open()
 
     def _open(self) -> None:
+        from screens.desk.queue import StaffScreen
         from screens.pin_pad import PinPadScreen
-        from screens.staff import StaffScreen
 
         staff = StaffScreen(self.store, self.audit, self.content.all_questions(),
                             self.settings.clinic_name, export_dir=self.settings.export_dir,

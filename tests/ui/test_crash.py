@@ -13,8 +13,8 @@ import pytest
 from kiosk.settings import Settings
 from kiosk.store.dayfiles.store import CheckInStore
 from screens.app import make_app
+from screens.desk.queue import StaffScreen
 from screens.questionnaire import QuestionnaireScreen
-from screens.staff import StaffScreen
 from tests.support.clock import fake_clock
 from tests.support.staff import open_staff, screen_lines, seed, staff_app
 from tests.support.visit import SPA_VISIT, answer_all, tap, wait_for, wait_for_screen
@@ -101,15 +101,17 @@ async def test_an_error_in_the_desks_refresh_shows_its_own_calm_screen(
 ) -> None:
     seed(CheckInStore(settings.data_dir))
     loads = []
-    original = StaffScreen._query
+    import screens.desk.queue
 
-    def flaky(self, view, today, **options):
+    original = screens.desk.queue.load
+
+    def flaky(store, view, today, **options):
         loads.append(1)
         if len(loads) == 2:
             raise RuntimeError("refresh broke")
-        return original(self, view, today, **options)
+        return original(store, view, today, **options)
 
-    monkeypatch.setattr(StaffScreen, "_query", flaky)
+    monkeypatch.setattr(screens.desk.queue, "load", flaky)
     app = staff_app(replace(settings, export_dir=tmp_path / "exports"))
     app.contain_crashes = True
     async with app.run_test(size=(100, 30)) as pilot:

@@ -496,7 +496,7 @@ async def test_hostile_client_text_in_the_table_detail_and_exports(
         assert "[@click=app.quit]x[…" in "\n".join(drawn)
         assert [cell_len(line) for line in drawn] == [80] * 24
         for n, name in enumerate(HOSTILE):
-            await wait_for(pilot, lambda n=n: app.screen.selected_id() == ids[n], f"row {n}")
+            await wait_for(pilot, lambda n=n: app.screen.selected == ids[n], f"row {n}")
             text = detail(app)
             assert text.startswith(printable(f"{name} Q.")), n
             await pilot.pause()
@@ -615,7 +615,7 @@ async def test_when_the_chosen_checkin_is_erased_elsewhere_no_key_acts_on_anothe
             ids["ann"]: "waiting", ids["zoe"]: "waiting", ids["cy"]: "done"}
         await pilot.press("enter")  # Choosing again makes the keys work again.
         await wait_for(pilot, lambda: "gone" not in detail(app), "a new choice")
-        chosen = app.screen.selected_id()
+        chosen = app.screen.selected
         await pilot.press("t")
         await wait_for(pilot, lambda: store.get(chosen)["status"] == "with_therapist",
                        "the status")
@@ -626,9 +626,9 @@ async def test_a_day_of_more_checkins_than_the_table_holds_shows_the_newest(
 ) -> None:
     """Before: with 50,000 check-ins in one day the queue showed the oldest
     500, so a new arrival never appeared. (Here 30 and a limit of 20.)"""
-    import screens.staff
+    import kiosk.desk.queue
 
-    monkeypatch.setattr(screens.staff, "MOST_ROWS", 20)
+    monkeypatch.setattr(kiosk.desk.queue, "MOST_ROWS", 20)
     store = CheckInStore(staff_settings.data_dir)
     store.import_records([checkin(f"N{n:02d}", FIXED_NOW - timedelta(minutes=60 - n))
                           for n in range(30)])
@@ -733,7 +733,7 @@ async def test_a_load_that_finishes_as_the_desk_closes_has_nowhere_to_go(
     """Seen on a fresh clone: the desk closed while a worker's load was on
     its way; its hand-back found no table, and the worker failed with
     NoMatches. A load that arrives after the table has gone is dropped."""
-    from screens.staff import Loaded
+    from kiosk.desk.queue import Loaded
 
     seed(CheckInStore(staff_settings.data_dir))
     app = staff_app(staff_settings)

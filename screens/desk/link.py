@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -73,8 +74,10 @@ class LinkPanel(Vertical):
             self.checkin_id = checkin_id
             self.choice = choice
 
-    def __init__(self) -> None:
+    def __init__(self, covers: tuple[str, ...] = ()) -> None:
+        """`covers`: the screen's parts the panel takes the place of while open."""
         super().__init__(id="link-panel")
+        self.covers = covers
         self.checkin_id = ""
         self.earlier: list[Mapping[str, Any]] = []
 
@@ -85,6 +88,12 @@ class LinkPanel(Vertical):
         with Horizontal():
             yield Button("Start a new series", id="new", variant="primary")
             yield Button("Leave unlinked", id="unlinked")
+
+    @staticmethod
+    def open_on(screen: Screen[Any]) -> bool:
+        """Whether a link panel is open on this screen."""
+        panels = screen.query(LinkPanel)
+        return bool(panels) and bool(panels.first().display)
 
     def offer(self, record: Mapping[str, Any], earlier: Sequence[Mapping[str, Any]],
               today: date) -> None:
@@ -103,15 +112,20 @@ class LinkPanel(Vertical):
         choices.add_options(Option(Content(f"\n{suggestion_text(other, today)}\n"),
                                    id=str(other["id"])) for other in earlier)
         choices.display = bool(earlier)
-        self.display = True
+        self._take_place(True)
         if earlier:
             choices.highlighted = 0
             choices.focus()
         else:
             self.query_one("#new", Button).focus()
 
+    def _take_place(self, covering: bool) -> None:
+        for part in self.covers:
+            self.screen.query_one(part).display = not covering
+        self.display = covering
+
     def _close(self, choice: str | None) -> None:
-        self.display = False
+        self._take_place(False)
         self.post_message(self.Chosen(self.checkin_id, choice))
 
     @on(OptionList.OptionSelected, "#link-choices")

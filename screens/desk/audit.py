@@ -47,7 +47,7 @@ def _when(entry: dict[str, Any]) -> str:
 class AuditScreen(Screen[None]):
     """A read-only table of the audit log."""
 
-    CSS_PATH = "dialogs.tcss"
+    CSS_PATH = "../dialogs.tcss"
     """Its layout, loaded when it first shows (not at start-up)."""
 
     BINDINGS = [Binding("escape", "close", "Close")]

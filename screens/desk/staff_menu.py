@@ -14,7 +14,7 @@ from kiosk.plural import plural
 class StaffMenuScreen(Screen[str]):
     """Dismissed with "review", "exit" or "back"."""
 
-    CSS_PATH = "dialogs.tcss"
+    CSS_PATH = "../dialogs.tcss"
     """Its layout, loaded when it first shows (not at start-up)."""
 
     def __init__(self, *, held: int = 0, shared: bool = False) -> None:

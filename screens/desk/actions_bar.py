@@ -1,0 +1,78 @@
+"""The desk's buttons along the bottom: a status each, Export, Erase, Log
+(and Close on the kiosk); status changes and erasure run in workers here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button
+
+from kiosk.access.audit import AuditLog
+from kiosk.checkin.record import STATUSES, client_name
+from kiosk.desk import actions
+from kiosk.desk.rows import arrival, printable
+from kiosk.files import StoreError
+from kiosk.store.contract import Record, Store
+from screens.desk.series_actions import tell
+
+
+class ActionBar(Horizontal):
+    """Changes to the chosen check-in; each ends in `Changed` for the queue."""
+
+    class Changed(Message):
+        """A check-in changed here: the queue reloads."""
+
+    def __init__(self, store: Store, audit: AuditLog, *, closable: bool) -> None:
+        super().__init__(id="staff-actions")
+        self.store = store
+        self.audit = audit
+        self.closable = closable
+
+    def compose(self) -> ComposeResult:
+        for status, shown in STATUSES.items():
+            yield Button(shown.button, id=f"status-{status}", classes="status")
+        yield Button("Export", id="export")
+        yield Button("Erase", id="erase", variant="error")
+        yield Button("Log", id="audit")
+        if self.closable:
+            yield Button("Close", id="close", variant="primary")
+
+    @work(thread=True, group="change")
+    def set_status(self, checkin_id: str, status: str) -> None:
+        try:
+            changed = actions.set_status(self.store, self.audit, checkin_id, status)
+        except (StoreError, OSError) as error:
+            tell(self, str(error), error=True)
+            return
+        if not changed:
+            tell(self, "That check-in was erased meanwhile.")
+        self.post_message(self.Changed())
+
+    def ask_erase(self, record: Record, today: date) -> None:
+        """Name the check-in, and erase it if staff confirm."""
+        from screens.dialogs.choice import ChoiceScreen
+
+        checkin_id = record["id"]
+        who = printable(client_name(record), 40) or "(no name)"
+        text = (f"{who}, arrived {arrival(record, today)}. "
+                "Everything they answered is erased for good.")
+
+        def erase(choice: str | None) -> None:
+            if choice == "erase":
+                self._erase(checkin_id)
+
+        self.app.push_screen(ChoiceScreen("Erase this check-in?", text, [
+            ("keep", "Keep it", "primary"), ("erase", "Erase", "error")]), erase)
+
+    @work(thread=True, group="change")
+    def _erase(self, checkin_id: str) -> None:
+        try:
+            if actions.erase(self.store, self.audit, checkin_id):
+                tell(self, "Check-in erased.")
+        except (StoreError, OSError) as error:
+            tell(self, str(error), error=True)
+        self.post_message(self.Changed())

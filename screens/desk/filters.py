@@ -1,0 +1,61 @@
+"""The queue's filters and its name search, above the table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, Input
+
+from kiosk.desk.queue import FILTERS, View
+
+
+class FilterBar(Horizontal):
+    """A button a filter, Glance, and the search over all history."""
+
+    class Asked(Message):
+        """Staff asked for another view, made from the one shown by `change`."""
+
+        def __init__(self, change: Callable[[View], View]) -> None:
+            super().__init__()
+            self.change = change
+
+    def __init__(self) -> None:
+        super().__init__(id="staff-filters")
+
+    def compose(self) -> ComposeResult:
+        for name, label in FILTERS.items():
+            yield Button(label, id=f"filter-{name}", classes="filter")
+        yield Button("Glance", id="glance")
+        yield Input(placeholder="Search all history by name", id="staff-search")
+
+    def mark(self, view: View) -> None:
+        """Show which filter is on: marked in words too, not by colour alone."""
+        for name, label in FILTERS.items():
+            active = name == view.filter and not view.search
+            button = self.query_one(f"#filter-{name}", Button)
+            button.set_class(active, "-active-filter")
+            button.label = f"● {label}" if active else label
+
+    def show_filter(self, name: str) -> None:
+        """This filter, with the search field cleared."""
+        self.query_one("#staff-search", Input).value = ""
+        self.post_message(self.Asked(lambda view: view.with_filter(name)))
+
+    @on(Button.Pressed, ".filter")
+    def _filter_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.show_filter((event.button.id or "").removeprefix("filter-"))
+
+    @on(Input.Changed, "#staff-search")
+    def _search(self, event: Input.Changed) -> None:
+        text = event.value
+        self.post_message(self.Asked(lambda view: view.with_search(text)))
+
+    @on(Input.Submitted, "#staff-search")
+    def _search_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.focus_next()  # The table, with the matches.

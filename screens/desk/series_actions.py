@@ -1,0 +1,183 @@
+"""The chosen check-in's series at the desk: link it to earlier visits,
+unlink it, undo either, or erase the whole series."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button
+
+from kiosk.access.audit import AuditLog
+from kiosk.checkin.record import series_of
+from kiosk.desk import actions
+from kiosk.files import StoreError
+from kiosk.plural import plural
+from kiosk.store.contract import Record, SiteView, Store
+
+
+def tell(widget: Widget, message: str, *, error: bool = False) -> None:
+    """A notice from a worker thread. Never markup: it may hold a path (a
+    folder named "[x]" is text) or an error's words."""
+    widget.app.call_from_thread(widget.app.notify, message, markup=False,
+                                severity="error" if error else "information")
+
+
+class SeriesActions(Horizontal):
+    """Link, Unlink, Undo and Erase series, for the check-in the desk shows.
+
+    It keeps the last change made here (for Undo) and the suggestions read
+    ahead for the chosen check-in; both are set only on the UI thread."""
+
+    class LinkOffered(Message):
+        """Suggestions are ready: the screen opens the link panel with them."""
+
+        def __init__(self, record: Record, earlier: list[Record]) -> None:
+            super().__init__()
+            self.record = record
+            self.earlier = earlier
+
+    class Changed(Message):
+        """A series changed here: the queue reloads."""
+
+    def __init__(self, store: Store, audit: AuditLog) -> None:
+        super().__init__(id="series-actions")
+        self.store = store
+        self.audit = audit
+        self.undo: actions.LinkChange | None = None
+        """The last link or unlink made here, until it is undone."""
+        self.suggested: tuple[str, Any, list[Record]] | None = None
+        """Link suggestions read ahead: for which check-in, at which version."""
+
+    def compose(self) -> ComposeResult:
+        yield Button("Link to earlier visits", id="link", compact=True)
+        yield Button("Unlink", id="unlink", compact=True)
+        yield Button("Undo", id="undo-link", compact=True)
+        yield Button("Erase series", id="erase-series", compact=True, variant="error")
+
+    def show_for(self, record: Record | None) -> None:
+        """Offer what can be done to this check-in (None: nothing chosen)."""
+        linked = series_of(record) if record is not None else None
+        self.query_one("#link").display = record is not None
+        self.query_one("#unlink").display = linked is not None
+        self.query_one("#erase-series").display = linked is not None
+        self.query_one("#undo-link").display = self.undo is not None
+
+    # -- Suggestions and linking ----------------------------------------------------
+
+    def read_ahead(self, record: Record, version: Any, site: SiteView) -> None:
+        """Read the suggestions for a check-in now chosen, unless they are read."""
+        ahead = self.suggested
+        if ahead is None or ahead[:2] != (record["id"], version):
+            self._suggest(record, version, site)
+
+    def offer(self, record: Record, version: Any, site: SiteView) -> None:
+        """Staff asked to link: the suggestions at once if read, else once read."""
+        ahead = self.suggested
+        if ahead is not None and ahead[0] == record["id"] and ahead[1] == version:
+            self.post_message(self.LinkOffered(record, ahead[2]))
+        else:
+            self._suggest(record, version, site, offer=True)
+
+    @work(thread=True, exclusive=True, group="suggest")
+    def _suggest(self, record: Record, version: Any, site: SiteView,
+                 offer: bool = False) -> None:
+        try:
+            earlier = self.store.suggestions(record, site=site)
+        except StoreError as error:
+            if offer:
+                tell(self, str(error), error=True)
+            return
+        self.app.call_from_thread(self._got_suggestions, record, version, earlier, offer)
+
+    def _got_suggestions(self, record: Record, version: Any, earlier: list[Record],
+                         offer: bool) -> None:
+        self.suggested = (str(record["id"]), version, earlier)
+        if offer:
+            self.post_message(self.LinkOffered(record, earlier))
+
+    @work(thread=True, exclusive=True, group="change")
+    def link(self, checkin_id: str, to: str | None) -> None:
+        """Join `to`'s series (None: start a new one)."""
+        try:
+            change = (actions.join(self.store, self.audit, checkin_id, to) if to else
+                      actions.link(self.store, self.audit, checkin_id))
+        except StoreError as error:
+            tell(self, str(error), error=True)
+            return
+        self.app.call_from_thread(self._set_undo, change)
+        tell(self, "Linked. Press u or Undo to take it back." if to else
+             "Started a new series. Press u or Undo to take it back.")
+        self.post_message(self.Changed())
+
+    @work(thread=True, exclusive=True, group="change")
+    def unlink(self, checkin_id: str) -> None:
+        try:
+            change = actions.unlink(self.store, self.audit, checkin_id)
+        except StoreError as error:
+            tell(self, str(error), error=True)
+            return
+        if change is not None:
+            self.app.call_from_thread(self._set_undo, change)
+            tell(self, "Taken out of its series. Press u or Undo to put it back.")
+        self.post_message(self.Changed())
+
+    def _set_undo(self, change: actions.LinkChange | None) -> None:
+        """What Undo takes back (set on the UI thread, by the workers' hand-back)."""
+        self.undo = change
+
+    def take_back(self) -> None:
+        """Undo the last link or unlink made here, if any."""
+        if self.undo is not None:
+            change, self.undo = self.undo, None
+            self._undo(change)
+
+    @work(thread=True, exclusive=True, group="change")
+    def _undo(self, change: actions.LinkChange) -> None:
+        try:
+            actions.undo_link(self.store, self.audit, change)
+        except StoreError as error:
+            tell(self, str(error), error=True)
+            return
+        tell(self, "Undone: the link is as it was.")
+        self.post_message(self.Changed())
+
+    # -- Erasing a series -----------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="change")
+    def ask_erase(self, series_id: str) -> None:
+        """Count the series, then ask staff to confirm its erasure."""
+        try:
+            count = len(self.store.series(series_id))
+        except StoreError as error:
+            tell(self, str(error), error=True)
+            return
+        self.app.call_from_thread(self._confirm_erase, series_id, count)
+
+    def _confirm_erase(self, series_id: str, count: int) -> None:
+        from screens.dialogs.choice import ChoiceScreen
+
+        def erase(choice: str | None) -> None:
+            if choice == "erase":
+                self._erase(series_id)
+
+        self.app.push_screen(ChoiceScreen(
+            "Erase this client's series?",
+            f"All {plural(count)} of this series are erased for good, with everything "
+            "the client answered at each visit.",
+            [("keep", "Keep them", "primary"), ("erase", f"Erase {count}", "error")]), erase)
+
+    @work(thread=True, exclusive=True, group="change")
+    def _erase(self, series_id: str) -> None:
+        try:
+            erased = actions.erase_series(self.store, self.audit, series_id)
+        except (StoreError, OSError) as error:
+            tell(self, str(error), error=True)
+            return
+        self.app.call_from_thread(self._set_undo, None)
+        tell(self, f"Erased {plural(erased)}.")
+        self.post_message(self.Changed())

@@ -1,0 +1,39 @@
+"""The queue's table: one row a check-in, keyed by its id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from kiosk.desk.rows import queue_row
+from kiosk.store.contract import Record
+
+COLUMNS = (("Time", "time"), ("Name", "name"), ("Massage", "type"), ("Flags", "flags"),
+           ("Status", "status"), ("Visit", "visit"))
+
+
+class QueueTable(DataTable[Text]):
+    """Rows are rebuilt on each load; the chosen check-in keeps the cursor."""
+
+    def __init__(self) -> None:
+        super().__init__(id="staff-table", cursor_type="row", zebra_stripes=True)
+        for label, key in COLUMNS:
+            self.add_column(label, key=key)
+
+    def fill(self, records: Iterable[Record], today: date, keep: str | None) -> None:
+        """Show these check-ins, the cursor on `keep` if it is among them."""
+        # Rebuilding the table moves its cursor: that is not staff choosing.
+        with self.prevent(DataTable.RowHighlighted):
+            self.clear()
+            for record in records:
+                row = queue_row(record, today)
+                self.add_row(
+                    Text(row.arrived), Text(row.name), Text(row.type),
+                    Text(row.flags, style="bold" if row.flags else ""), Text(row.status),
+                    Text(row.visit), key=row.id,
+                )
+            if keep is not None and keep in self.rows:
+                self.move_cursor(row=self.get_row_index(keep), animate=False)
