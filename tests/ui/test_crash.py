@@ -13,7 +13,6 @@ import pytest
 from kiosk.settings import Settings
 from kiosk.store.dayfiles.store import CheckInStore
 from screens.app import make_app
-from screens.desk.queue import StaffScreen
 from screens.questionnaire import QuestionnaireScreen
 from tests.support.clock import fake_clock
 from tests.support.staff import open_staff, screen_lines, seed, staff_app
