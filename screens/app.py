@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 from contextlib import suppress
 from datetime import datetime
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -22,16 +21,13 @@ from kiosk.settings import Settings
 from screens import STYLESHEET
 from screens.crash import CrashContainment, CrashScreen
 from screens.signals import SignalStop
+from screens.staff_door import StaffDoor
 from screens.themes import THEME_NAMES, register_themes
+from screens.visit_saving import VisitSaving
 from screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
-    from kiosk.access.pin import StaffPin
-    from kiosk.checkin.record import Answers, Recommendation
     from kiosk.content.model import Content, VisitKind
-    from kiosk.delivery import Delivery
-    from kiosk.store.contract import LocalStore
-    from screens.questionnaire import QuestionnaireScreen
 
 RETRY_SECONDS = 15.0
 """How often a failed save is tried again in the background."""
@@ -42,7 +38,7 @@ LANGUAGES_AFTER_SECONDS = 0.5
 VISIT_SCREENS = {"walkthrough", "questionnaire", "save-failed"}
 """Where a client is mid-visit: left idle, these ask, then wipe the visit."""
 
-class KioskApp(CrashContainment, App[None], inherit_bindings=False):
+class KioskApp(CrashContainment, StaffDoor, VisitSaving, App[None], inherit_bindings=False):
     """The client-facing kiosk.
 
     Locked down: no key quits, suspends or reaches developer tools (Textual's
@@ -109,8 +105,6 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         self.theme = THEME_NAMES[self.settings.theme]
         self.set_class(self.settings.text_size == "large", "large-text")
 
-    PIN_IDLE_SECONDS = 30.0
-    """The PIN pad on the kiosk gives up after this long without a tap."""
     STAFF_IDLE_SECONDS = 120.0
     """Staff screens on the kiosk go back to Welcome after this long: the
     public screen must never be left showing clients' check-ins."""
@@ -125,15 +119,6 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
     def idle_seconds(self) -> float:
         """How long since the last key or tap."""
         return self.clock.monotonic() - self.last_input
-
-    @cached_property
-    def store(self) -> LocalStore:
-        """Where check-ins are saved (loaded when first needed)."""
-        from kiosk.store.choose import open_store
-
-        # The content is read before anything is saved (on_ready).
-        return open_store(self.settings.data_dir, self.clock.now,
-                          questions=self.content.all_questions())
 
     @property
     def content(self) -> Content:
@@ -181,36 +166,6 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
         if self.delivery is not None:
             self._deliver()
 
-    @cached_property
-    def delivery(self) -> Delivery | None:
-        """With a shared database: what sends this kiosk's check-ins on to it
-        (they are saved here first, always)."""
-        if self.settings.database_url is None:
-            return None
-        from kiosk.delivery import Delivery
-        from kiosk.store.dayfiles.store import CheckInStore
-
-        store = self.store
-        assert isinstance(store, CheckInStore)  # A kiosk always saves to its folder.
-        return Delivery(store, self.settings.database_url, site=self.settings.site,
-                        keep_days=self.settings.local_keep_days, clock=self.clock.now)
-
-    def _deliver(self) -> None:
-        """Deliver until the app stops; a failing database is retried, never
-        shown. A daemon thread: a database that hangs never keeps the kiosk
-        from exiting (a batch cut short is sent again, and stored once)."""
-        import threading
-
-        assert self.delivery is not None
-        threading.Thread(target=self.delivery.run, name="delivery", daemon=True).start()
-
-    def on_unmount(self) -> None:
-        # The delivery's thread ends with the app (the process waits for it).
-        delivery = self.__dict__.get("delivery")
-        if delivery is not None:
-            delivery.stop.set()
-            delivery.wake.set()
-
     def _content_failed(self, error: ContentError) -> None:
         self.content_error = error
         self.exit(return_code=2)
@@ -235,20 +190,6 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
                 self.call_from_thread(self._content_failed, ContentError(
                     catalog_path(language), str(error).split(": ", 1)[-1]))
                 return
-
-    @work(thread=True, group="store")
-    def _prepare_store(self) -> None:
-        """Store check-ins kept from earlier failed saves; apply retention."""
-        from kiosk.desk.upkeep import prepare_store
-
-        prepare_store(self.store, self.audit, self.settings)
-
-    @work(thread=True, exclusive=True, group="retry")
-    def retry_saves(self) -> None:
-        """Store, in the background, check-ins whose save failed (held in this
-        process's memory, or in the pending file)."""
-        if self.store.held_in_memory() or self.store.pending_count():
-            self.store.retry()
 
     def get_default_screen(self) -> WelcomeScreen:
         # Welcome is the bottom of the stack: every visit is pushed on it. It
@@ -302,150 +243,6 @@ class KioskApp(CrashContainment, App[None], inherit_bindings=False):
 
     def on_questionnaire_screen_left(self) -> None:
         self.pop_screen()
-
-    def on_questionnaire_screen_submitted(self, event: QuestionnaireScreen.Submitted) -> None:
-        # Every try of one visit carries the time of its first: the record
-        # then always falls in the same day file, so a retry after midnight
-        # replaces the first try instead of adding a second check-in.
-        first_try = self._first_tries.setdefault(event.checkin_id, self.clock.now())
-        self._save(event.answers, event.checkin_id, first_try, event.visit, self.language)
-
-    @work(thread=True, exclusive=True, group="save")
-    def _save(self, answers: Answers, checkin_id: str, first_try: datetime,
-              visit: VisitKind, language: str) -> None:
-        """Save off the UI thread; the result shows only once it is stored."""
-        from kiosk.checkin.record import new_record
-        from kiosk.checkin.rules import flags, needs_front_desk, recommend
-        from kiosk.files import StoreError
-
-        # The record is in the clinic's own language, whichever the client
-        # read (staff read it); the client reads the result in theirs. Every
-        # language has the same rules, so both come to the same decision.
-        _, rules = self.content.visit(visit)
-        _, shown_rules = self.content_in(language).visit(visit)
-        found = flags(rules, answers)
-        record = new_record(answers, recommend(rules, answers), found, first_try, checkin_id,
-                            visit, language=language)
-        try:
-            self.store.add(record)
-            if self.delivery is not None:
-                self.delivery.wake.set()  # Sent on now, in the background.
-        except (StoreError, ValueError):
-            # The store keeps the check-in as pending; the client sees the desk.
-            self.call_from_thread(self._save_failed, answers, checkin_id, first_try, visit,
-                                  language)
-        else:
-            notice = shown_rules.health_notice if needs_front_desk(found) else None
-            self.call_from_thread(self._show_result, recommend(shown_rules, answers), notice,
-                                  checkin_id, visit, language)
-
-    def _visit_on_screen(self, checkin_id: str) -> QuestionnaireScreen | None:
-        """The questionnaire of this visit, if it is still what shows: a save
-        that ends after the visit was wiped (left idle while the disk was
-        slow) shows nothing to whoever is at the kiosk now."""
-        from screens.questionnaire import QuestionnaireScreen
-
-        screen = self.screen
-        if isinstance(screen, QuestionnaireScreen) and screen.checkin_id == checkin_id:
-            return screen
-        return None
-
-    def _save_failed(self, answers: Answers, checkin_id: str, first_try: datetime,
-                     visit: VisitKind, language: str) -> None:
-        from screens.dialogs.save_failed import SaveFailedScreen
-
-        questionnaire = self._visit_on_screen(checkin_id)
-        if questionnaire is None:
-            return  # Kept as pending by the store; the client has gone.
-
-        def retry(again: bool | None) -> None:
-            if again:
-                self._save(answers, checkin_id, first_try, visit, language)
-            else:
-                questionnaire.saving = False
-
-        self.push_screen(SaveFailedScreen(words(language)), retry)
-
-    def _show_result(self, recommendation: Recommendation, notice: str | None,
-                     checkin_id: str, visit: VisitKind, language: str) -> None:
-        from kiosk.web.qr import aftercare_url, at_home_url
-        from screens.result import ResultScreen
-
-        if self._visit_on_screen(checkin_id) is None:
-            return  # Stored, as the client asked; they are gone, so nothing shows.
-        # Back for another session: the guidance for between sessions. The
-        # clinic's own language is at the top of the site, any other in its folder.
-        url = (at_home_url if visit == "follow-up" else aftercare_url)(
-            self.settings.aftercare_url, recommendation.type,
-            None if language == self.settings.language else language)
-        # Replacing the questionnaire drops the answers with it.
-        self.switch_screen(ResultScreen(self.settings, recommendation, url=url, notice=notice,
-                                        clock=self.clock, visit=visit, words=words(language)))
-
-    # -- Staff on the kiosk: five taps on the clinic name, then the PIN -------
-
-    def on_welcome_screen_staff_gesture(self) -> None:
-        self._ask_for_pin()
-
-    @work(thread=True, exclusive=True, group="staff-pin")
-    def _ask_for_pin(self) -> None:
-        """Whether a PIN is set, asked off the UI thread: with a shared
-        database, it is a query."""
-        from kiosk.store.choose import kiosk_pin
-
-        pin = kiosk_pin(self.settings, self.clock.now)
-        try:
-            is_set = pin.is_set()
-        except OSError:
-            is_set = True  # The database can't be asked: the pad fails closed, saying why.
-        self.call_from_thread(self._offer_pin_pad, pin, is_set)
-
-    def _offer_pin_pad(self, pin: StaffPin, is_set: bool) -> None:
-        from screens.dialogs.choice import ChoiceScreen
-        from screens.pin_pad import PinPadScreen
-
-        if not isinstance(self.screen, WelcomeScreen):
-            return  # A client began a visit meanwhile: theirs comes first.
-        _ = self.words._
-        if not is_set:
-            self.push_screen(ChoiceScreen(
-                _("No staff PIN is set"),
-                _("Set one at this machine's terminal with: {command}", command="kiosk set-pin"),
-                [("ok", _("OK"), "primary")]))
-            return
-
-        def signed_in(ok: bool | None) -> None:
-            if ok:
-                self.staff_open = True
-                self._open_staff_menu()
-
-        self.push_screen(PinPadScreen(pin, where="kiosk", clock=self.clock, strict=True,
-                                      idle_seconds=self.PIN_IDLE_SECONDS, words=self.words),
-                         signed_in)
-
-    def _open_staff_menu(self) -> None:
-        from screens.desk.staff_menu import StaffMenuScreen
-
-        self.push_screen(StaffMenuScreen(held=self.store.held_in_memory(),
-                                         shared=self.settings.database_url is not None),
-                         self._staff_menu_chosen)
-
-    def _staff_menu_chosen(self, choice: str | None) -> None:
-        from screens.desk.queue import StaffScreen
-
-        if choice == "review" and self.settings.database_url is None:
-            self.push_screen(StaffScreen(
-                self.store, self.audit, self.content.all_questions(), self.settings.clinic_name,
-                export_dir=self.settings.export_dir, closable=True, clock=self.clock,
-                language=self.settings.language))
-        elif choice == "exit":
-            self.audit.record("kiosk-exit")
-            self.exit()
-        else:
-            self.staff_open = False
-
-    async def on_staff_screen_closed(self) -> None:
-        await self.back_to_welcome()
 
     async def reset_if_idle(self) -> None:
         """Nobody at the kiosk: close staff screens; mid-visit, ask first,
