@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
@@ -202,6 +203,23 @@ class BadRecord(ValueError):
         self.field = field
 
 
+_CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _is_uuid(value: Any) -> bool:
+    """Whether `value` is a uuid as text (the canonical form at once; any
+    other `uuid.UUID` reads, such as upper case, the slow way)."""
+    if not isinstance(value, str):
+        return False
+    if _CANONICAL_UUID.fullmatch(value):
+        return True
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _moment(record: Mapping[str, Any], field: str) -> datetime:
     value = record.get(field)
     if not isinstance(value, str):
@@ -269,11 +287,8 @@ def check_record(record: Any, questions: Questions | None = None) -> None:
     extra = record.keys() - _RECORD_KEYS
     if extra:
         raise BadRecord(_shown(sorted(extra, key=str)[0]), "is not a check-in field")
-    checkin_id = record.get("id")
-    try:
-        uuid.UUID(checkin_id if isinstance(checkin_id, str) else "")
-    except ValueError:
-        raise BadRecord("id", "is not a uuid") from None
+    if not _is_uuid(record.get("id")):
+        raise BadRecord("id", "is not a uuid")
     _moment(record, "created_at")
     for moment in ("status_at", "started_at"):
         if moment in record:
@@ -309,10 +324,8 @@ def check_record(record: Any, questions: Questions | None = None) -> None:
     if ("series" in record) != ("session" in record):
         raise BadRecord("series", "and 'session' must be given together")
     if "series" in record:
-        try:
-            uuid.UUID(record["series"] if isinstance(record["series"], str) else "")
-        except ValueError:
-            raise BadRecord("series", "is not a uuid") from None
+        if not _is_uuid(record["series"]):
+            raise BadRecord("series", "is not a uuid")
         session = record["session"]
         if isinstance(session, bool) or not isinstance(session, int) or not (
                 0 < session <= MOST_SESSIONS):

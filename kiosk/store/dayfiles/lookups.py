@@ -4,6 +4,7 @@ in place, single records plucked by id, and the index's names and series."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import suppress
 from datetime import UTC, date, datetime
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk.checkin.record import BadRecord, check_record, client_name, name_key
 from kiosk.store.contract import Record
+from kiosk.store.dayfiles.layout import day_of
 from kiosk.store.dayfiles.parts import collector_paused
 from kiosk.store.shared import created, made, name_needle
 
@@ -101,6 +103,10 @@ def matching(store: CheckInStore, path: Path,
         yield moment, record
 
 
+_RECORD_START = re.compile(r'\{"id": "([^"\\]*)"')
+"""Where a record written by the store starts: its id comes first."""
+
+
 def pluck(store: CheckInStore, path: Path, ids: Iterable[str]) -> dict[str, Record]:
     """The good records with these ids in one day file, without parsing
     the rest of it: a record is written with its id first, so it starts
@@ -114,9 +120,17 @@ def pluck(store: CheckInStore, path: Path, ids: Iterable[str]) -> dict[str, Reco
     decoder = json.JSONDecoder()
     found: dict[str, Record] = {}
     whole: dict[str, Record] | None = None
-    for checkin_id in ids:
+    wanted = list(ids)
+    starts: dict[str, int] | None = None
+    if len(wanted) > 3:
+        # Many from one file: every record's start found in one pass.
+        starts = {}
+        for match in _RECORD_START.finditer(text):
+            starts.setdefault(match[1], match.start())
+    for checkin_id in wanted:
         quoted = json.dumps(checkin_id)
-        at = text.find('{"id": ' + quoted)
+        at = (text.find('{"id": ' + quoted) if starts is None
+              else starts.get(checkin_id, -1))
         record: Any = None
         if at >= 0:
             with suppress(ValueError):
@@ -143,11 +157,18 @@ def fetch(store: CheckInStore, entries: Iterable[tuple[str, str]]) -> dict[str, 
     for checkin_id, day in entries:
         by_day.setdefault(day, []).append(checkin_id)
     found: dict[str, Record] = {}
+    listed: dict[str, list[Path]] | None = None
+    if len(by_day) > 2:
+        # Many days: the folder is listed once, not once a day.
+        listed = {}
+        for path in reversed(store._partitions()):
+            listed.setdefault(day_of(path), []).append(path)
     for day, ids in by_day.items():
         try:
-            paths = store._day_parts(date.fromisoformat(day))
+            when = date.fromisoformat(day)
         except ValueError:
             continue  # Not a date: a damaged entry, passed over.
+        paths = store._day_parts(when) if listed is None else listed.get(when.isoformat(), [])
         for path in paths:
             found.update(pluck(store, path, [i for i in ids if i not in found]))
     return found

@@ -47,6 +47,20 @@ Member = tuple[str, str]
 """A check-in in a series: its id and its day file's date."""
 
 
+def _entries_ok(entries: Any, width: int) -> bool:
+    """Whether an index file's value is a list of `width`-long lists of text.
+    By exact type, as JSON gives them back: it is checked on every read."""
+    if type(entries) is not list:
+        return False
+    for entry in entries:
+        if type(entry) is not list or len(entry) != width:
+            return False
+        for part in entry:
+            if type(part) is not str:
+                return False
+    return True
+
+
 class LinkIndex:
     """The index files in one data folder. Reads need no lock; every write
     must be made under the store's lock."""
@@ -81,11 +95,7 @@ class LinkIndex:
         except (OSError, ValueError):
             raise DamagedFile(path) from None
         if not isinstance(parsed, dict) or not all(
-            isinstance(entries, list) and all(
-                isinstance(entry, list) and len(entry) == width
-                and all(isinstance(part, str) for part in entry) for entry in entries)
-            for entries in parsed.values()
-        ):
+                _entries_ok(entries, width) for entries in parsed.values()):
             raise DamagedFile(path)
         return parsed
 
@@ -100,9 +110,7 @@ class LinkIndex:
         except (OSError, ValueError):
             raise DamagedFile(path) from None
         entries = parsed.get(key, []) if isinstance(parsed, dict) else None
-        if not isinstance(entries, list) or not all(
-                isinstance(entry, list) and len(entry) == 3
-                and all(isinstance(part, str) for part in entry) for entry in entries):
+        if not _entries_ok(entries, 3):
             raise DamagedFile(path)
         return [(entry[0], entry[1], entry[2]) for entry in entries]
 
@@ -128,9 +136,21 @@ class LinkIndex:
             by_shard.setdefault(self._shard(key), []).append(key)
         found: list[NameEntry] = []
         for path, group in by_shard.items():
-            table = self._load(path, 3)
+            try:
+                table: Any = json.loads(path.read_bytes())
+            except FileNotFoundError:
+                continue
+            except (OSError, ValueError):
+                raise DamagedFile(path) from None
+            if not isinstance(table, dict):
+                raise DamagedFile(path)
             for key in group:
-                found.extend((entry[0], entry[1], entry[2]) for entry in table.get(key, []))
+                # Only the keys asked for are checked: the rest of the shard
+                # costs nothing it is not read for.
+                entries = table.get(key, [])
+                if not _entries_ok(entries, 3):
+                    raise DamagedFile(path)
+                found.extend((entry[0], entry[1], entry[2]) for entry in entries)
         return found
 
     def members(self, series: str) -> list[Member]:
