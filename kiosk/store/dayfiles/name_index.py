@@ -109,7 +109,7 @@ class LinkIndex:
             return []
         except (OSError, ValueError):
             raise DamagedFile(path) from None
-        entries = parsed.get(key, []) if isinstance(parsed, dict) else None
+        entries: Any = parsed.get(key, []) if isinstance(parsed, dict) else None
         if not _entries_ok(entries, 3):
             raise DamagedFile(path)
         return [(entry[0], entry[1], entry[2]) for entry in entries]
