@@ -131,3 +131,43 @@ async def answer_all(pilot: Pilot, visit: dict, stop_at: str | None = None, *,
             return
         await answer_by_taps(pilot, question_id, answer)
     await wait_for(pilot, lambda: bool(pilot.app.screen.query("#review")), "review")
+
+
+async def jump_to(pilot: Pilot, visit: dict, stop_at: str | None = None, *,
+                  follow_up: bool = False) -> None:
+    """As `answer_all`, but the answers before `stop_at` are put in place
+    rather than tapped page by page (each tap waits for the app to idle):
+    for tests of how a page looks, where those taps are not what is tested.
+    The page before is drawn with its answer, and Next is tapped, so the
+    page itself comes up exactly as a client's tap brings it."""
+    if follow_up:
+        await tap(pilot, "#follow-up")
+    else:
+        await tap(pilot, "#start")
+        await tap(pilot, "#skip")
+    await wait_for(pilot, lambda: pilot.app.screen.id == "questionnaire", "the questionnaire")
+    screen: Any = pilot.app.screen
+    ids = [question.id for question in screen.questions]
+    await wait_for(pilot, lambda: bool(screen.query(f"#question-{ids[0]}")), ids[0])
+    target = len(ids) if stop_at in (None, "review", "result") else ids.index(stop_at)
+    if target > 0:
+        # Answered in place, the last of them drawn with its answer, scrolled
+        # as its taps would have scrolled it; then Next is tapped.
+        for question_id in ids[:target]:
+            screen.answers[question_id] = visit[question_id]
+        last = ids[target - 1]
+        screen.set_reactive(type(screen).index, target - 1)
+        await screen._show(target - 1)
+        await pilot.pause()
+        answer = visit[last]
+        for value in answer if isinstance(answer, list) else [answer]:
+            option = "yes" if value is True else value  # Consent's one option.
+            for widget in screen.query(f"#choice-{last}-{option}"):
+                if not screen.region.contains_region(widget.region):
+                    widget.scroll_visible(animate=False, immediate=True)
+                    await pilot.pause()
+        await tap(pilot, "#next")
+    if target == len(ids):
+        await wait_for(pilot, lambda: bool(screen.query("#review")), "review")
+    else:
+        await wait_for(pilot, lambda: bool(screen.query(f"#question-{stop_at}")), str(stop_at))
