@@ -7,13 +7,16 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import platformdirs
 
 from kiosk.content.tomltable import control_characters
 from kiosk.paths import default_content_dir
+
+if TYPE_CHECKING:
+    from kiosk.schedule.sources import Source
 
 APP_NAME = "clinic-kiosk"
 CONFIG_FILE = "kiosk.toml"
@@ -63,6 +66,20 @@ class Settings:
     local_keep_days: int = 7
     """With a database, how long a kiosk keeps its own copy of a check-in
     once delivered."""
+    schedule: tuple[Source, ...] = ()
+    """Where the day's appointments come from: files and feed URLs (empty:
+    no appointments; the kiosk asks nothing more after the name)."""
+    schedule_refresh_minutes: int = 15
+    """How often feeds are read again, in the background."""
+    arrival_window: tuple[int, int] = (60, 30)
+    """A client may check in from this many minutes before a booking's
+    start to this many after it."""
+    late_after: int = 10
+    """Minutes past its start when a booking nobody has arrived for is late."""
+    notify_webhook: str | None = None
+    """A URL each arrival is POSTed to (JSON) for the practitioner."""
+    notify_bell: bool = False
+    """The front desk's app rings its bell at each arrival with a booking."""
     data_dir: Path = field(default_factory=lambda: default_data_dir())
     """Where check-ins are saved."""
     export_dir: Path = field(default_factory=lambda: default_export_dir())
@@ -105,6 +122,12 @@ _FILE_KEYS: dict[str, tuple[type, str]] = {
     "database_url": (str, "text"),
     "site": (str, "text"),
     "local_keep_days": (int, "a whole number of days"),
+    "schedule": (list, "a list of sources, such as [{ url = \"https://...\" }]"),
+    "schedule_refresh_minutes": (int, "a whole number of minutes"),
+    "arrival_window": (list, "[minutes before, minutes after], such as [60, 30]"),
+    "late_after": (int, "a whole number of minutes"),
+    "notify_webhook": (str, "text"),
+    "notify_bell": (bool, "true or false"),
     "data_dir": (str, "text"),
     "export_dir": (str, "text"),
     "content_dir": (str, "text"),
@@ -142,6 +165,8 @@ _RANGES = {
     "idle_warning_seconds": (5, 300),
     "retention_days": (1, 36500),
     "local_keep_days": (1, 3650),
+    "schedule_refresh_minutes": (1, 1440),
+    "late_after": (0, 240),
 }
 MOST_SITE = 40
 """A site's name is shown in the staff app's filter and in exports."""
@@ -188,9 +213,39 @@ def _check_value(path: Path, key: str, value: Any) -> Any:
         raise SettingsError(f"{path}: 'site' must be a name of 1 to {MOST_SITE} characters")
     if key == "database_url":
         check_database_url(value, f"{path}: 'database_url'")
+    if key == "schedule":
+        return _check_schedule(path, value)
+    if key == "arrival_window":
+        if (len(value) != 2 or not all(_of_type(n, int) for n in value)
+                or not all(0 <= n <= 720 for n in value)):
+            raise SettingsError(f"{path}: 'arrival_window' must be [minutes before, minutes "
+                                "after], each from 0 to 720, such as [60, 30]")
+        return tuple(value)
+    if key == "notify_webhook":
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(
+                char.isspace() for char in value):
+            raise SettingsError(f"{path}: 'notify_webhook' must be a URL starting with "
+                                "https:// (or http://)")
     if key in ("data_dir", "content_dir", "export_dir"):
         return (path.parent / Path(value).expanduser()).resolve()
     return value
+
+
+def _check_schedule(path: Path, value: list[Any]) -> tuple[Source, ...]:
+    from kiosk.schedule.model import ScheduleError
+    from kiosk.schedule.sources import source_from_setting
+
+    sources = []
+    for number, entry in enumerate(value, start=1):
+        try:
+            sources.append(source_from_setting(entry, f"'schedule' entry {number}", path.parent))
+        except ScheduleError as error:
+            raise SettingsError(f"{path}: {error}") from None
+    names = [source.name for source in sources]
+    if len(set(names)) != len(names):
+        raise SettingsError(f"{path}: 'schedule' names one source twice")
+    return tuple(sources)
 
 
 def check_database_url(url: str, place: str) -> None:

@@ -188,6 +188,10 @@ class StoredCheckIn(TypedDict, total=False):
     session: int
     language: str
     site: str
+    appointment: dict[str, str]
+    """The booking the client was matched to: `id` (a booking's, or "" for
+    "No appointment found"), `starts_at`, `ends_at`, `practitioner`,
+    `service`, and `matched_by` ("kiosk", "desk" or "none")."""
 
 
 _RECORD_KEYS = frozenset(StoredCheckIn.__annotations__)
@@ -330,5 +334,23 @@ def check_record(record: Any, questions: Questions | None = None) -> None:
         if isinstance(session, bool) or not isinstance(session, int) or not (
                 0 < session <= MOST_SESSIONS):
             raise BadRecord("session", f"is not a whole number from 1 to {MOST_SESSIONS}")
+    if "appointment" in record:
+        _check_appointment(record["appointment"])
     if questions:
         check_answers(record, questions)
+
+
+MATCHED_BY = ("kiosk", "desk", "none")
+_BOOKING_KEYS = frozenset({"id", "starts_at", "ends_at", "practitioner", "service",
+                           "matched_by"})
+
+
+def _check_appointment(value: Any) -> None:
+    if not isinstance(value, dict) or not value.keys() <= _BOOKING_KEYS or not all(
+            type(part) is str and len(part) <= 200 for part in value.values()):
+        raise BadRecord("appointment", "is not a booking of the stored shape")
+    if value.get("matched_by") not in MATCHED_BY:
+        raise BadRecord("appointment", f"'matched_by' is not one of {', '.join(MATCHED_BY)}")
+    if value.get("id"):
+        for moment in ("starts_at", "ends_at"):
+            _moment(value, moment)

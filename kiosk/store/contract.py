@@ -11,16 +11,18 @@ it asks `isinstance(store, LocalStore)` and does without otherwise.
 from __future__ import annotations
 
 import enum
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from kiosk.checkin.record import StoredCheckIn
 from kiosk.files import StoreError
+from kiosk.schedule.matching import SecondKind, Slot, Window
+from kiosk.schedule.model import Appointment
 
 __all__ = ["EVERY_SITE", "HOME_SITE", "Inspection", "LocalStore", "Record", "Recovery",
-           "SiteStore", "SiteView", "Store", "StoreError", "UnknownCheckIn"]
+           "SiteStore", "SiteView", "SourceState", "Store", "StoreError", "UnknownCheckIn"]
 
 Record = StoredCheckIn
 """A check-in as stored: see the data format guide (docs/pages/data.md)."""
@@ -66,6 +68,28 @@ class Inspection:
     """Records not of the stored shape: where each is, and which field is wrong."""
     free_bytes: int | None = None
     problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """How the last reads of one schedule source went."""
+
+    source: str
+    last_good: datetime | None = None
+    """When it was last read whole; the schedule held is from then."""
+    error: str | None = None
+    """Why the last read failed (one line), if it did."""
+    error_at: datetime | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"last_good": self.last_good.isoformat() if self.last_good else None,
+                "error": self.error,
+                "error_at": self.error_at.isoformat() if self.error_at else None}
+
+    @property
+    def failing(self) -> bool:
+        """The last read failed: the schedule held is the last good one."""
+        return self.error is not None
 
 
 @dataclass
@@ -172,6 +196,46 @@ class Store(Protocol):
                     site: SiteView = HOME_SITE) -> list[Record]:
         """Earlier check-ins with the same first name and last initial, newest
         first: the visits staff may link this one to."""
+        ...
+
+
+    # -- The day's appointments ---------------------------------------------------
+
+    def put_appointments(self, source: str, first: date, last: date,
+                         appointments: Sequence[Appointment]) -> int:
+        """Replace what `source` said of the local days `first`..`last` with
+        `appointments` (for this store's own site); returns how many of them
+        those days now hold. Importing the same file again changes nothing."""
+        ...
+
+    def appointments(self, first: date, last: date | None = None, *,
+                     site: SiteView = HOME_SITE) -> list[Appointment]:
+        """The bookings on the local days `first`..`last` (one day if no
+        `last`), by start; entries not of the kept shape are counted in
+        `skipped`."""
+        ...
+
+    def open_slots(self, key: str, now: datetime, window: Window) -> list[Slot]:
+        """The bookings open at `now` (in the arrival window, not matched to a
+        check-in yet) with this name key, and those with no name: as the
+        kiosk may see them, without names."""
+        ...
+
+    def second_matches(self, ids: Sequence[str], kind: SecondKind, value: str) -> set[str]:
+        """Which of these bookings carry this second identifier."""
+        ...
+
+    def set_appointment(self, checkin_id: str, appointment: Mapping[str, Any] | None) -> bool:
+        """Match a check-in to a booking (as `Slot.to_record` keeps it), or
+        (None) to none; False if there is no such check-in."""
+        ...
+
+    def schedule_states(self) -> list[SourceState]:
+        """Each schedule source's last reads."""
+        ...
+
+    def note_schedule_read(self, source: str, error: str | None) -> None:
+        """A read of `source` went well (None), or failed, saying why."""
         ...
 
 

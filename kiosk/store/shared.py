@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -15,6 +15,9 @@ from typing import Any, Protocol
 from kiosk.checkin.record import STATUSES, BadRecord, Questions, check_record, series_of
 from kiosk.clock import WallClock
 from kiosk.files import StoreError
+from kiosk.schedule.day import arrived_ids
+from kiosk.schedule.matching import SecondKind, Slot, Window, open_slots, second_matches
+from kiosk.schedule.model import Appointment
 from kiosk.store.contract import HOME_SITE, Record, SiteView
 
 Place = tuple[str, int] | None
@@ -178,6 +181,10 @@ class SharedStore:
             return False
         return True
 
+    def _count_skipped(self, count: int) -> None:
+        """Entries a read passed over, beside the records it did."""
+        self._reads.skipped = getattr(self._reads, "skipped", 0) + count
+
     def _checked(self, records: Iterable[Record]) -> list[Record]:
         return [record for record in records if self._of_shape(record)]
 
@@ -215,6 +222,37 @@ class SharedStore:
         stamp = self.clock().astimezone(UTC).isoformat(timespec="seconds")
         return self._change_record(
             checkin_id, "change", lambda record: status_fields(record, status, stamp))
+
+    # -- Appointments -----------------------------------------------------------
+
+    def appointments(self, first: date, last: date | None = None, *,
+                     site: SiteView = HOME_SITE) -> list[Appointment]:
+        raise NotImplementedError
+
+    def open_slots(self, key: str, now: datetime, window: Window) -> list[Slot]:
+        """The kiosk's view of the bookings open now (see `Store.open_slots`):
+        the window's bookings, less those a check-in is matched to already."""
+        earliest, latest = window.span(now)
+        first, last = _local_days(earliest, latest)
+        found = self.appointments(first, last)
+        # Matched check-ins are made within the window of their booking.
+        checked_in = self.search(since=earliest - window.before, until=latest + window.after)
+        return open_slots(found, key, now, window, arrived_ids(checked_in))
+
+    def second_matches(self, ids: Sequence[str], kind: SecondKind, value: str) -> set[str]:
+        # The kiosk's open bookings are today's, or its neighbours' (a
+        # window may cross midnight).
+        today = self.clock().astimezone().date()
+        found = self.appointments(today - timedelta(days=1), today + timedelta(days=1))
+        return second_matches(found, ids, kind, value)
+
+    def set_appointment(self, checkin_id: str, appointment: Mapping[str, Any] | None) -> bool:
+        def fields(record: Record) -> dict[str, Any]:
+            if appointment is None:
+                return {"appointment": {"id": "", "matched_by": "none"}}
+            return {"appointment": dict(appointment)}
+
+        return self._change_record(checkin_id, "change", fields)
 
     # -- Series ---------------------------------------------------------------
 
@@ -263,6 +301,10 @@ class SharedStore:
             for record in held.members(series):
                 records.setdefault(record["id"], record)
         held.place(records, placements(records, changes, touched), touched)
+
+
+def _local_days(first: datetime, last: datetime) -> tuple[date, date]:
+    return first.astimezone().date(), last.astimezone().date()
 
 
 def pages(items: list[Any], limit: int, offset: int) -> Iterator[Any]:

@@ -17,6 +17,7 @@ from kiosk.files import DamagedFile, StoreError, data_lock, make_dirs, parse_tin
 from kiosk.store.contract import Record
 from kiosk.store.dayfiles import lookups
 from kiosk.store.dayfiles import series as day_series
+from kiosk.store.dayfiles.appointments import DayAppointments
 from kiosk.store.dayfiles.layout import PARTITIONS, TABLE, DayFolder, day_of, quarantine
 from kiosk.store.dayfiles.name_index import LinkIndex, index_entries
 from kiosk.store.dayfiles.parts import Part, PartCache, collector_paused
@@ -61,6 +62,8 @@ class DataFolder:
         self.clock: WallClock = clock or utc_now
         # `self._reads` (per thread) also says whether this thread holds the lock.
         self._parts = PartCache()
+        self.book = DayAppointments(self.data_dir, self._locked)
+        """The day's appointments, a file a day."""
         self.links = LinkIndex(self.data_dir)
         """Where series and same-name check-ins are found without reading
         every day file."""

@@ -18,7 +18,7 @@ Readers need no lock: they only ever see a whole file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -34,12 +34,14 @@ from kiosk.files import (
     StoreError,
     fsync_dir,
 )
+from kiosk.schedule.model import Appointment
 from kiosk.store.contract import (
     HOME_SITE,
     Inspection,
     Record,
     Recovery,
     SiteView,
+    SourceState,
 )
 from kiosk.store.dayfiles import health, lookups, saving
 from kiosk.store.dayfiles import series as day_series
@@ -167,7 +169,10 @@ class CheckInStore(DataFolder, SharedStore):
             return 0
         try:
             with self._locked():
-                return saving.purge_locked(self, cutoff)
+                removed = saving.purge_locked(self, cutoff)
+            # The bookings of those days go with them: they hold names too.
+            self.book.erase_before(cutoff.astimezone().date())
+            return removed
         except OSError as error:
             raise self._error("purge", error) from None
 
@@ -241,6 +246,30 @@ class CheckInStore(DataFolder, SharedStore):
 
     def repair_index(self) -> bool:
         return health.repair_index(self)
+
+    # -- Appointments (see `appointments`) -------------------------------------
+
+    def put_appointments(self, source: str, first: date, last: date,
+                         appointments: Sequence[Appointment]) -> int:
+        try:
+            return self.book.put(source, first, last, appointments)
+        except OSError as error:
+            raise self._error("save", error) from None
+
+    def appointments(self, first: date, last: date | None = None, *,
+                     site: SiteView = HOME_SITE) -> list[Appointment]:
+        found, bad = self.book.on(first, last or first)
+        self._count_skipped(bad)
+        return found
+
+    def schedule_states(self) -> list[SourceState]:
+        return self.book.states()
+
+    def note_schedule_read(self, source: str, error: str | None) -> None:
+        try:
+            self.book.note(source, self.clock(), error)
+        except OSError as error_:
+            raise self._error("save", error_) from None
 
     # -- Start-up and health ------------------------------------------------
 

@@ -32,6 +32,7 @@ from kiosk.store.contract import (
     SiteView,
     UnknownCheckIn,
 )
+from kiosk.store.postgres.appointments import PostgresAppointments
 from kiosk.store.postgres.schema import (
     CONNECT_SECONDS,
     STATEMENT_SECONDS,
@@ -152,7 +153,7 @@ class _Listener(threading.Thread):
         self.listening.clear()
 
 
-class PostgresStore(SharedStore):
+class PostgresStore(PostgresAppointments, SharedStore):
     """Check-ins in the PostgreSQL database at `url` (migrated to this
     program's schema: see `kiosk.store.postgres.schema.require_current`)."""
 
@@ -272,6 +273,8 @@ class PostgresStore(SharedStore):
         except OverflowError:
             return 0
         with self._db("purge") as db:
+            # The bookings of those days go with them: they hold names too.
+            self._erase_appointments_before(db, cutoff.astimezone().date())
             return int(db.execute("DELETE FROM checkins WHERE created_at < %s",
                                   (cutoff,)).rowcount)
 

@@ -1,0 +1,1 @@
+"""The day's appointments: read from what booking systems export, matched to arrivals privately."""
