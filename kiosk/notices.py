@@ -167,10 +167,26 @@ def send(url: str, body: bytes) -> None:
         answer.read(MOST_ANSWER)
 
 
-def arrival_notice(appointment: Mapping[str, Any], client: str, flagged: bool,
-                   time_text: str, sentence: str) -> Notice:
-    """The notice for a check-in matched to `appointment` (as a record keeps
-    it): `sentence` already in the clinic's language."""
-    return Notice(starts_at=datetime.fromisoformat(str(appointment["starts_at"])),
-                  time=time_text, practitioner=str(appointment.get("practitioner", "")),
-                  client=client, see_desk_first=flagged, text=sentence)
+def arrival_notice_for(record: Mapping[str, Any], language: str) -> Notice | None:
+    """The notice for a saved check-in matched to a booking, in the clinic's
+    language; None for one with no booking. Only the time, the practitioner
+    and the name as the kiosk asked it: no answer, no flag's words."""
+    from kiosk.checkin.record import client_name
+    from kiosk.i18n import words
+
+    appointment = record.get("appointment")
+    if not isinstance(appointment, Mapping) or not appointment.get("id"):
+        return None
+    said = words(language)
+    starts = datetime.fromisoformat(str(appointment["starts_at"]))
+    time = said.time(starts.astimezone())
+    practitioner = str(appointment.get("practitioner", ""))
+    client = client_name(record)
+    flagged = bool(record.get("flags"))
+    text = (said._("{client} has arrived for {time} with {practitioner}", client=client,
+                   time=time, practitioner=practitioner) if practitioner else
+            said._("{client} has arrived for {time}", client=client, time=time))
+    if flagged:
+        text = said._("{arrival}: see the desk first", arrival=text)
+    return Notice(starts_at=starts, time=time, practitioner=practitioner, client=client,
+                  see_desk_first=flagged, text=text)

@@ -163,8 +163,7 @@ class KioskApp(CrashContainment, StaffDoor, VisitSaving, App[None], inherit_bind
         self._prepare_store()
         self.set_interval(0.25, self.reset_if_idle)
         self.set_interval(RETRY_SECONDS, self.retry_saves)
-        if self.delivery is not None:
-            self._deliver()
+        self.start_background()
 
     def _content_failed(self, error: ContentError) -> None:
         self.content_error = error
@@ -236,7 +235,8 @@ class KioskApp(CrashContainment, StaffDoor, VisitSaving, App[None], inherit_bind
         questions, _ = self.visit_content.visit(visit)
         self.push_screen(QuestionnaireScreen(self.settings, questions, visit=visit,
                                              touch_keyboard=self.touch_keyboard,
-                                             words=self.words))
+                                             words=self.words, bookings=self.bookings,
+                                             clock=self.clock))
 
     def on_walkthrough_screen_left(self) -> None:
         self.pop_screen()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
@@ -14,11 +15,16 @@ from textual.screen import Screen
 from textual.widgets import Button, Input
 
 from kiosk.checkin.record import Answers, clean_answers, empty_answer, problem
+from kiosk.clock import SYSTEM_CLOCK, Clock
 from kiosk.content.model import Question, VisitKind
+from kiosk.files import StoreError
 from kiosk.i18n import ENGLISH, Words
+from kiosk.schedule.matching import NOT_FOUND, Bookings, Match, SecondKind, Window, match
+from kiosk.schedule.model import birth_day_month, name_key
 from kiosk.settings import Settings
 from screens.review import ReviewItem, ReviewView
 from screens.widgets import QuestionView, ScrollControls, TopBar, question_view
+from screens.widgets.appointment import AppointmentView
 
 
 class QuestionnaireScreen(Screen[None]):
@@ -39,10 +45,14 @@ class QuestionnaireScreen(Screen[None]):
     class Submitted(Message):
         """The client checked in with these answers."""
 
-        def __init__(self, answers: Answers, checkin_id: str, visit: VisitKind) -> None:
+        def __init__(self, answers: Answers, checkin_id: str, visit: VisitKind,
+                     appointment: dict[str, str] | None = None) -> None:
             super().__init__()
             self.answers = answers
             self.visit: VisitKind = visit
+            self.appointment = appointment
+            """The booking matched (as the record keeps it), the mark that
+            none was found, or None where there is no schedule."""
             self.checkin_id = checkin_id
             """The same on every submit of one visit: a save tried again after
             a failure replaces the first attempt instead of adding a second."""
@@ -52,8 +62,17 @@ class QuestionnaireScreen(Screen[None]):
 
     def __init__(self, settings: Settings, questions: tuple[Question, ...], *,
                  visit: VisitKind = "first", touch_keyboard: bool = False,
-                 words: Words = ENGLISH) -> None:
+                 words: Words = ENGLISH, bookings: Bookings | None = None,
+                 clock: Clock = SYSTEM_CLOCK) -> None:
+        """`bookings`: where the name is looked up after the name page (None:
+        no schedule, no step)."""
         super().__init__(id="questionnaire")
+        self.bookings = bookings
+        self.clock = clock
+        self.booking: Match | None = None
+        """The booking step on screen (after the name, before the next page)."""
+        self.appointment: dict[str, str] | None = None
+        """What the booking step found: kept with the check-in."""
         self.words = words
         """The language the client picked."""
         self.visit: VisitKind = visit
@@ -88,6 +107,7 @@ class QuestionnaireScreen(Screen[None]):
         """Drop every answer before the screen goes, so nothing of this visit
         outlives it, whatever else still holds a reference to the screen."""
         self.answers = {question.id: empty_answer(question) for question in self.questions}
+        self.booking, self.appointment = None, None
         self._blank_fields()
         await self.query_one("#page", VerticalScroll).remove_children()
 
@@ -115,6 +135,7 @@ class QuestionnaireScreen(Screen[None]):
 
     async def _show(self, index: int) -> None:
         page = self.query_one("#page", VerticalScroll)
+        self.booking = None
         self._blank_fields()
         await page.remove_children()
         next_button = self.query_one("#next", Button)
@@ -160,6 +181,74 @@ class QuestionnaireScreen(Screen[None]):
             text = text.upper()  # Names start with a capital, as people write them.
         target.insert_text_at_cursor(text)
 
+    # -- The booking step, after the name --------------------------------------------
+
+    @work(thread=True, exclusive=True, group="booking")
+    def _look_up(self, name: dict[str, str], second: tuple[SecondKind, str] | None = None
+                 ) -> None:
+        """The bookings open now for this name, off the UI thread (with a
+        shared database, a query); a failure never holds the client up."""
+        assert self.bookings is not None
+        window = Window(*(timedelta(minutes=m) for m in self.settings.arrival_window))
+        try:
+            slots = self.bookings.open_slots(
+                name_key(name.get("first", ""), name.get("last_initial", "")),
+                self.clock.now(), window)
+            found = match(slots, second=second, seconds=self.bookings.second_matches)
+        except (StoreError, OSError):
+            found = Match("none")
+        self.app.call_from_thread(self._found, found)
+
+    def _found(self, found: Match) -> None:
+        if self.app.screen is not self:
+            return  # The visit was wiped meanwhile: nothing to show it to.
+        self.saving = False
+        if found.kind == "none":
+            self.appointment = dict(NOT_FOUND)
+            self._onward()
+        else:
+            self.call_later(self._show_booking, found)
+
+    async def _show_booking(self, found: Match) -> None:
+        page = self.query_one("#page", VerticalScroll)
+        self._blank_fields()
+        await page.remove_children()
+        view = AppointmentView(found, self.words)
+        self.booking = found
+        self.query_one("#next", Button).label = self.words._("Next ▶")
+        self.query_one(TopBar).step = self.words._("Your appointment")
+        await page.mount(view)
+        page.scroll_home(animate=False)
+        view.focus_first()
+        if self.touch_keyboard:
+            from screens.widgets.keyboard import DIGITS, TouchKeyboard
+
+            keyboard = self.query_one("#keyboard", TouchKeyboard)
+            keyboard.display = view.typing
+            keyboard.page = DIGITS
+            self.set_class(view.typing, "-typing")
+
+    def _booking_next(self, booking: Match) -> None:
+        view = self.query_one(AppointmentView)
+        answer = view.answer
+        if booking.kind == "ask":
+            value = (answer if booking.second == "phone" else
+                     birth_day_month(answer.replace("-", "/").replace(".", "/")))
+            self.saving = True
+            self._look_up(self.answers[self.questions[self.index].id],
+                          (booking.second, value))
+            return
+        if answer is None:
+            view.show_problem(True)
+            return
+        chosen = next((slot for slot in booking.slots if slot.id == answer), None)
+        self.appointment = chosen.to_record("kiosk") if chosen else dict(NOT_FOUND)
+        self._onward()
+
+    def _onward(self) -> None:
+        """On from the name (and its booking) to the next page."""
+        self.index = len(self.questions) if self.from_review else self.index + 1
+
     def _current_view(self) -> QuestionView:
         return self.query_one("#page > QuestionView", QuestionView)
 
@@ -177,16 +266,26 @@ class QuestionnaireScreen(Screen[None]):
     def _next(self) -> None:
         if self.saving:
             return
-        if self.on_review:
+        if self.booking is not None:
+            self._booking_next(self.booking)
+        elif self.on_review:
             self.saving = True
             self.post_message(
                 self.Submitted(clean_answers(self.questions, self.answers), self.checkin_id,
-                               self.visit))
-        elif self._keep_answer():
+                               self.visit, self.appointment))
+        elif not self._keep_answer():
+            return
+        elif self.bookings is not None and self.questions[self.index].kind == "name":
+            self.saving = True  # The controls wait for the look-up (a moment).
+            self._look_up(self.answers[self.questions[self.index].id])
+        else:
             self.index = len(self.questions) if self.from_review else self.index + 1
 
     @on(Button.Pressed, "#back")
-    def _back(self) -> None:
+    async def _back(self) -> None:
+        if self.booking is not None:
+            await self._show(self.index)  # Back to the name.
+            return
         if not self.on_review:
             # Going back keeps what was entered, even if it is not finished.
             view = self._current_view()

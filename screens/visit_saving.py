@@ -5,6 +5,7 @@ to a shared database."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -18,9 +19,11 @@ from kiosk.i18n import words
 from kiosk.settings import Settings
 
 if TYPE_CHECKING:
-    from kiosk.checkin.record import Answers, Recommendation
+    from kiosk.checkin.record import Answers, Recommendation, StoredCheckIn
     from kiosk.content.model import Content, VisitKind
     from kiosk.delivery import Delivery
+    from kiosk.notices import Outbox
+    from kiosk.schedule.matching import Bookings
     from kiosk.store.contract import LocalStore
     from screens.questionnaire import QuestionnaireScreen
 
@@ -63,21 +66,16 @@ class VisitSaving(App[None]):
         return Delivery(store, self.settings.database_url, site=self.settings.site,
                         keep_days=self.settings.local_keep_days, clock=self.clock.now)
 
-    def _deliver(self) -> None:
-        """Deliver until the app stops; a failing database is retried, never
-        shown. A daemon thread: a database that hangs never keeps the kiosk
-        from exiting (a batch cut short is sent again, and stored once)."""
-        import threading
-
-        assert self.delivery is not None
-        threading.Thread(target=self.delivery.run, name="delivery", daemon=True).start()
-
     def on_unmount(self) -> None:
-        # The delivery's thread ends with the app (the process waits for it).
-        delivery = self.__dict__.get("delivery")
-        if delivery is not None:
-            delivery.stop.set()
-            delivery.wake.set()
+        # The background threads end with the app.
+        for name in ("delivery", "outbox"):
+            worker = self.__dict__.get(name)
+            if worker is not None:
+                worker.stop.set()
+                worker.wake.set()
+        refresher = self.__dict__.get("refresher")
+        if refresher is not None:
+            refresher.stop.set()
 
     @work(thread=True, group="store")
     def _prepare_store(self) -> None:
@@ -98,11 +96,13 @@ class VisitSaving(App[None]):
         # then always falls in the same day file, so a retry after midnight
         # replaces the first try instead of adding a second check-in.
         first_try = self._first_tries.setdefault(event.checkin_id, self.clock.now())
-        self._save(event.answers, event.checkin_id, first_try, event.visit, self.language)
+        self._save(event.answers, event.checkin_id, first_try, event.visit, self.language,
+                   event.appointment)
 
     @work(thread=True, exclusive=True, group="save")
     def _save(self, answers: Answers, checkin_id: str, first_try: datetime,
-              visit: VisitKind, language: str) -> None:
+              visit: VisitKind, language: str, appointment: dict[str, str] | None = None
+              ) -> None:
         """Save off the UI thread; the result shows only once it is stored."""
         from kiosk.checkin.record import new_record
         from kiosk.checkin.rules import flags, needs_front_desk, recommend
@@ -115,7 +115,7 @@ class VisitSaving(App[None]):
         _, shown_rules = self.content_in(language).visit(visit)
         found = flags(rules, answers)
         record = new_record(answers, recommend(rules, answers), found, first_try, checkin_id,
-                            visit, language=language)
+                            visit, language=language, appointment=appointment)
         try:
             self.store.add(record)
             if self.delivery is not None:
@@ -123,11 +123,64 @@ class VisitSaving(App[None]):
         except (StoreError, ValueError):
             # The store keeps the check-in as pending; the client sees the desk.
             self.call_from_thread(self._save_failed, answers, checkin_id, first_try, visit,
-                                  language)
+                                  language, appointment)
         else:
+            self._tell_practitioner(record)
             notice = shown_rules.health_notice if needs_front_desk(found) else None
             self.call_from_thread(self._show_result, recommend(shown_rules, answers), notice,
                                   checkin_id, visit, language)
+
+    @cached_property
+    def outbox(self) -> Outbox | None:
+        """Notices to practitioners, when the clinic set a webhook."""
+        if self.settings.notify_webhook is None:
+            return None
+        from kiosk.notices import Outbox
+
+        return Outbox(self.settings.data_dir, self.settings.notify_webhook, self.clock.now)
+
+    def _tell_practitioner(self, record: StoredCheckIn) -> None:
+        """A check-in matched to a booking: its notice goes in the outbox
+        (sent in the background; a full disk here costs the notice, never
+        the client's check-in, which is saved)."""
+        from kiosk.notices import arrival_notice_for
+
+        if self.outbox is None:
+            return
+        notice = arrival_notice_for(record, self.settings.language)
+        if notice is not None:
+            with suppress(OSError):
+                self.outbox.put(notice)
+
+    def start_background(self) -> None:
+        """The threads that outlive a visit: delivery to the database, the
+        outbox of notices, and (with no database) the schedule's feeds.
+        Daemons: none holds up the kiosk's exit."""
+        import threading
+
+        if self.delivery is not None:
+            threading.Thread(target=self.delivery.run, name="delivery", daemon=True).start()
+        if self.outbox is not None:
+            threading.Thread(target=self.outbox.run, name="notices", daemon=True).start()
+        if self.settings.schedule and self.settings.database_url is None:
+            from kiosk.desk.schedule import Refresher
+
+            self.refresher = Refresher(self.store, self.settings.schedule,
+                                       self.settings.schedule_refresh_minutes, self.clock.now)
+            self.refresher.start()
+
+    @cached_property
+    def bookings(self) -> Bookings | None:
+        """Where a client's name is looked up after the name page: None with
+        no schedule; the shared database's functions (this kiosk's role reads
+        nothing), or this kiosk's own store."""
+        if not self.settings.schedule:
+            return None
+        if self.settings.database_url is not None:
+            from kiosk.store.postgres.appointments import KioskBookings
+
+            return KioskBookings(self.settings.database_url, self.settings.site)
+        return self.store
 
     def _visit_on_screen(self, checkin_id: str) -> QuestionnaireScreen | None:
         """The questionnaire of this visit, if it is still what shows: a save
@@ -141,7 +194,8 @@ class VisitSaving(App[None]):
         return None
 
     def _save_failed(self, answers: Answers, checkin_id: str, first_try: datetime,
-                     visit: VisitKind, language: str) -> None:
+                     visit: VisitKind, language: str,
+                     appointment: dict[str, str] | None = None) -> None:
         from screens.dialogs.save_failed import SaveFailedScreen
 
         questionnaire = self._visit_on_screen(checkin_id)
@@ -150,7 +204,7 @@ class VisitSaving(App[None]):
 
         def retry(again: bool | None) -> None:
             if again:
-                self._save(answers, checkin_id, first_try, visit, language)
+                self._save(answers, checkin_id, first_try, visit, language, appointment)
             else:
                 questionnaire.saving = False
 

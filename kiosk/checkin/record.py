@@ -104,9 +104,11 @@ def new_record(
     visit: VisitKind = "first",
     *,
     language: str | None = None,
+    appointment: Mapping[str, str] | None = None,
 ) -> StoredCheckIn:
     """A check-in as the store saves it: option ids, never a language's
-    words, and the language the client read (None: not recorded)."""
+    words, and the language the client read (None: not recorded), and the
+    booking it was matched to (None: no schedule to match against)."""
     created = now.astimezone(UTC)
     record: StoredCheckIn = {
         "id": checkin_id or str(uuid.uuid4()),
@@ -119,6 +121,8 @@ def new_record(
     }
     if language:
         record["language"] = language
+    if appointment is not None:
+        record["appointment"] = dict(appointment)
     return record
 
 

@@ -15,10 +15,10 @@ practitioner and a service, never anyone's name. Then:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from kiosk.schedule.model import Appointment
 
@@ -86,6 +86,20 @@ def second_matches(appointments: Iterable[Appointment], ids: Iterable[str],
     field = "phone_last4" if kind == "phone" else "birth_day_month"
     return {appointment.id for appointment in appointments
             if appointment.id in wanted and value and getattr(appointment, field) == value}
+
+
+class Bookings(Protocol):
+    """Where the kiosk looks a name up: a store, or, for a kiosk whose role
+    reads nothing, the shared database's functions."""
+
+    def open_slots(self, key: str, now: datetime, window: Window) -> list[Slot]: ...
+
+    def second_matches(self, ids: Sequence[str], kind: SecondKind, value: str) -> set[str]: ...
+
+
+NOT_FOUND = {"id": "", "matched_by": "none"}
+"""What a check-in keeps when the kiosk looked and found no booking: the
+desk reads "No appointment found"."""
 
 
 @dataclass(frozen=True)

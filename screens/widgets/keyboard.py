@@ -16,11 +16,14 @@ BACKSPACE = "⌫"
 SPACE = "space"
 ACCENTS = "àé…"
 LETTERS = "abc"
+DIGITS = "123"
 
 PAGES = {
     # 8 keys a row, 4 rows: each key at least 10 columns wide at 80 columns.
     LETTERS: [*"abcdefghijklmnopqrstuvwxyz", "-", "'", SPACE, BACKSPACE, ACCENTS],
     ACCENTS: [*"àáâäãåæçèéêëìíîïñòóôöõøœßùúûüý", BACKSPACE, LETTERS],
+    # For a phone's last digits or a day and month of birth.
+    DIGITS: [*"1234567890", "/", BACKSPACE],
 }
 
 
@@ -114,4 +117,5 @@ class TouchKeyboard(Grid):
             self.post_message(self.Typed(None))
         else:
             self.post_message(self.Typed(" " if event.key == SPACE else event.key))
-            self.page = LETTERS  # One accented letter at a time, as phones do.
+            if self.page == ACCENTS:
+                self.page = LETTERS  # One accented letter at a time, as phones do.

@@ -114,10 +114,12 @@ async def answer_by_taps(pilot: Pilot, question_id: str, answer: Any) -> None:
 
 
 async def answer_all(pilot: Pilot, visit: dict, stop_at: str | None = None, *,
-                     follow_up: bool = False) -> None:
+                     follow_up: bool = False,
+                     booking: Callable[[Pilot], Any] | None = None) -> None:
     """From Welcome, skip the walkthrough (or tap "Back for another session")
     and answer by taps up to the review page, or until the question
-    `stop_at` is on screen."""
+    `stop_at` is on screen. `booking`: what to do on the page after the name
+    that finds the client's appointment."""
     if follow_up:
         await tap(pilot, "#follow-up")
     else:
@@ -130,6 +132,8 @@ async def answer_all(pilot: Pilot, visit: dict, stop_at: str | None = None, *,
         if question_id == stop_at:
             return
         await answer_by_taps(pilot, question_id, answer)
+        if question_id == "name" and booking is not None:
+            await booking(pilot)
     await wait_for(pilot, lambda: bool(pilot.app.screen.query("#review")), "review")
 
 
