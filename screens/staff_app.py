@@ -57,14 +57,29 @@ class StaffApp(CrashContainment, App[None]):
     def on_mount(self) -> None:
         self.signal_stop.install()
         self._open()
+        if self.settings.schedule:
+            # The desk keeps the schedule's feeds read (with a shared database,
+            # only the desk can: a kiosk's role writes no bookings).
+            from kiosk.desk.schedule import Refresher
+
+            self.refresher = Refresher(self.store, self.settings.schedule,
+                                       self.settings.schedule_refresh_minutes, self.clock.now)
+            self.refresher.start()
+
+    def on_unmount(self) -> None:
+        refresher = getattr(self, "refresher", None)
+        if refresher is not None:
+            refresher.stop.set()
 
     def _open(self) -> None:
+        from kiosk.desk.schedule import desk_schedule
         from screens.desk.queue import StaffScreen
         from screens.pin_pad import PinPadScreen
 
         staff = StaffScreen(self.store, self.audit, self.content.all_questions(),
                             self.settings.clinic_name, export_dir=self.settings.export_dir,
-                            clock=self.clock, language=self.settings.language)
+                            clock=self.clock, language=self.settings.language,
+                            schedule=desk_schedule(self.settings))
         if self.signed_in:
             self.push_screen(staff)
             return

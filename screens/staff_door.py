@@ -90,13 +90,14 @@ class StaffDoor(App[None]):
                          self._staff_menu_chosen)
 
     def _staff_menu_chosen(self, choice: str | None) -> None:
+        from kiosk.desk.schedule import desk_schedule
         from screens.desk.queue import StaffScreen
 
         if choice == "review" and self.settings.database_url is None:
             self.push_screen(StaffScreen(
                 self.store, self.audit, self.content.all_questions(), self.settings.clinic_name,
                 export_dir=self.settings.export_dir, closable=True, clock=self.clock,
-                language=self.settings.language))
+                language=self.settings.language, schedule=desk_schedule(self.settings)))
         elif choice == "exit":
             self.audit.record("kiosk-exit")
             self.exit()

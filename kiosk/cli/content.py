@@ -112,9 +112,18 @@ def _show_config(settings: Settings) -> int:
             if value is None:
                 value = {"touch_keyboard": "auto (on for kiosk run, off for the demo)",
                          "retention_days": "off (keep every check-in)",
-                         "database_url": "none (this data folder alone)"}[field.name]
+                         "database_url": "none (this data folder alone)",
+                         "notify_webhook": "none (no notices to practitioners)"}[field.name]
             elif field.name == "database_url":
                 value = without_password(value)  # Never a password on screen.
+            elif field.name == "schedule":
+                # Each source by name: a feed's query (its secret token) is never shown.
+                value = (f"[{', '.join(json.dumps(source.name) for source in value)}]"
+                         if value else "[] (no appointments)")
+            elif field.name == "arrival_window":
+                value = f"[{value[0]}, {value[1]}] (minutes before and after a booking's start)"
+            elif field.name == "notify_webhook":
+                value = without_password(value).split("?")[0]
             elif field.name == "languages":
                 # As it is written in kiosk.toml.
                 value = (f"[{', '.join(json.dumps(code) for code in value)}]" if value

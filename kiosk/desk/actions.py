@@ -189,3 +189,37 @@ def erase_series(store: Store, audit: AuditLog, series_id: str) -> int:
     """Erase every check-in of a series for good, one audit entry each;
     returns how many were erased."""
     return sum(erase(store, audit, record["id"]) for record in store.series(series_id))
+
+
+# -- Bookings: staff match a check-in to its appointment ----------------------------
+
+
+@dataclass(frozen=True)
+class BookingChange:
+    """What a match by hand changed, so it can be undone."""
+
+    checkin_id: str
+    before: Mapping[str, str] | None
+    """The booking it had (None: none)."""
+
+
+def match_booking(store: Store, audit: AuditLog, checkin_id: str,
+                  appointment: Mapping[str, str] | None) -> BookingChange | None:
+    """Match a check-in to a booking (as `Slot.to_record("desk")` keeps it),
+    or to none (a wrong match undone); audited. None if it is gone."""
+    record = store.get(checkin_id)
+    if record is None:
+        return None
+    before = record.get("appointment")
+    if not store.set_appointment(checkin_id, appointment):
+        return None
+    audit.record("appointment-matched" if appointment else "appointment-unmatched",
+                 checkin_id=checkin_id)
+    return BookingChange(checkin_id, dict(before) if isinstance(before, Mapping) else None)
+
+
+def undo_booking(store: Store, audit: AuditLog, change: BookingChange) -> None:
+    """Put a check-in's booking back as it was, audited."""
+    before = change.before if change.before and change.before.get("id") else None
+    store.set_appointment(change.checkin_id, before)
+    audit.record("appointment-undone", checkin_id=change.checkin_id)

@@ -12,6 +12,7 @@ from typing import Any
 from kiosk.checkin.record import series_of
 from kiosk.desk.rows import printable
 from kiosk.files import StoreError
+from kiosk.schedule.matching import booked
 from kiosk.store.contract import EVERY_SITE, LocalStore, Record, SiteView, Store
 
 FILTERS = {
@@ -38,6 +39,8 @@ class View:
     """With a store of several sites: the one shown (None: every site)."""
     page: int = 0
     """A name search's page: 0 the newest `MOST_ROWS` matches, 1 the next."""
+    practitioner: str | None = None
+    """Only check-ins booked with this practitioner (None: everyone's)."""
 
     @property
     def sites(self) -> SiteView:
@@ -46,11 +49,15 @@ class View:
 
     def with_filter(self, name: str) -> View:
         """This filter, on the same site; any search is cleared."""
-        return View(filter=name, site=self.site)
+        return View(filter=name, site=self.site, practitioner=self.practitioner)
 
     def with_search(self, text: str) -> View:
         """A search for this text (its first page); "" is the filter again."""
-        return View(filter=self.filter, search=text.strip(), site=self.site)
+        return View(filter=self.filter, search=text.strip(), site=self.site,
+                    practitioner=self.practitioner)
+
+    def with_practitioner(self, practitioner: str | None) -> View:
+        return replace(self, practitioner=practitioner, page=0)
 
     def with_site(self, site: str | None) -> View:
         return replace(self, site=site, page=0)
@@ -108,8 +115,9 @@ class Loaded:
     """The store's version when this load began."""
 
 
-def store_problems(store: Store) -> str:
-    """What staff should know about the store after a read, in one line."""
+def store_problems(store: Store, *, schedule: bool = False) -> str:
+    """What staff should know about the store after a read, in one line
+    (`schedule`: with any schedule source whose last read failed)."""
     problems = []
     if skipped := store.skipped():
         problems.append(f"{skipped} damaged check-in(s) not shown")
@@ -120,10 +128,16 @@ def store_problems(store: Store) -> str:
             problems.append(f"{held} check-in(s) held only in this kiosk's memory")
         if pending := store.pending_count():
             problems.append(f"{pending} check-in(s) waiting after a failed save")
-    return "⚠ " + "; ".join(problems) + ": run `kiosk doctor`" if problems else ""
+    said = "; ".join(problems) + ": run `kiosk doctor`" if problems else ""
+    if schedule:
+        from kiosk.desk.schedule import stale_lines
+
+        said = "; ".join([*stale_lines(store.schedule_states()), *([said] if said else [])])
+    return f"⚠ {said}" if said else ""
 
 
-def load(store: Store, view: View, today: date, *, ahead: bool = True) -> Loaded:
+def load(store: Store, view: View, today: date, *, ahead: bool = True,
+         schedule: bool = False) -> Loaded:
     """The check-ins a view shows (at most `MOST_ROWS`), and any trouble
     with the store; with `ahead`, the series of the newest linked ones too."""
     site = view.sites
@@ -142,9 +156,11 @@ def load(store: Store, view: View, today: date, *, ahead: bool = True) -> Loaded
             found = store.all(site=site)[::-1]
         else:
             found = store.search(since=today, until=today, site=site)
-        note = store_problems(store)
+        note = store_problems(store, schedule=schedule)
     except StoreError as error:
         found, note = [], f"⚠ {error}"
+    if view.practitioner is not None:
+        found = [record for record in found if practitioner_of(record) == view.practitioner]
     # Lists newest first keep their head; today's queue, in arrival order,
     # keeps its tail: on a day of thousands, the newest arrivals show.
     shown = found[-MOST_ROWS:] if view.newest_last else found[:MOST_ROWS]
@@ -168,6 +184,19 @@ def read_series(read: Callable[[str], list[Record]],
         except StoreError:
             break  # Read when opened instead; the load's note says why.
     return series
+
+
+def practitioner_of(record: Record) -> str | None:
+    """The practitioner a check-in's booking is with, if it has one."""
+    appointment = booked(record)
+    return str(appointment.get("practitioner", "")) if appointment is not None else None
+
+
+def next_practitioner(practitioners: list[str], shown: str | None) -> str | None:
+    """Everyone's (None), then each practitioner of today, and round again."""
+    choices: list[str | None] = [None, *sorted(set(practitioners))]
+    at = choices.index(shown) if shown in choices else 0
+    return choices[(at + 1) % len(choices)]
 
 
 def last_page(total: int) -> int:
@@ -198,6 +227,8 @@ def count_line(view: View, shown: int, total: int, *, several_sites: bool) -> st
         count = f"newest {shown:,} of {total:,} {what}"
         if view.search:
             count += " · ] older"
+    if view.practitioner is not None:
+        count += f" · with {printable(view.practitioner, 20) or '(no one named)'}"
     if several_sites:
         # A site's name comes from the database: shown as text, printable.
         count += f" · {printable(view.site, 40)}" if view.site is not None else " · all sites"

@@ -84,6 +84,34 @@ def type_label(record: Mapping[str, Any]) -> str:
     return printable(str(recommendation.get("type") or "").capitalize(), 12)
 
 
+def booking_text(record: Mapping[str, Any], *, long: bool = False) -> str:
+    """A check-in's booking as the desk reads it: "14:30 Maya · Sports
+    massage"; "No appointment found" where the kiosk looked and found none;
+    "" where there is no schedule. `long`: with how late the client came."""
+    appointment = record.get("appointment")
+    if not isinstance(appointment, Mapping):
+        return ""
+    if not appointment.get("id"):
+        return "No appointment found"
+    try:
+        start = datetime.fromisoformat(str(appointment["starts_at"])).astimezone()
+    except (KeyError, ValueError):
+        return "?"
+    said = f"{start:%H:%M} {printable(appointment.get('practitioner', ''), 20)}".strip()
+    if appointment.get("service"):
+        said += f" · {printable(appointment['service'], 30)}"
+    if long:
+        from kiosk.schedule.matching import minutes_late
+
+        late = minutes_late(record)
+        if late is not None:
+            said += (f", {late} min late" if late > 0 else
+                     f", {-late} min early" if late < 0 else ", on time")
+        if appointment.get("matched_by") == "desk":
+            said += " (matched at the desk)"
+    return said
+
+
 @dataclass(frozen=True)
 class QueueRow:
     """One line of the staff table."""
@@ -96,10 +124,13 @@ class QueueRow:
     status: str
     visit: str
     """"Follow-up" for a client back for another session; "" for a first visit."""
+    booking: str = ""
+    """The booking the check-in was matched to (see `booking_text`)."""
 
 
 def queue_row(record: Mapping[str, Any], today: date, name_width: int = 20) -> QueueRow:
     return QueueRow(
+        booking=booking_text(record),
         id=str(record["id"]),
         arrived=arrival(record, today, short=True),
         name=printable(client_name(record), name_width) or "(no name)",
@@ -147,6 +178,9 @@ def detail_lines(record: Mapping[str, Any], questions: Sequence[Question],
             flagged.setdefault(str(flag.get("question")), []).append(
                 f"{mark}: {printable(flag.get('staff', ''))}")
     lines = []
+    booked = booking_text(record, long=True)
+    if booked:
+        lines.append(DetailLine(label="Appointment", answer=booked))
     language = record.get("language")
     if isinstance(language, str) and language != own_language:
         lines.append(DetailLine(label="Language", answer=printable(language_name(language))))
@@ -171,7 +205,8 @@ def spreadsheet_safe(cell: str) -> str:
 
 
 RECORD_COLUMNS = ("id", "created_at", "client", "recommendation", "flags", "status", "visit",
-                  "series", "session", "language", "site")
+                  "series", "session", "language", "site", "appointment", "practitioner",
+                  "arrival", "minutes_late")
 """The CSV's first columns; one column per question follows."""
 
 
@@ -202,8 +237,27 @@ def export_row(record: Mapping[str, Any], questions: Sequence[Question]) -> list
         str(record.get("session", "")),
         str(record.get("language", "")),
         str(record.get("site", "")),
+        *_booking_cells(record),
         *(answer_text(question, answers.get(question.id)) for question in questions),
     ]
+
+
+def _booking_cells(record: Mapping[str, Any]) -> list[str]:
+    """The booking's id, its practitioner, "on time", "late" or "early"
+    (or "none found"), and the minutes late (negative: early)."""
+    from kiosk.schedule.day import LATE_AFTER
+    from kiosk.schedule.matching import booked, minutes_late
+
+    appointment = booked(record)
+    if appointment is None:
+        marked = isinstance(record.get("appointment"), Mapping)
+        return ["", "", "none found" if marked else "", ""]
+    late = minutes_late(record)
+    limit = LATE_AFTER.total_seconds() / 60
+    arrival = ("" if late is None else "late" if late > limit else "early" if late < 0
+               else "on time")
+    return [str(appointment.get("id", "")), str(appointment.get("practitioner", "")), arrival,
+            "" if late is None else str(late)]
 
 
 def write_csv(records: Iterable[Mapping[str, Any]], questions: Sequence[Question],

@@ -7,12 +7,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from kiosk.clock import WallClock
 from kiosk.files import StoreError
+from kiosk.schedule.matching import Window
 from kiosk.schedule.model import Appointment, ScheduleError
 from kiosk.schedule.sources import Source, read_source
+from kiosk.settings import Settings
 from kiosk.store.contract import SourceState, Store
 
 FILE_PAST_DAYS = 5 * 366
@@ -127,5 +129,20 @@ class Refresher:
         return thread
 
 
-def day_of(moment: datetime) -> date:
-    return moment.astimezone().date()
+@dataclass(frozen=True)
+class DeskSchedule:
+    """What the desk needs to know of the clinic's schedule settings."""
+
+    window: Window
+    late_after: timedelta
+    bell: bool
+    """Ring the desk's bell at each arrival with a booking."""
+
+
+def desk_schedule(settings: Settings) -> DeskSchedule | None:
+    """None where the clinic set no schedule: the desk shows no bookings."""
+    if not settings.schedule:
+        return None
+    before, after = settings.arrival_window
+    return DeskSchedule(Window(timedelta(minutes=before), timedelta(minutes=after)),
+                        timedelta(minutes=settings.late_after), settings.notify_bell)

@@ -32,8 +32,9 @@ class CheckInDetail(VerticalScroll):
     queue read ahead, or read in a worker, never another client's meanwhile."""
 
     def __init__(self, store: Store, audit: AuditLog, questions: Sequence[Question],
-                 language: str) -> None:
+                 language: str, *, bookings: bool = False) -> None:
         super().__init__(id="staff-detail")
+        self.bookings = bookings
         self.store = store
         self.audit = audit
         self.questions = questions
@@ -46,7 +47,7 @@ class CheckInDetail(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="staff-detail-text")
-        yield SeriesActions(self.store, self.audit)
+        yield SeriesActions(self.store, self.audit, bookings=self.bookings)
         yield SeriesView()
         yield Static("", id="staff-detail-answers")
 

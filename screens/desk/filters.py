@@ -23,12 +23,16 @@ class FilterBar(Horizontal):
             super().__init__()
             self.change = change
 
-    def __init__(self) -> None:
+    def __init__(self, *, expected: bool = False) -> None:
+        """`expected`: the clinic has a schedule, and Expected is offered."""
         super().__init__(id="staff-filters")
+        self.expected = expected
 
     def compose(self) -> ComposeResult:
         for name, label in FILTERS.items():
             yield Button(label, id=f"filter-{name}", classes="filter")
+        if self.expected:
+            yield Button("Expected", id="expected")
         yield Button("Glance", id="glance")
         yield Input(placeholder="Search all history by name", id="staff-search")
 

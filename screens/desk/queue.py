@@ -16,7 +16,6 @@ from textual.containers import Horizontal
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label
 
 from kiosk.access.audit import AuditLog
@@ -33,9 +32,11 @@ from kiosk.desk.queue import (
     next_site,
     read_series,
 )
+from kiosk.desk.schedule import DeskSchedule
 from kiosk.files import StoreError
 from kiosk.store.contract import Record, SiteStore, Store
 from screens.desk.actions_bar import ActionBar
+from screens.desk.bookings import DeskBookings
 from screens.desk.detail import CheckInDetail
 from screens.desk.filters import FilterBar
 from screens.desk.link import LinkPanel
@@ -47,7 +48,7 @@ KEY_HINTS = ("w t d n status  1-4 filters  / search  k link  u undo  g glance  "
 POLL_SECONDS = 0.5
 
 
-class StaffScreen(Screen[None]):
+class StaffScreen(DeskBookings):
     """Check-ins as they arrive; the selected one in full below."""
 
     CSS_PATH = "staff.tcss"
@@ -64,6 +65,8 @@ class StaffScreen(Screen[None]):
         Binding("u", "undo_link", "Undo link"),
         Binding("g", "glance", "Today at a glance"),
         Binding("s", "site", "Site", show=False),
+        Binding("5", "expected", "Expected", show=False),
+        Binding("p", "practitioner", "Practitioner", show=False),
         Binding("right_square_bracket", "page(1)", "Older matches", show=False),
         Binding("left_square_bracket", "page(-1)", "Newer matches", show=False),
         *(Binding(str(n), f"show('{name}')", show=False) for n, name in enumerate(FILTERS, 1)),
@@ -85,9 +88,14 @@ class StaffScreen(Screen[None]):
         clock: Clock,
         closable: bool = False,
         language: str = "en",
+        schedule: DeskSchedule | None = None,
     ) -> None:
-        """`language`: the clinic's own; a check-in made in another says so."""
+        """`language`: the clinic's own; a check-in made in another says so.
+        `schedule`: the clinic's bookings settings (None: no bookings shown)."""
         super().__init__(id="staff")
+        self.schedule = schedule
+        self._announced: set[str] | None = None
+        """Check-ins with a booking the desk has seen arrive (for its bell)."""
         self.language = language
         self.store = store
         if isinstance(store, SiteStore):  # Several sites: this one's, to begin with.
@@ -113,15 +121,17 @@ class StaffScreen(Screen[None]):
             yield Label(f"Front desk · {self.clinic_name}", id="staff-title", markup=False)
             yield Label("", id="staff-count")
         yield Label("", id="staff-problems")
-        yield FilterBar()
-        yield QueueTable()
-        yield CheckInDetail(self.store, self.audit, self.questions, self.language)
+        yield FilterBar(expected=self.schedule is not None)
+        yield QueueTable(bookings=self.schedule is not None)
+        yield CheckInDetail(self.store, self.audit, self.questions, self.language,
+                            bookings=self.schedule is not None)
         # The link panel is made when first needed: its list would cost the
         # queue's first paint 60 ms (measured), for a panel most days never open.
         yield ActionBar(self.store, self.audit, closable=self.closable)
         # A plain line, not Textual's Footer: it draws in a fraction of the time
         # (45 ms of the queue's first appearance, measured by bench/staff.py).
-        hints = KEY_HINTS + ("  s site" if isinstance(self.store, SiteStore) else "")
+        hints = KEY_HINTS + ("  s site" if isinstance(self.store, SiteStore) else "") + (
+            "  5 expected  p practitioner" if self.schedule is not None else "")
         yield Label(hints, id="staff-keys", markup=False)
 
     def on_mount(self) -> None:
@@ -129,21 +139,15 @@ class StaffScreen(Screen[None]):
         # see an empty table flash: it is a day file or two (2 ms with a year
         # of history). Every later load runs in a worker.
         self._seen = (self.store.version(), self._today(), self.view)
-        loaded = load(self.store, self.view, self._today(), ahead=False)
+        loaded = load(self.store, self.view, self._today(), ahead=False,
+                      schedule=self.schedule is not None)
         self._show(self.view, loaded)
         self._read_ahead(loaded.records, loaded.version)  # Series: after the paint.
         self.watch_view(self.view)
         self.query_one("#staff-table", DataTable).focus()
         self.set_interval(POLL_SECONDS, self.poll)
 
-    @property
-    def series_actions(self) -> SeriesActions:
-        return self.query_one(SeriesActions)
-
     # -- Loading, live ------------------------------------------------------------
-
-    def _today(self) -> date:
-        return self.clock.now().astimezone().date()
 
     def poll(self) -> None:
         """Reload when the store, the day or the view changed: one or two stats.
@@ -159,7 +163,7 @@ class StaffScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self, view: View, today: date) -> None:
-        loaded = load(self.store, view, today)
+        loaded = load(self.store, view, today, schedule=self.schedule is not None)
         self.app.call_from_thread(self._show, view, loaded)
 
     @work(thread=True, exclusive=True, group="ahead")
@@ -179,6 +183,7 @@ class StaffScreen(Screen[None]):
         except NoMatches:
             return  # The desk is closing: a load that finished meanwhile has nowhere to go.
         self.records = {record["id"]: record for record in loaded.records}
+        self._ring_for_arrivals(view, loaded.records)
         self.query_one(CheckInDetail).series_ahead = loaded.series
         self.loaded_version = loaded.version
         table.fill(loaded.records, self._today(), self.selection.id)

@@ -1,8 +1,10 @@
-"""The chosen check-in's series at the desk: link it to earlier visits,
-unlink it, undo either, or erase the whole series."""
+"""The chosen check-in's series and booking at the desk: link it to earlier
+visits, unlink it, match it to its appointment by hand, undo the last of
+these, or erase the whole series."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from textual import work
@@ -17,6 +19,7 @@ from kiosk.checkin.record import series_of
 from kiosk.desk import actions
 from kiosk.files import StoreError
 from kiosk.plural import plural
+from kiosk.schedule.model import Appointment
 from kiosk.store.contract import Record, SiteView, Store
 
 
@@ -25,6 +28,11 @@ def tell(widget: Widget, message: str, *, error: bool = False) -> None:
     folder named "[x]" is text) or an error's words."""
     widget.app.call_from_thread(widget.app.notify, message, markup=False,
                                 severity="error" if error else "information")
+
+
+def record_day(record: Record) -> date:
+    """The local day a check-in was made on."""
+    return datetime.fromisoformat(record["created_at"]).astimezone().date()
 
 
 class SeriesActions(Horizontal):
@@ -41,15 +49,25 @@ class SeriesActions(Horizontal):
             self.record = record
             self.earlier = earlier
 
-    class Changed(Message):
-        """A series changed here: the queue reloads."""
+    class BookingOffered(Message):
+        """Today's open bookings are read: the screen opens the booking panel."""
 
-    def __init__(self, store: Store, audit: AuditLog) -> None:
+        def __init__(self, record: Record, open_bookings: list[Appointment]) -> None:
+            super().__init__()
+            self.record = record
+            self.open_bookings = open_bookings
+
+    class Changed(Message):
+        """A series or a booking changed here: the queue reloads."""
+
+    def __init__(self, store: Store, audit: AuditLog, *, bookings: bool = False) -> None:
         super().__init__(id="series-actions")
         self.store = store
         self.audit = audit
-        self.undo: actions.LinkChange | None = None
-        """The last link or unlink made here, until it is undone."""
+        self.bookings = bookings
+        """The clinic has a schedule: a check-in can be matched by hand."""
+        self.undo: actions.LinkChange | actions.BookingChange | None = None
+        """The last link, unlink or match made here, until it is undone."""
         self.suggested: tuple[str, Any, list[Record]] | None = None
         """Link suggestions read ahead: for which check-in, at which version."""
 
@@ -58,11 +76,15 @@ class SeriesActions(Horizontal):
         yield Button("Unlink", id="unlink", compact=True)
         yield Button("Undo", id="undo-link", compact=True)
         yield Button("Erase series", id="erase-series", compact=True, variant="error")
+        if self.bookings:
+            yield Button("Appointment…", id="booking", compact=True)
 
     def show_for(self, record: Record | None) -> None:
         """Offer what can be done to this check-in (None: nothing chosen)."""
         linked = series_of(record) if record is not None else None
         self.query_one("#link").display = record is not None
+        if self.bookings:
+            self.query_one("#booking").display = record is not None
         self.query_one("#unlink").display = linked is not None
         self.query_one("#erase-series").display = linked is not None
         self.query_one("#undo-link").display = self.undo is not None
@@ -126,7 +148,7 @@ class SeriesActions(Horizontal):
             tell(self, "Taken out of its series. Press u or Undo to put it back.")
         self.post_message(self.Changed())
 
-    def _set_undo(self, change: actions.LinkChange | None) -> None:
+    def _set_undo(self, change: actions.LinkChange | actions.BookingChange | None) -> None:
         """What Undo takes back (set on the UI thread, by the workers' hand-back)."""
         self.undo = change
 
@@ -137,13 +159,54 @@ class SeriesActions(Horizontal):
             self._undo(change)
 
     @work(thread=True, exclusive=True, group="change")
-    def _undo(self, change: actions.LinkChange) -> None:
+    def _undo(self, change: actions.LinkChange | actions.BookingChange) -> None:
         try:
-            actions.undo_link(self.store, self.audit, change)
+            if isinstance(change, actions.BookingChange):
+                actions.undo_booking(self.store, self.audit, change)
+            else:
+                actions.undo_link(self.store, self.audit, change)
+        except (StoreError, OSError) as error:
+            tell(self, str(error), error=True)
+            return
+        tell(self, "Undone: the appointment is as it was." if isinstance(
+            change, actions.BookingChange) else "Undone: the link is as it was.")
+        self.post_message(self.Changed())
+
+    # -- Matching a booking by hand -------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="booking")
+    def offer_booking(self, record: Record) -> None:
+        """Read today's bookings nobody has arrived for, then offer them."""
+        from kiosk.schedule.day import arrived_ids
+
+        today = record_day(record)
+        try:
+            here = arrived_ids(self.store.today())
+            open_bookings = [booking for booking in self.store.appointments(today)
+                             if booking.id not in here]
         except StoreError as error:
             tell(self, str(error), error=True)
             return
-        tell(self, "Undone: the link is as it was.")
+        self.post_message(self.BookingOffered(record, open_bookings))
+
+    @work(thread=True, exclusive=True, group="change")
+    def match(self, checkin_id: str, booking: Appointment | None) -> None:
+        """Match a check-in to `booking` (None: to no booking), audited."""
+        from kiosk.schedule.matching import Slot
+
+        try:
+            change = actions.match_booking(
+                self.store, self.audit, checkin_id,
+                Slot.of(booking).to_record("desk") if booking is not None else None)
+        except (StoreError, OSError) as error:
+            tell(self, str(error), error=True)
+            return
+        if change is None:
+            tell(self, "That check-in was erased meanwhile.")
+            return
+        self.app.call_from_thread(self._set_undo, change)
+        tell(self, "Matched. Press u or Undo to take it back." if booking is not None else
+             "Marked as no appointment. Press u or Undo to take it back.")
         self.post_message(self.Changed())
 
     # -- Erasing a series -----------------------------------------------------------

@@ -13,14 +13,20 @@ from kiosk.store.contract import Record
 
 COLUMNS = (("Time", "time"), ("Name", "name"), ("Massage", "type"), ("Flags", "flags"),
            ("Status", "status"), ("Visit", "visit"))
+BOOKING_COLUMN = ("Appointment", "booking")
+"""With a schedule: each check-in's booking, after the name."""
 
 
 class QueueTable(DataTable[Text]):
     """Rows are rebuilt on each load; the chosen check-in keeps the cursor."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, bookings: bool = False) -> None:
         super().__init__(id="staff-table", cursor_type="row", zebra_stripes=True)
-        for label, key in COLUMNS:
+        self.bookings = bookings
+        columns = list(COLUMNS)
+        if bookings:
+            columns.insert(2, BOOKING_COLUMN)
+        for label, key in columns:
             self.add_column(label, key=key)
 
     def fill(self, records: Iterable[Record], today: date, keep: str | None) -> None:
@@ -30,10 +36,11 @@ class QueueTable(DataTable[Text]):
             self.clear()
             for record in records:
                 row = queue_row(record, today)
-                self.add_row(
-                    Text(row.arrived), Text(row.name), Text(row.type),
-                    Text(row.flags, style="bold" if row.flags else ""), Text(row.status),
-                    Text(row.visit), key=row.id,
-                )
+                cells = [Text(row.arrived), Text(row.name), Text(row.type),
+                         Text(row.flags, style="bold" if row.flags else ""), Text(row.status),
+                         Text(row.visit)]
+                if self.bookings:
+                    cells.insert(2, Text(row.booking))
+                self.add_row(*cells, key=row.id)
             if keep is not None and keep in self.rows:
                 self.move_cursor(row=self.get_row_index(keep), animate=False)

@@ -184,3 +184,23 @@ def fresh_database(server: Server, *, migrated: bool) -> Iterator[str]:
     finally:
         with psycopg.connect(server.url("postgres"), autocommit=True) as admin:
             admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def readme_roles(owner_url: str) -> None:
+    """Run the PostgreSQL guide's least-privilege SQL (docs/pages/postgres.md),
+    as written, as the database's owner."""
+    import psycopg
+
+    from tests.support.paths import ROOT
+
+    readme = (ROOT / "docs" / "pages" / "postgres.md").read_text()
+    block = readme.split("**Least privilege.**", 1)[1].split("```sql\n", 1)[1].split("```", 1)[0]
+    database_name = owner_url.rsplit("/", 1)[1]
+    with psycopg.connect(owner_url, autocommit=True) as db:
+        for role in ("kiosk_device", "kiosk_staff"):
+            if db.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+                db.execute(f"DROP OWNED BY {role}")
+                db.execute(f"DROP ROLE {role}")
+        db.execute(block.replace("DATABASE kiosk ", f"DATABASE {database_name} ")
+                   .replace("choose-a-long-password", "device-pw")
+                   .replace("choose-another-long-password", "staff-pw"))

@@ -22,6 +22,7 @@ from kiosk.store.postgres.schema import DatabaseError
 from tests.support.clock import FIXED_NOW
 from tests.support.paths import ROOT
 from tests.support.postgres import Server
+from tests.support.postgres import readme_roles as _readme_roles
 from tests.support.records import checkin
 from tests.support.wait import wait_until
 
@@ -235,22 +236,6 @@ async def test_a_kiosk_visit_reaches_the_database_and_a_dead_one_never_shows(
             server.start()
         app.delivery.wake.set()
         await wait_for(pilot, lambda: len(rows(pg_url)) == 2, "the waiting one, delivered")
-
-
-def _readme_roles(owner_url: str) -> None:
-    """Run the PostgreSQL guide's least-privilege SQL (docs/pages/postgres.md),
-    as written, as the database's owner."""
-    readme = (ROOT / "docs" / "pages" / "postgres.md").read_text()
-    block = readme.split("**Least privilege.**", 1)[1].split("```sql\n", 1)[1].split("```", 1)[0]
-    database_name = owner_url.rsplit("/", 1)[1]
-    with psycopg.connect(owner_url, autocommit=True) as db:
-        for role in ("kiosk_device", "kiosk_staff"):
-            if db.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
-                db.execute(f"DROP OWNED BY {role}")
-                db.execute(f"DROP ROLE {role}")
-        db.execute(block.replace("DATABASE kiosk ", f"DATABASE {database_name} ")
-                   .replace("choose-a-long-password", "device-pw")
-                   .replace("choose-another-long-password", "staff-pw"))
 
 
 def test_the_readme_roles_a_kiosk_may_only_insert_the_desk_does_the_rest(
