@@ -47,6 +47,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(settings, args)
         if command == "db":
             return _database(settings, args["db_command"])
+        if command == "schedule":
+            from kiosk.cli.schedule import schedule_command
+
+            return schedule_command(settings, args)
         return _run(settings)
     except (ContentError, SettingsError, DatabaseError) as error:
         print(f"kiosk: {error}", file=sys.stderr)

@@ -47,9 +47,16 @@ def _doctor(settings: Settings) -> int:
     from kiosk.desk.upkeep import doctor
     from kiosk.store.choose import open_store
 
-    health = doctor(open_store(settings.data_dir), AuditLog(settings.data_dir))
-    for line in health.lines():
+    store = open_store(settings.data_dir)
+    health = doctor(store, AuditLog(settings.data_dir))
+    for line in health.lines()[:-1]:
         print(line)
+    trouble = _schedule_health(settings, store)
+    for line in trouble:
+        print(f"problem: {line}")
+    print(health.lines()[-1] if not trouble else "problems found")
+    if trouble and health.ok:
+        return 1
     if settings.database_url is not None:
         trouble = _delivery_health(settings)
         for line in trouble:
@@ -57,6 +64,38 @@ def _doctor(settings: Settings) -> int:
         if trouble and health.ok:
             return 1
     return 0 if health.ok else 1
+
+
+def _schedule_health(settings: Settings, store: Any) -> list[str]:
+    """Print each schedule source's last reads, and the practitioners'
+    outbox; the problems found (a source that failed, notices stuck)."""
+    from kiosk.desk.schedule import stale_lines
+    from kiosk.notices import Outbox
+
+    problems = []
+    if settings.schedule and settings.database_url is None:
+        states = {state.source: state for state in store.schedule_states()}
+        for source in settings.schedule:
+            state = states.get(source.name)
+            good = (f"last read {state.last_good.astimezone():%Y-%m-%d %H:%M}"
+                    if state is not None and state.last_good else "never read yet")
+            print(f"schedule: {source.name}: {good}")
+        problems.extend(stale_lines(list(states.values())))
+    elif settings.schedule:
+        print("schedule: read by the front desk (kiosk staff) into the shared database")
+    for aside in sorted((settings.data_dir / "appointments").glob("*.corrupt-*")):
+        problems.append(f"{aside} did not parse and was moved aside; `kiosk schedule import` "
+                        "writes that day again")
+    if settings.notify_webhook is not None:
+        outbox = Outbox(settings.data_dir, settings.notify_webhook, store.clock)
+        waiting, state = len(outbox.waiting()), outbox.state()
+        print(f"notices: {waiting} waiting; last sent {state.get('last_sent') or 'none yet'}"
+              + (f"; {state['dropped']} dropped unsent after an hour" if state.get("dropped")
+                 else ""))
+        if waiting and state.get("last_error"):
+            problems.append(f"{waiting} notice(s) to practitioners not sent: "
+                            f"{state['last_error']}")
+    return problems
 
 
 def _delivery_health(settings: Settings) -> list[str]:

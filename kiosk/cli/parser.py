@@ -111,6 +111,28 @@ def _parser() -> argparse.ArgumentParser:
                                    "again does nothing).")
     actions.add_parser("status", parents=[common], help="show the schema's version",
                        description="Show the schema's version and the one this program needs.")
+    schedule = commands.add_parser(
+        "schedule", help="the day's appointments, from the clinic's booking system",
+        description="Import the day's appointments from an iCalendar file or a CSV export, "
+                    "show a day's, or check a file without importing it.")
+    bookings = schedule.add_subparsers(dest="schedule_command", metavar="ACTION", required=True)
+    imported = bookings.add_parser(
+        "import", parents=[common, stored], help="import a file (or read every source now)",
+        description="Import FILE's appointments, replacing what it said before of the same "
+                    "days; without FILE, read every source in 'schedule' now.")
+    imported.add_argument("file", nargs="?", type=Path, metavar="FILE",
+                          help="an .ics file, or a CSV mapped in kiosk.toml")
+    shown = bookings.add_parser(
+        "show", parents=[common, stored], help="show a day's appointments",
+        description="List a day's appointments: time, client, practitioner, service, and "
+                    "whether they arrived, are late or did not show.")
+    shown.add_argument("--date", type=_date, metavar="DATE",
+                       help="the day, YYYY-MM-DD (default: today)")
+    checked = bookings.add_parser(
+        "check", parents=[common, stored], help="check a file without importing it",
+        description="Read FILE as the kiosk would; print what it holds and exit 0, or one "
+                    "line naming the problem and exit 2.")
+    checked.add_argument("file", type=Path, metavar="FILE")
     aftercare = commands.add_parser(
         "aftercare", help="the aftercare web pages the QR code opens",
         description="Build the aftercare guidance in content/aftercare/ as a small static "

@@ -50,18 +50,21 @@ def read(source: Source, today: date, data: bytes | None = None) -> list[Appoint
 
 
 def import_source(store: Store, source: Source, today: date,
-                  data: bytes | None = None) -> Imported:
+                  data: bytes | None = None, *, track: bool = True) -> Imported:
     """Read a source and keep what it says, replacing what it said before of
-    the same days; its state is noted either way. Raises `ScheduleError`
+    the same days; its state is noted either way (`track`: a configured
+    source, whose state the desk and doctor show). Raises `ScheduleError`
     (the store keeps the last good schedule) or `StoreError`."""
     first, last = span(source, today)
     try:
         appointments = read_source(source, first, last, data)
     except ScheduleError as error:
-        store.note_schedule_read(source.name, str(error))
+        if track:
+            store.note_schedule_read(source.name, str(error))
         raise
     count = store.put_appointments(source.name, first, last, appointments)
-    store.note_schedule_read(source.name, None)
+    if track:
+        store.note_schedule_read(source.name, None)
     return Imported(source.name, count, first, last)
 
 
