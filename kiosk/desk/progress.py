@@ -16,6 +16,7 @@ from kiosk.checkin.record import series_of
 from kiosk.content.kinds import Question
 from kiosk.desk.rows import answer_text, local_time, printable, status_label, type_label
 from kiosk.plural import plural
+from kiosk.schedule.day import Punctuality
 
 PAIN = "pain"
 """The question both visits ask on the same 0-10 scale."""
@@ -163,3 +164,12 @@ def glance_sentences(figures: Glance) -> list[str]:
         lines.append(f"Waiting now: {plural(len(figures.still_waiting), 'client')}, the longest "
                      f"for {_duration(max(figures.still_waiting))}.")
     return lines
+
+
+def punctuality_sentence(figures: Punctuality) -> str:
+    """The day against its bookings, in words."""
+    late = (f", {figures.late} late (median {_duration(figures.median_late_minutes)} late)"
+            if figures.late and figures.median_late_minutes is not None else
+            f", {figures.late} late")
+    return (f"Against the bookings: {figures.on_time} arrived on time{late}, "
+            f"{figures.not_yet} not here yet, {figures.no_show} did not show.")

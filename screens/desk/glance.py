@@ -13,8 +13,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
 from kiosk.clock import Clock
-from kiosk.desk.progress import Glance, glance, glance_sentences
+from kiosk.desk.progress import Glance, glance, glance_sentences, punctuality_sentence
+from kiosk.desk.schedule import DeskSchedule
 from kiosk.files import StoreError
+from kiosk.schedule.day import punctuality
 from kiosk.store.contract import Store
 from screens.widgets.charts import BarChart
 
@@ -27,10 +29,13 @@ class GlanceScreen(Screen[None]):
     CSS_PATH = "staff.tcss"
     BINDINGS = [Binding("escape,g", "close", "Back")]
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, schedule: DeskSchedule | None = None
+                 ) -> None:
         super().__init__(id="glance")
         self.store = store
         self.clock = clock
+        self.schedule = schedule
+        """The clinic's schedule settings: the day against its bookings too."""
         self._seen: Hashable | None = None
         self.figures: Glance | None = None
 
@@ -59,13 +64,20 @@ class GlanceScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="glance")
     def _load(self) -> None:
+        now = self.clock.now()
+        bookings: list[str] = []
         try:
-            figures: Glance | str = glance(self.store.today(), self.clock.now())
+            today = self.store.today()
+            figures: Glance | str = glance(today, now)
+            if self.schedule is not None:
+                bookings = [punctuality_sentence(punctuality(
+                    self.store.appointments(now.astimezone().date()), today, now,
+                    late_after=self.schedule.late_after, window=self.schedule.window))]
         except StoreError as error:
             figures = f"⚠ {error}"
-        self.app.call_from_thread(self._show, figures)
+        self.app.call_from_thread(self._show, figures, bookings)
 
-    def _show(self, figures: Glance | str) -> None:
+    def _show(self, figures: Glance | str, bookings: list[str] | None = None) -> None:
         words = self.query_one("#glance-words", Static)
         charts = self.query_one("#glance-charts")
         if isinstance(figures, str):
@@ -73,7 +85,7 @@ class GlanceScreen(Screen[None]):
             charts.display = False
             return
         self.figures = figures
-        words.update("\n".join(glance_sentences(figures)))
+        words.update("\n".join([*glance_sentences(figures), *(bookings or [])]))
         charts.display = bool(figures.total)
         if figures.total:
             most = max(count for _, count in figures.arrivals)

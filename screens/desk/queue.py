@@ -330,7 +330,7 @@ class StaffScreen(DeskBookings):
     def action_glance(self) -> None:
         from screens.desk.glance import GlanceScreen
 
-        self.app.push_screen(GlanceScreen(self.store, self.clock))
+        self.app.push_screen(GlanceScreen(self.store, self.clock, self.schedule))
 
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
