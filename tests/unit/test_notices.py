@@ -7,7 +7,6 @@ import json
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -19,35 +18,10 @@ from kiosk.schedule.model import Appointment
 from tests.support.clock import FIXED_NOW
 from tests.support.records import checkin
 from tests.support.wait import wait_until
+from tests.support.webhook import Receiver
 
 BOOKED = Appointment("b1", FIXED_NOW, FIXED_NOW + timedelta(hours=1), "Maya", "Sports massage",
                      "Ann", "Brown")
-
-
-class Receiver:
-    """A webhook on 127.0.0.1 that keeps what it is sent (and can refuse)."""
-
-    def __init__(self) -> None:
-        self.bodies: list[dict] = []
-        self.refuse = False
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the http.server name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                if receiver.refuse:
-                    self.send_response(503)
-                else:
-                    receiver.bodies.append(json.loads(body))
-                    self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
 
 @pytest.fixture
