@@ -59,3 +59,21 @@ def test_every_question_kind_has_its_rules_and_its_view() -> None:
     kinds = set(get_args(QuestionKind))
     assert set(KINDS) == kinds, "a kind without its domain rules (kiosk/kinds.py)"
     assert set(VIEWS) == kinds, "a kind without its view (screens/widgets/questions.py)"
+
+
+def test_no_module_over_500_lines_and_no_class_over_300() -> None:
+    """The code stays in rooms a newcomer can read (docs/pages/code.md: Size)."""
+    import ast
+
+    too_big = []
+    for package in ("kiosk", "screens"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            source = path.read_text(encoding="utf-8")
+            if source.count("\n") > 500:
+                too_big.append(f"{path.relative_to(ROOT)}: {source.count(chr(10))} lines")
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.ClassDef) and node.end_lineno is not None:
+                    size = node.end_lineno - node.lineno + 1
+                    if size > 300:
+                        too_big.append(f"{path.relative_to(ROOT)}: class {node.name}, {size} lines")
+    assert too_big == []
