@@ -55,9 +55,11 @@ class AppointmentView(Vertical):
             self.typing = True
             prompt = (_("The last 4 digits of your phone number") if match.second == "phone"
                       else _("Your day and month of birth"))
+            # The question itself is the prompt: with the on-screen keyboard
+            # up, help lines give it their room.
+            yield Label(prompt, classes="prompt", markup=False)
             yield Label(_("We have more than one appointment for that name."),
-                        classes="prompt", markup=False)
-            yield Label(prompt, classes="help", markup=False)
+                        classes="help", markup=False)
             yield Input(id="second-id", max_length=4 if match.second == "phone" else 5,
                         restrict=r"[0-9]*" if match.second == "phone" else r"[0-9/.-]*",
                         placeholder="1234" if match.second == "phone" else _("DD/MM"))
