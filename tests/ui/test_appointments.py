@@ -153,3 +153,50 @@ async def test_the_step_speaks_the_visits_language(scheduled) -> None:
         seen = page_text(app)
     assert "Su cita de las 14:30 con Maya" in seen
     assert "Your" not in seen and "Maya\n" not in seen.replace("con Maya", "")
+
+
+OTHERS = [booking(5, "Xerxes", "Quill"), booking(15, "Yolanda", "Vex", "Sam"),
+          booking(25, "Zebulon", "Wick")]
+"""Other clients booked in the same window, with names that can't appear by chance."""
+
+
+@pytest.mark.parametrize("language", ["en", "es", "zh"])
+async def test_no_other_clients_name_on_any_client_screen(scheduled, language: str) -> None:
+    from tests.support.staff import screen_lines
+    from tests.support.visit import answer_by_taps
+
+    put(scheduled, booking(0, "Ann", "Brown"), booking(10, "Ann", "Bell", "Sam"), *OTHERS)
+    app = make_app(replace(scheduled, languages=("en", "es", "zh")), clock=fake_clock())
+    drawn: list[str] = []
+
+    def look() -> None:
+        drawn.append("\n".join(screen_lines(app)))
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await tap(pilot, f"#language-{language}")
+        await wait_for(pilot, lambda: app.language == language, "the language")
+        look()
+        await tap(pilot, "#start")
+        await tap(pilot, "#skip")
+        for question_id, answer in {**SPA_VISIT,
+                                    "name": {"first": "Ann", "last_initial": "B"}}.items():
+            await wait_for(pilot, lambda q=question_id: bool(app.screen.query(f"#question-{q}")),
+                           question_id)
+            look()
+            await answer_by_taps(pilot, question_id, answer)
+            if question_id == "name":
+                await wait_for(pilot, lambda: bool(app.screen.query("#appointment")), "booking")
+                look()
+                await tap(pilot, "#choice-appointment-0")
+                await tap(pilot, "#next")
+        await wait_for(pilot, lambda: bool(app.screen.query("#review")), "review")
+        look()
+        await tap(pilot, "#next")
+        await wait_for(pilot, lambda: app.screen.id == "result", "the result")
+        look()
+    seen = "\n".join(drawn)
+    for other in [*OTHERS, booking(0, "Ann", "Brown"), booking(10, "Ann", "Bell")]:
+        for name in (other.first_name, other.last_name):
+            if name != "Ann":
+                assert name not in seen, f"{name} on a client screen in {language}"
+    assert len(drawn) == len(SPA_VISIT) + 4
