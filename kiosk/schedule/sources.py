@@ -132,7 +132,7 @@ def _feed_url(url: str, where: str) -> str:
 def _checked_columns(columns: Any, where: str) -> dict[str, str]:
     from kiosk.schedule.csvfile import COLUMNS, REQUIRED
 
-    if not isinstance(columns, Mapping) or not all(
+    if not isinstance(columns, Mapping) or not columns or not all(
             isinstance(name, str) and name.strip() for name in columns.values()):
         raise ScheduleError(f"{where}: a CSV source needs 'columns', a table such as "
                             '{ date = "Date", start = "Start", ... }')
