@@ -33,7 +33,7 @@ class Feed:
         feed = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server name
+            def do_GET(self) -> None:
                 self.send_response(feed.status)
                 self.send_header("Content-Length", str(len(feed.body)))
                 self.end_headers()
