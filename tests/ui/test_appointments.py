@@ -200,3 +200,39 @@ async def test_no_other_clients_name_on_any_client_screen(scheduled, language: s
             if name != "Ann":
                 assert name not in seen, f"{name} on a client screen in {language}"
     assert len(drawn) == len(SPA_VISIT) + 4
+
+
+async def test_a_follow_up_is_matched_too(scheduled) -> None:
+    from tests.support.visit import FOLLOWUP_VISIT
+
+    put(scheduled, booking(0, "Ann", "Brown"))
+    app = make_app(scheduled, clock=fake_clock())
+
+    async def confirm(pilot) -> None:
+        await wait_for(pilot, lambda: bool(app.screen.query("#appointment")), "the booking")
+        await tap(pilot, "#next")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, FOLLOWUP_VISIT, follow_up=True, booking=confirm)
+        await tap(pilot, "#next")
+        await wait_for(pilot, lambda: app.screen.id == "result", "the result")
+    (record,) = CheckInStore(scheduled.data_dir).all()
+    assert record["visit"] == "follow-up"
+    assert record["appointment"]["id"] == booking(0, "Ann", "Brown").id
+
+
+def test_exports_carry_the_booking_and_how_late() -> None:
+    import csv
+    import io
+
+    from kiosk.desk.rows import export_text
+    from kiosk.schedule.matching import Slot
+    from tests.support.records import CONTENT, checkin
+
+    late = booking(-25, "Ann", "Brown")
+    records = [checkin("Ann", appointment=Slot.of(late).to_record("kiosk")),
+               checkin("Bo", appointment={"id": "", "matched_by": "none"}), checkin("Cy")]
+    rows = list(csv.DictReader(io.StringIO(export_text(records, CONTENT.questions, "csv"))))
+    assert [(r["appointment"], r["practitioner"], r["arrival"], r["minutes_late"])
+            for r in rows] == [(late.id, "Maya", "late", "25"), ("", "", "none found", ""),
+                               ("", "", "", "")]
