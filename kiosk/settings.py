@@ -16,7 +16,7 @@ from kiosk.content.tomltable import control_characters
 from kiosk.paths import default_content_dir
 
 if TYPE_CHECKING:
-    from kiosk.schedule.sources import Source
+    from kiosk.schedule.model import Source
 
 APP_NAME = "clinic-kiosk"
 CONFIG_FILE = "kiosk.toml"

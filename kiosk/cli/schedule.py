@@ -20,8 +20,7 @@ def _source_for_file(path: Path, settings: Settings) -> Any:
     the defaults read it; a CSV with the columns of the configured CSV
     source (a CSV's columns live in kiosk.toml)."""
     from kiosk.desk.schedule import source_for
-    from kiosk.schedule.model import ScheduleError
-    from kiosk.schedule.sources import Source
+    from kiosk.schedule.model import ScheduleError, Source
 
     resolved = str(path.expanduser().resolve())
     known = source_for(resolved, settings.schedule)
@@ -102,7 +101,7 @@ def _show(settings: Settings, day: date | None) -> int:
     from kiosk.desk.schedule import desk_schedule, stale_lines
     from kiosk.schedule.day import expectation
     from kiosk.schedule.matching import booked, minutes_late
-    from kiosk.schedule.sources import Source
+    from kiosk.schedule.model import Source
     from kiosk.store.choose import open_desk_store
 
     store = open_desk_store(settings)

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from kiosk.clock import WallClock
 from kiosk.files import StoreError
 from kiosk.schedule.matching import Window
-from kiosk.schedule.model import Appointment, ScheduleError
-from kiosk.schedule.sources import Source, read_source
+from kiosk.schedule.model import Appointment, ScheduleError, Source
+from kiosk.schedule.sources import read_source
 from kiosk.settings import Settings
 from kiosk.store.contract import SourceState, Store
 

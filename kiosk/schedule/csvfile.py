@@ -13,19 +13,16 @@ import hashlib
 import io
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 
-from kiosk.schedule.ics import MOST_EVENTS
 from kiosk.schedule.model import (
+    MOST_EVENTS,
     Appointment,
     ScheduleError,
+    Source,
     birth_day_month,
     clean_text,
     phone_last4,
 )
-
-if TYPE_CHECKING:
-    from kiosk.schedule.sources import Source
 
 REQUIRED = ("date", "start", "practitioner")
 """Columns every CSV source maps; `end` or `duration` too."""

@@ -20,16 +20,10 @@ import hashlib
 import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from kiosk.schedule.model import Appointment, ScheduleError, clean_text
+from kiosk.schedule.model import MOST_EVENTS, Appointment, ScheduleError, Source, clean_text
 
-if TYPE_CHECKING:
-    from kiosk.schedule.sources import Source
-
-MOST_EVENTS = 50_000
-"""Events (VEVENT blocks) in one file: more is refused, so a runaway
-export can't hold the kiosk for minutes; export a shorter range instead."""
 DEFAULT_LENGTH = timedelta(minutes=60)
 """An event with a start and neither end nor duration."""
 NOT_A_NAME = {"appointment", "appt", "booked", "booking", "busy", "reserved", "private",

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, tzinfo
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+MOST_EVENTS = 50_000
+"""Events (VEVENT blocks, or CSV rows) in one file: more is refused, so a
+runaway export can't hold the kiosk for minutes; export a shorter range."""
 MOST_TEXT = 200
 """The longest name, practitioner or service kept (longer is cut)."""
 
@@ -136,3 +140,37 @@ def birth_day_month(value: str) -> str:
         day, month = f"{int(parts[1]):02d}", f"{int(parts[2]):02d}"
     shown = f"{month}-{day}"
     return shown if _BIRTH.fullmatch(shown) else ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One schedule source, checked."""
+
+    location: str
+    """A file's path, or a feed's URL."""
+    kind: str
+    """"ics" or "csv"."""
+    is_feed: bool = False
+    practitioner: str = ""
+    """A feed of one practitioner's bookings: their name for every one."""
+    summary: str = "client"
+    """What an event's SUMMARY holds: "client" (the client's name, maybe
+    with the service), "service", or "none" (nothing personal)."""
+    columns: Mapping[str, str] = field(default_factory=dict)
+    """For a CSV: our field (date, start, end or duration, practitioner,
+    first_name, last_name, service, phone, birth, id, status) to its column."""
+    date_format: tuple[str, ...] = ("%Y-%m-%d",)
+    time_format: tuple[str, ...] = ("%H:%M", "%H:%M:%S")
+    zone: tzinfo | None = None
+    """The CSV's times' zone; None: the clinic's (this machine's)."""
+
+    @property
+    def name(self) -> str:
+        """How the source is known in the store and to people: the path, or
+        the URL without any password or query (a feed's secret token)."""
+        if not self.is_feed:
+            return self.location
+        parts = urlsplit(self.location)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        return urlunsplit((parts.scheme, host + port, parts.path, "", ""))

@@ -18,14 +18,13 @@ import ipaddress
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from kiosk.schedule.model import Appointment, ScheduleError
+from kiosk.schedule.model import Appointment, ScheduleError, Source
 
 MOST_BYTES = 64 * 1024 * 1024
 """The largest schedule file or feed read."""
@@ -34,40 +33,6 @@ FEED_SECONDS = 20.0
 SUMMARY_HOLDS = ("client", "service", "none")
 _SOURCE_KEYS = {"file", "url", "format", "practitioner", "summary", "columns", "date_format",
                 "time_format", "timezone"}
-
-
-@dataclass(frozen=True)
-class Source:
-    """One schedule source, checked."""
-
-    location: str
-    """A file's path, or a feed's URL."""
-    kind: str
-    """"ics" or "csv"."""
-    is_feed: bool = False
-    practitioner: str = ""
-    """A feed of one practitioner's bookings: their name for every one."""
-    summary: str = "client"
-    """What an event's SUMMARY holds: "client" (the client's name, maybe
-    with the service), "service", or "none" (nothing personal)."""
-    columns: Mapping[str, str] = field(default_factory=dict)
-    """For a CSV: our field (date, start, end or duration, practitioner,
-    first_name, last_name, service, phone, birth, id, status) to its column."""
-    date_format: tuple[str, ...] = ("%Y-%m-%d",)
-    time_format: tuple[str, ...] = ("%H:%M", "%H:%M:%S")
-    zone: tzinfo | None = None
-    """The CSV's times' zone; None: the clinic's (this machine's)."""
-
-    @property
-    def name(self) -> str:
-        """How the source is known in the store and to people: the path, or
-        the URL without any password or query (a feed's secret token)."""
-        if not self.is_feed:
-            return self.location
-        parts = urlsplit(self.location)
-        host = parts.hostname or ""
-        port = f":{parts.port}" if parts.port else ""
-        return urlunsplit((parts.scheme, host + port, parts.path, "", ""))
 
 
 def source_from_setting(value: Any, where: str, base: Path) -> Source:

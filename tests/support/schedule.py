@@ -11,7 +11,8 @@ from typing import Any
 
 import icalendar
 
-from kiosk.schedule.sources import Source, source_from_setting
+from kiosk.schedule.model import Source
+from kiosk.schedule.sources import source_from_setting
 
 
 @dataclass
