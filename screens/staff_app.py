@@ -79,7 +79,8 @@ class StaffApp(CrashContainment, App[None]):
         staff = StaffScreen(self.store, self.audit, self.content.all_questions(),
                             self.settings.clinic_name, export_dir=self.settings.export_dir,
                             clock=self.clock, language=self.settings.language,
-                            schedule=desk_schedule(self.settings))
+                            schedule=desk_schedule(self.settings),
+                            meaningful=self.content.rules.meaningful)
         if self.signed_in:
             self.push_screen(staff)
             return

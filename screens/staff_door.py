@@ -97,7 +97,8 @@ class StaffDoor(App[None]):
             self.push_screen(StaffScreen(
                 self.store, self.audit, self.content.all_questions(), self.settings.clinic_name,
                 export_dir=self.settings.export_dir, closable=True, clock=self.clock,
-                language=self.settings.language, schedule=desk_schedule(self.settings)))
+                language=self.settings.language, schedule=desk_schedule(self.settings),
+                            meaningful=self.content.rules.meaningful))
         elif choice == "exit":
             self.audit.record("kiosk-exit")
             self.exit()

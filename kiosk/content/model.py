@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -96,6 +96,16 @@ class FlagRule:
 
 
 @dataclass(frozen=True)
+class Meaningful:
+    """When a change in pain over a series matters clinically: both at
+    least `points` on the 0-10 scale and at least `percent` of the first
+    session's score (about 2 points or 30%: Farrar et al., Pain 94:149, 2001)."""
+
+    points: int = 2
+    percent: int = 30
+
+
+@dataclass(frozen=True)
 class Rules:
     """Massage types, the recommendation rules and the flag rules."""
 
@@ -106,6 +116,8 @@ class Rules:
     recommend: tuple[RecommendRule, ...]
     flags: tuple[FlagRule, ...]
     health_notice: str
+    meaningful: Meaningful = Meaningful()
+    """rules.toml's [progress]: when the desk calls a change in pain meaningful."""
 
 
 @dataclass(frozen=True)
@@ -287,6 +299,16 @@ def _load_rules(path: Path, questions: tuple[Question, ...]) -> Rules:
     health_notice = notice.text("health")
     notice.done()
     rules = _load_decisions(table, questions, types, health_notice)
+    if "progress" in table.data:
+        progress = table.table("progress")
+        meaningful = Meaningful(progress.integer("meaningful_points"),
+                                progress.integer("meaningful_percent"))
+        if not 1 <= meaningful.points <= 10:
+            raise progress.fail("'meaningful_points' must be from 1 to 10")
+        if not 1 <= meaningful.percent <= 100:
+            raise progress.fail("'meaningful_percent' must be from 1 to 100")
+        progress.done()
+        rules = replace(rules, meaningful=meaningful)
     table.done()
     return rules
 
@@ -338,7 +360,7 @@ def _question_shape(question: Question) -> tuple[object, ...]:
 
 def _rules_shape(rules: Rules) -> tuple[object, ...]:
     return (rules.default_type, tuple((rule.when, rule.type) for rule in rules.recommend),
-            tuple((flag.id, flag.kind, flag.when) for flag in rules.flags))
+            tuple((flag.id, flag.kind, flag.when) for flag in rules.flags), rules.meaningful)
 
 
 def _same_ids(ours: list[str], theirs: list[str], what: str, path: Path, language: str,
@@ -378,8 +400,8 @@ def _same_rules(default: Rules, other: Rules, path: Path, language: str, origina
     _same_ids([flag.id for flag in default.flags], [flag.id for flag in other.flags], "flag",
               path, language, original)
     if _rules_shape(other) != _rules_shape(default):
-        raise ContentError(path, f"in '{language}', the [recommend] or [[flag]] rules differ "
-                                 f"from {original}: only their words may change")
+        raise ContentError(path, f"in '{language}', the [recommend], [[flag]] or [progress] "
+                                 f"rules differ from {original}: only their words may change")
 
 
 def load_language(folder: Path, language: str, default: Content) -> Content:

@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk.checkin.record import series_of
 from kiosk.content.kinds import Question
+from kiosk.content.model import Meaningful
 from kiosk.desk.rows import answer_text, local_time, printable, status_label, type_label
 from kiosk.plural import plural
 from kiosk.schedule.day import Punctuality
@@ -84,6 +85,90 @@ def pain_change(rows: Sequence[Session]) -> str:
     if first is last:
         return f"Pain {first.pain} at session {first.number} ({count} so far)"
     return f"Pain {first.pain} → {last.pain} over {count}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """Pain at the latest scored session against the first."""
+
+    first: Session
+    last: Session
+    points: int
+    """last - first: negative is better."""
+    percent: int | None
+    """The change as a share of the first score, rounded (None: it was 0)."""
+    meaningful: bool
+
+
+def meets(first: int, now: int, rule: Meaningful) -> bool:
+    """Whether pain `first` → `now` is a meaningful change: both at least
+    `rule.points` and at least `rule.percent` of the first score (from 0,
+    any rise is the whole of it)."""
+    points = abs(now - first)
+    share = 100.0 if first == 0 else 100 * points / first
+    return points >= rule.points and share >= rule.percent
+
+
+def pain_trend(rows: Sequence[Session], rule: Meaningful) -> Change | None:
+    """The change from the first scored session to the last; None with
+    fewer than two scored sessions."""
+    scored = [row for row in rows if row.pain is not None]
+    if len(scored) < 2:
+        return None
+    first, last = scored[0], scored[-1]
+    assert first.pain is not None and last.pain is not None
+    points = last.pain - first.pain
+    percent = None if first.pain == 0 else round(100 * abs(points) / first.pain)
+    return Change(first, last, points, percent, meets(first.pain, last.pain, rule))
+
+
+def crossed(rows: Sequence[Session], rule: Meaningful) -> set[int]:
+    """The sessions whose pain is a meaningful change from the first scored one."""
+    scored = [row for row in rows if row.pain is not None]
+    if not scored:
+        return set()
+    start = scored[0].pain
+    assert start is not None
+    return {row.number for row in scored[1:]
+            if row.pain is not None and meets(start, row.pain, rule)}
+
+
+def change_sentence(change: Change) -> str:
+    """"Pain down 5 points (62%) since session 1: a meaningful improvement"."""
+    if change.points == 0:
+        return f"Pain unchanged since session {change.first.number}"
+    way = "down" if change.points < 0 else "up"
+    size = plural(abs(change.points), "point")
+    share = f" ({change.percent}%)" if change.percent is not None else ""
+    if change.meaningful:
+        verdict = "a meaningful improvement" if change.points < 0 else "a meaningful worsening"
+    else:
+        verdict = "not a meaningful change yet" if change.points < 0 else "not a meaningful change"
+    return f"Pain {way} {size}{share} since session {change.first.number}: {verdict}"
+
+
+def worse(change: Change | None) -> bool:
+    """A meaningful worsening: the desk is told, as a flag."""
+    return change is not None and change.meaningful and change.points > 0
+
+
+def worse_ids(series: Mapping[str, Sequence[Mapping[str, Any]]],
+              questions: Sequence[Question], rule: Meaningful | None) -> set[str]:
+    """The check-ins at which their series is meaningfully worse than its
+    first session: a flag for the desk (each series read ahead)."""
+    if rule is None:
+        return set()
+    found = set()
+    for records in series.values():
+        rows = sessions(records, questions)
+        start = next((row.pain for row in rows if row.pain is not None), None)
+        if start is None:
+            continue
+        for record, row in zip(sorted(records, key=lambda r: (series_of(r) or ("", 0))[1]),
+                               rows, strict=False):
+            if row.pain is not None and row.pain > start and meets(start, row.pain, rule):
+                found.add(str(record["id"]))
+    return found
 
 
 # -- Today at a glance ----------------------------------------------------------

@@ -27,7 +27,8 @@ class DeskBookings(Screen[None]):
     clock: Clock
     language: str
     schedule: DeskSchedule | None
-    _announced: set[str] | None
+    _announced: set[str] | None = None
+    """Check-ins with a booking the desk has seen arrive (for its bell)."""
 
     view: View
 

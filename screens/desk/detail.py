@@ -11,11 +11,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from kiosk.access.audit import AuditLog
 from kiosk.checkin.record import client_name, series_of, visit_of
-from kiosk.content.model import Question
+from kiosk.content.model import Meaningful, Question
+from kiosk.desk.queue import read_series
 from kiosk.desk.rows import arrival, detail_lines, printable, queue_row
 from kiosk.files import StoreError
 from kiosk.store.contract import Record, Store
@@ -32,9 +34,11 @@ class CheckInDetail(VerticalScroll):
     queue read ahead, or read in a worker, never another client's meanwhile."""
 
     def __init__(self, store: Store, audit: AuditLog, questions: Sequence[Question],
-                 language: str, *, bookings: bool = False) -> None:
+                 language: str, *, bookings: bool = False,
+                 meaningful: Meaningful | None = None) -> None:
         super().__init__(id="staff-detail")
         self.bookings = bookings
+        self.meaningful = meaningful
         self.store = store
         self.audit = audit
         self.questions = questions
@@ -44,12 +48,32 @@ class CheckInDetail(VerticalScroll):
         """The series drawn, and the store's version it was read at."""
         self.series_ahead: dict[str, list[Record]] = {}
         """The series the queue's last load read ahead, by id."""
+        self.version: Any = None
+        """The store's version the queue's last load read."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="staff-detail-text")
         yield SeriesActions(self.store, self.audit, bookings=self.bookings)
-        yield SeriesView()
+        yield SeriesView(meaningful=self.meaningful)
         yield Static("", id="staff-detail-answers")
+
+    def ahead(self, series: dict[str, list[Record]], version: Any) -> None:
+        """What the queue's load read ahead, and at which version."""
+        self.series_ahead, self.version = series, version
+
+    @work(thread=True, exclusive=True, group="ahead")
+    def read_ahead(self, records: list[Record], version: Any) -> None:
+        """Read the series of the newest linked check-ins, after the paint."""
+        series = read_series(self.store.series, records)
+        self.app.call_from_thread(self._got_ahead, series, version)
+
+    class AheadRead(Message):
+        """The series of the newest linked check-ins are read."""
+
+    def _got_ahead(self, series: dict[str, list[Record]], version: Any) -> None:
+        if version == self.version:  # Not overtaken by a later load.
+            self.series_ahead = series
+            self.post_message(self.AheadRead())
 
     def show(self, record: Record | None, *, gone: bool, today: date, version: Any) -> None:
         """Draw this check-in (None: nothing chosen; `gone`: the chosen one left

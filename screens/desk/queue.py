@@ -21,7 +21,8 @@ from textual.widgets import Button, DataTable, Input, Label
 from kiosk.access.audit import AuditLog
 from kiosk.checkin.record import STATUSES, series_of
 from kiosk.clock import Clock
-from kiosk.content.model import Question
+from kiosk.content.model import Meaningful, Question
+from kiosk.desk.progress import worse_ids
 from kiosk.desk.queue import (
     FILTERS,
     Loaded,
@@ -30,7 +31,6 @@ from kiosk.desk.queue import (
     count_line,
     load,
     next_site,
-    read_series,
 )
 from kiosk.desk.schedule import DeskSchedule
 from kiosk.files import StoreError
@@ -46,6 +46,13 @@ from screens.desk.table import QueueTable
 KEY_HINTS = ("w t d n status  1-4 filters  / search  k link  u undo  g glance  "
              "e export  x erase  l log")
 POLL_SECONDS = 0.5
+
+
+def key_hints(sites: bool, schedule: bool) -> str:
+    """The keys, on a plain line, not Textual's Footer: it draws in a fraction
+    of the time (45 ms of the queue's first appearance, measured by bench/staff.py)."""
+    return KEY_HINTS + ("  s site" if sites else "") + (
+        "  5 expected  p practitioner" if schedule else "")
 
 
 class StaffScreen(DeskBookings):
@@ -89,13 +96,13 @@ class StaffScreen(DeskBookings):
         closable: bool = False,
         language: str = "en",
         schedule: DeskSchedule | None = None,
+        meaningful: Meaningful | None = None,
     ) -> None:
         """`language`: the clinic's own; a check-in made in another says so.
         `schedule`: the clinic's bookings settings (None: no bookings shown)."""
         super().__init__(id="staff")
         self.schedule = schedule
-        self._announced: set[str] | None = None
-        """Check-ins with a booking the desk has seen arrive (for its bell)."""
+        self.meaningful = meaningful  # When a change in pain over a series matters.
         self.language = language
         self.store = store
         if isinstance(store, SiteStore):  # Several sites: this one's, to begin with.
@@ -124,15 +131,12 @@ class StaffScreen(DeskBookings):
         yield FilterBar(expected=self.schedule is not None)
         yield QueueTable(bookings=self.schedule is not None)
         yield CheckInDetail(self.store, self.audit, self.questions, self.language,
-                            bookings=self.schedule is not None)
+                            bookings=self.schedule is not None, meaningful=self.meaningful)
         # The link panel is made when first needed: its list would cost the
         # queue's first paint 60 ms (measured), for a panel most days never open.
         yield ActionBar(self.store, self.audit, closable=self.closable)
-        # A plain line, not Textual's Footer: it draws in a fraction of the time
-        # (45 ms of the queue's first appearance, measured by bench/staff.py).
-        hints = KEY_HINTS + ("  s site" if isinstance(self.store, SiteStore) else "") + (
-            "  5 expected  p practitioner" if self.schedule is not None else "")
-        yield Label(hints, id="staff-keys", markup=False)
+        yield Label(key_hints(isinstance(self.store, SiteStore), self.schedule is not None),
+                    id="staff-keys", markup=False)
 
     def on_mount(self) -> None:
         # Today's queue is read here, before the first paint, so staff never
@@ -142,7 +146,8 @@ class StaffScreen(DeskBookings):
         loaded = load(self.store, self.view, self._today(), ahead=False,
                       schedule=self.schedule is not None)
         self._show(self.view, loaded)
-        self._read_ahead(loaded.records, loaded.version)  # Series: after the paint.
+        # Series: after the paint.
+        self.query_one(CheckInDetail).read_ahead(loaded.records[::-1], loaded.version)
         self.watch_view(self.view)
         self.query_one("#staff-table", DataTable).focus()
         self.set_interval(POLL_SECONDS, self.poll)
@@ -166,15 +171,6 @@ class StaffScreen(DeskBookings):
         loaded = load(self.store, view, today, schedule=self.schedule is not None)
         self.app.call_from_thread(self._show, view, loaded)
 
-    @work(thread=True, exclusive=True, group="ahead")
-    def _read_ahead(self, records: list[Record], version: Any) -> None:
-        series = read_series(self.store.series, records[::-1])
-        self.app.call_from_thread(self._got_ahead, series, version)
-
-    def _got_ahead(self, series: dict[str, list[Record]], version: Any) -> None:
-        if version == self.loaded_version:  # Not overtaken by a later load.
-            self.query_one(CheckInDetail).series_ahead = series
-
     def _show(self, view: View, loaded: Loaded) -> None:
         if view != self.view:
             return  # A newer load is on its way.
@@ -184,9 +180,10 @@ class StaffScreen(DeskBookings):
             return  # The desk is closing: a load that finished meanwhile has nowhere to go.
         self.records = {record["id"]: record for record in loaded.records}
         self._ring_for_arrivals(view, loaded.records)
-        self.query_one(CheckInDetail).series_ahead = loaded.series
+        self.query_one(CheckInDetail).ahead(loaded.series, loaded.version)
         self.loaded_version = loaded.version
-        table.fill(loaded.records, self._today(), self.selection.id)
+        table.fill(loaded.records, self._today(), self.selection.id,
+                   worse_ids(loaded.series, self.questions, self.meaningful))
         self.selection.after_load(list(self.records), same_list=view == self._shown_view)
         self._shown_view = view
         chosen = self.records.get(self.selection.id or "")
@@ -200,6 +197,14 @@ class StaffScreen(DeskBookings):
         problems.update(Text(loaded.problems))
         problems.display = bool(loaded.problems)
         self._show_detail()
+
+    @on(CheckInDetail.AheadRead)
+    def _flag_series(self) -> None:
+        """With the series read, the rows whose series is meaningfully worse."""
+        self.query_one(QueueTable).fill(
+            list(self.records.values()), self._today(), self.selection.id,
+            worse_ids(self.query_one(CheckInDetail).series_ahead, self.questions,
+                      self.meaningful))
 
     # -- The selected check-in ------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from datetime import date
 
 from rich.text import Text
@@ -29,15 +29,20 @@ class QueueTable(DataTable[Text]):
         for label, key in columns:
             self.add_column(label, key=key)
 
-    def fill(self, records: Iterable[Record], today: date, keep: str | None) -> None:
-        """Show these check-ins, the cursor on `keep` if it is among them."""
+    def fill(self, records: Iterable[Record], today: date, keep: str | None,
+             worse: Set[str] = frozenset()) -> None:
+        """Show these check-ins, the cursor on `keep` if it is among them;
+        `worse`: those whose series is meaningfully worse (a desk flag)."""
         # Rebuilding the table moves its cursor: that is not staff choosing.
         with self.prevent(DataTable.RowHighlighted):
             self.clear()
             for record in records:
                 row = queue_row(record, today)
+                flags = row.flags
+                if row.id in worse and "! Desk" not in flags:
+                    flags = f"{flags} ! Desk".strip()
                 cells = [Text(row.arrived), Text(row.name), Text(row.type),
-                         Text(row.flags, style="bold" if row.flags else ""), Text(row.status),
+                         Text(flags, style="bold" if flags else ""), Text(row.status),
                          Text(row.visit)]
                 if self.bookings:
                     cells.insert(2, Text(row.booking))

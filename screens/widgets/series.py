@@ -3,7 +3,7 @@ sessions, and pain per session on the fixed 0-10 scale."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
 from rich.table import Table
@@ -12,17 +12,33 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, Static
 
-from kiosk.content.model import Question
-from kiosk.desk.progress import PAIN_SCALE, Session, pain_change, sessions
+from kiosk.content.model import Meaningful, Question
+from kiosk.desk.progress import (
+    PAIN_SCALE,
+    Session,
+    change_sentence,
+    crossed,
+    pain_change,
+    pain_trend,
+    sessions,
+    worse,
+)
 from screens.widgets.charts import Bar, BarChart
 
 COLUMNS = ("Session", "Date", "Pain", "Since last", "At home", "Status")
 
 
-def _bars(rows: Sequence[Session]) -> list[Bar]:
+MARK = "◆"
+"""Beside a session whose pain is a meaningful change from the first: a
+mark and words, never colour alone."""
+
+
+def _bars(rows: Sequence[Session], marked: Set[int] = frozenset()) -> list[Bar]:
     _, high = PAIN_SCALE
     return [(f"{row.number:>2}  {row.day[:6].strip()}", row.pain,
-             "no score" if row.pain is None else f"{row.pain}/{high}") for row in rows]
+             "no score" if row.pain is None else
+             f"{row.pain}/{high}" + (f" {MARK}" if row.number in marked else ""))
+            for row in rows]
 
 
 def _title() -> str:
@@ -39,9 +55,13 @@ class SeriesView(Vertical):
     }
     """
 
-    def __init__(self, *, id: str | None = "series") -> None:
+    def __init__(self, *, id: str | None = "series",
+                 meaningful: Meaningful | None = None) -> None:
+        """`meaningful`: the content's rule for a change that matters (None:
+        no verdict is said, only the change)."""
         super().__init__(id=id)
         self.rows: list[Session] = []
+        self.meaningful = meaningful
 
     def compose(self) -> ComposeResult:
         yield Label("", id="series-summary", markup=False)
@@ -53,8 +73,15 @@ class SeriesView(Vertical):
         """Draw these check-ins (a series, in session order)."""
         self.rows = sessions(records, questions)
         first = self.rows[0].day if self.rows else "?"
-        self.query_one("#series-summary", Label).update(
-            f"Series since {first}: {pain_change(self.rows)}")
+        summary = f"Series since {first}: {pain_change(self.rows)}"
+        marked: set[int] = set()
+        if self.meaningful is not None:
+            change = pain_trend(self.rows, self.meaningful)
+            if change is not None:
+                flag = "! Desk: " if worse(change) else ""
+                summary += f"\n{flag}{change_sentence(change)}"
+            marked = crossed(self.rows, self.meaningful)
+        self.query_one("#series-summary", Label).update(summary)
         table = Table(*COLUMNS, box=None, padding=(0, 2, 0, 0), header_style="bold",
                       show_edge=False)
         for row in self.rows:
@@ -62,5 +89,6 @@ class SeriesView(Vertical):
                 str(row.number), row.day, "—" if row.pain is None else str(row.pain),
                 row.since_last, row.at_home, row.status)))
         self.query_one("#series-table", Static).update(table)
-        self.query_one("#series-chart", BarChart).show(_title(), _bars(self.rows),
+        title = _title() + (f"; {MARK} a meaningful change from session 1" if marked else "")
+        self.query_one("#series-chart", BarChart).show(title, _bars(self.rows, marked),
                                                        PAIN_SCALE[1])

@@ -77,7 +77,9 @@ async def test_link_to_earlier_visits_undo_new_series_and_unlink(
         assert shown[1].startswith("13 Nov 2026") and "pain 8" in shown[1]
         await pick(pilot, 0)  # 20 Nov: in no series yet, so one starts.
         await wait_for(pilot, lambda: summary(app), "the series")
-        assert summary(app) == "Series since 20 Nov 2026: Pain 6 → 3 over 2 sessions"
+        assert summary(app) == ("Series since 20 Nov 2026: Pain 6 → 3 over 2 sessions\n"
+                                "Pain down 3 points (50%) since session 1: a meaningful "
+                                "improvement")
 
         # Link the first visit too (from its own row, via All).
         await pilot.press("4")
@@ -100,7 +102,7 @@ async def test_link_to_earlier_visits_undo_new_series_and_unlink(
         # Undo puts the first visit back out of the series.
         await pilot.press("u")
         await wait_for(pilot, lambda: "series" not in (store.get(first) or {}), "undone")
-        await wait_for(pilot, lambda: summary(app)
+        await wait_for(pilot, lambda: summary(app).splitlines()[0]
                        == "Series since 20 Nov 2026: Pain 6 → 3 over 2 sessions", "two again")
 
         # Unlink, then a new series of its own.
@@ -135,10 +137,17 @@ async def test_the_series_table_and_chart(settings: Settings, pains: list[int]) 
         choose(app, ids[-1])
         await wait_for(pilot, lambda: summary(app) and len(chart(app)) == len(pains),
                        "the chart")
+        from kiosk.content.model import Meaningful
+        from kiosk.desk.progress import Session, crossed
+
+        marked = crossed([Session(n, "", pain, "", "", "") for n, pain in enumerate(pains, 1)],
+                         Meaningful())
+        shown_values = [f"{pain}/10" + (" ◆" if n in marked else "")
+                        for n, pain in enumerate(pains, 1)]
         bars = chart(app)
         assert [value for _, value, _, _ in bars] == pains
         assert {scale for _, _, scale, _ in bars} == {10}, "never rescaled to the data"
-        assert [shown for _, _, _, shown in bars] == [f"{pain}/10" for pain in pains]
+        assert [shown for _, _, _, shown in bars] == shown_values
         table = drawn_text(app.screen.query_one("#series-table", Static)).splitlines()
         assert table[0].split() == ["Session", "Date", "Pain", "Since", "last", "At", "home",
                                     "Status"]
@@ -148,12 +157,14 @@ async def test_the_series_table_and_chart(settings: Settings, pains: list[int]) 
         count = f"{len(pains)} session" + ("s" if len(pains) > 1 else "")
         expected = (f"Pain {pains[0]} at session 1 ({count} so far)" if len(pains) == 1
                     else f"Pain {pains[0]} → {pains[-1]} over {count}")
-        assert summary(app).endswith(expected)
+        assert summary(app).splitlines()[0].endswith(expected)
         # At 80x24 the pane scrolls to every row, and nothing is cut sideways.
         assert all(len(line) == 80 for line in screen_lines(app))
         drawn = drawn_text(app.screen.query_one("#series-chart", BarChart))
-        assert [line.split()[-1] for line in drawn.splitlines()[1:]] == [
-            f"{pain}/10" for pain in pains], drawn
+        import re
+
+        assert [re.search(r"(\d+/10(?: ◆)?|no score)\s*$", line)[1]  # type: ignore[index]
+                for line in drawn.splitlines()[1:]] == shown_values, drawn
         assert "Pain per session, on the 0–10 scale" in drawn
 
 
@@ -231,3 +242,20 @@ def datetime_of(record: dict):
     from datetime import datetime
 
     return datetime.fromisoformat(record["created_at"])
+
+
+async def test_a_meaningful_worsening_is_a_desk_flag(settings: Settings) -> None:
+    """Pain 4 at session 1, 7 now: up 3 points (75%), past both thresholds."""
+    store = CheckInStore(settings.data_dir)
+    first = store.add(visit("Ann", "B", 7, 4))
+    now = store.add(visit("Ann", "B", 0.01, 7))
+    store.link(now, to=first)
+    app = staff_app(settings)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_staff(pilot)
+        await wait_for(pilot, lambda: "! Desk" in str(
+            app.screen.query_one("#staff-table").get_row(now)[3]), "the flag in the queue")
+        choose(app, now)
+        await wait_for(pilot, lambda: "meaningful worsening" in summary(app), "the words")
+        assert summary(app).splitlines()[1] == (
+            "! Desk: Pain up 3 points (75%) since session 1: a meaningful worsening")
