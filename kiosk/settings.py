@@ -78,6 +78,9 @@ class Settings:
     """Minutes past its start when a booking nobody has arrived for is late."""
     notify_webhook: str | None = None
     """A URL each arrival is POSTed to (JSON) for the practitioner."""
+    consent_signature: str = "tap"
+    """"tap": agreeing is the tap on the consent box; "typed": the client
+    also types their full name as a signature."""
     notify_bell: bool = False
     """The front desk's app rings its bell at each arrival with a booking."""
     data_dir: Path = field(default_factory=lambda: default_data_dir())
@@ -128,6 +131,7 @@ _FILE_KEYS: dict[str, tuple[type, str]] = {
     "late_after": (int, "a whole number of minutes"),
     "notify_webhook": (str, "text"),
     "notify_bell": (bool, "true or false"),
+    "consent_signature": (str, "text"),
     "data_dir": (str, "text"),
     "export_dir": (str, "text"),
     "content_dir": (str, "text"),
@@ -170,7 +174,7 @@ _RANGES = {
 }
 MOST_SITE = 40
 """A site's name is shown in the staff app's filter and in exports."""
-_CHOICES = {"theme": THEMES, "text_size": TEXT_SIZES}
+_CHOICES = {"theme": THEMES, "text_size": TEXT_SIZES, "consent_signature": ("tap", "typed")}
 
 
 def _of_type(value: Any, kind: type) -> bool:

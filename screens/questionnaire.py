@@ -46,8 +46,10 @@ class QuestionnaireScreen(Screen[None]):
         """The client checked in with these answers."""
 
         def __init__(self, answers: Answers, checkin_id: str, visit: VisitKind,
-                     appointment: dict[str, str] | None = None) -> None:
+                     appointment: dict[str, str] | None = None, signature: str = "") -> None:
             super().__init__()
+            self.signature = signature
+            """The full name typed to sign the consent ("": none asked for)."""
             self.answers = answers
             self.visit: VisitKind = visit
             self.appointment = appointment
@@ -73,6 +75,8 @@ class QuestionnaireScreen(Screen[None]):
         """The booking step on screen (after the name, before the next page)."""
         self.appointment: dict[str, str] | None = None
         """What the booking step found: kept with the check-in."""
+        self.signature = ""
+        """The full name typed as a signature, where the clinic asks for one."""
         self.words = words
         """The language the client picked."""
         self.visit: VisitKind = visit
@@ -107,7 +111,7 @@ class QuestionnaireScreen(Screen[None]):
         """Drop every answer before the screen goes, so nothing of this visit
         outlives it, whatever else still holds a reference to the screen."""
         self.answers = {question.id: empty_answer(question) for question in self.questions}
-        self.booking, self.appointment = None, None
+        self.booking, self.appointment, self.signature = None, None, ""
         self._blank_fields()
         await self.query_one("#page", VerticalScroll).remove_children()
 
@@ -148,7 +152,8 @@ class QuestionnaireScreen(Screen[None]):
             bar.step = _("Review")
         else:
             question = self.questions[index]
-            view = question_view(question, self.answers[question.id], self.words)
+            view = question_view(question, self.answers[question.id], self.words,
+                                 typed_signature=self.settings.consent_signature == "typed")
             last = index == len(self.questions) - 1
             next_button.label = (
                 _("Back to review ▶") if self.from_review else _("Review ▶") if last
@@ -257,7 +262,9 @@ class QuestionnaireScreen(Screen[None]):
         view = self._current_view()
         answer: Any = view.answer
         self.answers[view.question.id] = answer
-        found = problem(view.question, answer)
+        found = problem(view.question, answer) or view.extra_problem()
+        if hasattr(view, "signature"):
+            self.signature = view.signature
         view.show_problem(found)
         return found is None
 
@@ -272,7 +279,7 @@ class QuestionnaireScreen(Screen[None]):
             self.saving = True
             self.post_message(
                 self.Submitted(clean_answers(self.questions, self.answers), self.checkin_id,
-                               self.visit, self.appointment))
+                               self.visit, self.appointment, self.signature))
         elif not self._keep_answer():
             return
         elif self.bookings is not None and self.questions[self.index].kind == "name":

@@ -97,16 +97,18 @@ class VisitSaving(App[None]):
         # replaces the first try instead of adding a second check-in.
         first_try = self._first_tries.setdefault(event.checkin_id, self.clock.now())
         self._save(event.answers, event.checkin_id, first_try, event.visit, self.language,
-                   event.appointment)
+                   event.appointment, event.signature)
 
     @work(thread=True, exclusive=True, group="save")
     def _save(self, answers: Answers, checkin_id: str, first_try: datetime,
-              visit: VisitKind, language: str, appointment: dict[str, str] | None = None
-              ) -> None:
+              visit: VisitKind, language: str, appointment: dict[str, str] | None = None,
+              signature: str = "") -> None:
         """Save off the UI thread; the result shows only once it is stored."""
+        from kiosk.checkin.consents import agreements, documents_agreed
         from kiosk.checkin.record import new_record
         from kiosk.checkin.rules import flags, needs_front_desk, recommend
         from kiosk.files import StoreError
+        from kiosk.store.contract import ConsentText
 
         # The record is in the clinic's own language, whichever the client
         # read (staff read it); the client reads the result in theirs. Every
@@ -114,16 +116,30 @@ class VisitSaving(App[None]):
         _, rules = self.content.visit(visit)
         _, shown_rules = self.content_in(language).visit(visit)
         found = flags(rules, answers)
+        shown, _ = self.content_in(language).visit(visit)
         record = new_record(answers, recommend(rules, answers), found, first_try, checkin_id,
-                            visit, language=language, appointment=appointment)
+                            visit, language=language, appointment=appointment,
+                            consents=agreements(shown, answers, language, first_try, signature))
         try:
+            try:
+                # The exact words agreed to are kept before the check-in that
+                # points to them: a record never names a text that is not there.
+                for document in documents_agreed(shown, answers):
+                    self.store.keep_consent_text(ConsentText(
+                        document.version, document.id, language, document.title,
+                        document.text))
+            except StoreError:
+                # The check-in is still kept (pending, if it can't be stored);
+                # `kiosk doctor` keeps the text again from the content.
+                self.store.add(record)
+                raise
             self.store.add(record)
             if self.delivery is not None:
                 self.delivery.wake.set()  # Sent on now, in the background.
         except (StoreError, ValueError):
             # The store keeps the check-in as pending; the client sees the desk.
             self.call_from_thread(self._save_failed, answers, checkin_id, first_try, visit,
-                                  language, appointment)
+                                  language, appointment, signature)
         else:
             self._tell_practitioner(record)
             notice = shown_rules.health_notice if needs_front_desk(found) else None
@@ -195,7 +211,7 @@ class VisitSaving(App[None]):
 
     def _save_failed(self, answers: Answers, checkin_id: str, first_try: datetime,
                      visit: VisitKind, language: str,
-                     appointment: dict[str, str] | None = None) -> None:
+                     appointment: dict[str, str] | None = None, signature: str = "") -> None:
         from screens.dialogs.save_failed import SaveFailedScreen
 
         questionnaire = self._visit_on_screen(checkin_id)
@@ -204,7 +220,8 @@ class VisitSaving(App[None]):
 
         def retry(again: bool | None) -> None:
             if again:
-                self._save(answers, checkin_id, first_try, visit, language, appointment)
+                self._save(answers, checkin_id, first_try, visit, language, appointment,
+                           signature)
             else:
                 questionnaire.saving = False
 

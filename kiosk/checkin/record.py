@@ -105,6 +105,7 @@ def new_record(
     *,
     language: str | None = None,
     appointment: Mapping[str, str] | None = None,
+    consents: list[dict[str, str]] | None = None,
 ) -> StoredCheckIn:
     """A check-in as the store saves it: option ids, never a language's
     words, and the language the client read (None: not recorded), and the
@@ -123,6 +124,8 @@ def new_record(
         record["language"] = language
     if appointment is not None:
         record["appointment"] = dict(appointment)
+    if consents:
+        record["consents"] = consents
     return record
 
 
@@ -192,6 +195,11 @@ class StoredCheckIn(TypedDict, total=False):
     session: int
     language: str
     site: str
+    consents: list[dict[str, str]]
+    """Each consent document the client agreed to: `document` (its id),
+    `title`, `version` (the SHA-256 of the exact text shown), `language`,
+    `at`, and `typed_name` where the clinic asks for a typed signature.
+    Absent on check-ins from before documents were kept: "text not recorded"."""
     appointment: dict[str, str]
     """The booking the client was matched to: `id` (a booking's, or "" for
     "No appointment found"), `starts_at`, `ends_at`, `practitioner`,
@@ -340,8 +348,26 @@ def check_record(record: Any, questions: Questions | None = None) -> None:
             raise BadRecord("session", f"is not a whole number from 1 to {MOST_SESSIONS}")
     if "appointment" in record:
         _check_appointment(record["appointment"])
+    if "consents" in record:
+        _check_consents(record["consents"])
     if questions:
         check_answers(record, questions)
+
+
+_CONSENT_KEYS = frozenset({"document", "title", "version", "language", "at", "typed_name"})
+_VERSION = re.compile(r"[0-9a-f]{64}")
+
+
+def _check_consents(value: Any) -> None:
+    if not isinstance(value, list) or len(value) > 20:
+        raise BadRecord("consents", "is not a list of agreements")
+    for agreed in value:
+        if not isinstance(agreed, dict) or not agreed.keys() <= _CONSENT_KEYS or not all(
+                type(part) is str and len(part) <= 200 for part in agreed.values()):
+            raise BadRecord("consents", "holds an agreement not of the stored shape")
+        if not _VERSION.fullmatch(agreed.get("version", "")) or not agreed.get("document"):
+            raise BadRecord("consents", "holds an agreement with no document or version")
+        _moment(agreed, "at")
 
 
 MATCHED_BY = ("kiosk", "desk", "none")

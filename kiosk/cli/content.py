@@ -77,6 +77,12 @@ def _check_folder(folder: Path, content: Content | None = None) -> Content:
         print(f"Follow-up visit: {len(content.followup.questions)} questions, "
               f"{len(content.followup.rules.recommend)} recommendation rules, "
               f"{len(content.followup.rules.flags)} flags.")
+    documents = {document.id: document for question in content.all_questions()
+                 for document in question.documents}
+    if documents:
+        print("Consent documents: " + ", ".join(
+            f"{document.id} (version {document.version[:8]})"
+            for document in documents.values()) + ".")
     return content
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, assert_never, get_args
 
+from kiosk.content.consent import ConsentDocument, load_documents
 from kiosk.content.tomltable import Table
 from kiosk.i18n import Msg, listed, msg, text
 
@@ -52,6 +53,9 @@ class Question:
     high: str = ""
     agree: str = ""
     """The label of the consent control."""
+    documents: tuple[ConsentDocument, ...] = ()
+    """What a consent question asks the client to agree to, shown whole
+    before its control (`documents = [...]`: content/consent/<id>.md)."""
 
     def option(self, option_id: str) -> Option:
         """The option with this id."""
@@ -307,7 +311,8 @@ def _kind(kind: QuestionKind) -> Kind:
             )
         case "consent":
             return Kind(
-                load=lambda table: {"agree": table.text("agree")},
+                load=lambda table: {"agree": table.text("agree"),
+                                    "documents": load_documents(table)},
                 empty=lambda question: False,
                 problem=_consent_problem,
                 describe=lambda question, answer: (

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from kiosk.content.consent import same_documents
 from kiosk.content.kinds import KINDS, QUESTION_KINDS, Option, Question, QuestionKind
 from kiosk.content.tomltable import IDENTIFIER, ContentError, Table, read_toml
 from kiosk.paths import FOLLOWUP_FILE, default_content_dir
@@ -389,6 +390,7 @@ def _same_questions(default: tuple[Question, ...], other: tuple[Question, ...], 
         _same_ids([option.id for option in question.options],
                   [option.id for option in translated.options],
                   f"question '{question.id}': option", path, language, original)
+        same_documents(question.documents, translated.documents, path, language, original)
         if _question_shape(translated) != _question_shape(question):
             raise ContentError(path, f"in '{language}', question '{question.id}' differs from "
                                      f"{original} (its options' order, 'exclusive', 'required', "

@@ -13,7 +13,14 @@ from kiosk.checkin.record import series_of
 from kiosk.desk.rows import printable
 from kiosk.files import StoreError
 from kiosk.schedule.matching import booked
-from kiosk.store.contract import EVERY_SITE, LocalStore, Record, SiteView, Store
+from kiosk.store.contract import (
+    EVERY_SITE,
+    ArchiveDamaged,
+    LocalStore,
+    Record,
+    SiteView,
+    Store,
+)
 
 FILTERS = {
     "today": "Today",
@@ -113,6 +120,9 @@ class Loaded:
     reads nothing more."""
     version: Any = None
     """The store's version when this load began."""
+    archive: dict[str, str] = field(default_factory=dict)
+    """Consent texts the shown check-ins point to that are "missing" from
+    the archive or "damaged" there, by version."""
 
 
 def store_problems(store: Store, *, schedule: bool = False) -> str:
@@ -165,7 +175,25 @@ def load(store: Store, view: View, today: date, *, ahead: bool = True,
     # keeps its tail: on a day of thousands, the newest arrivals show.
     shown = found[-MOST_ROWS:] if view.newest_last else found[:MOST_ROWS]
     series = read_series(store.series, shown[::-1] if view.newest_last else shown) if ahead else {}
-    return Loaded(shown, len(found) if total is None else total, note, series, version)
+    return Loaded(shown, len(found) if total is None else total, note, series, version,
+                  archive_problems(store, shown))
+
+
+def archive_problems(store: Store, records: list[Record]) -> dict[str, str]:
+    """What is wrong with the kept texts these check-ins' consents point to
+    (a few versions: each read once)."""
+    versions = {str(agreed.get("version", "")) for record in records
+                for agreed in record.get("consents", []) if isinstance(agreed, dict)}
+    found = {}
+    for version in versions:
+        try:
+            if store.consent_text(version) is None:
+                found[version] = "missing"
+        except ArchiveDamaged:
+            found[version] = "damaged"
+        except StoreError:
+            break  # The load's note says why the store can't be read.
+    return found
 
 
 def read_series(read: Callable[[str], list[Record]],

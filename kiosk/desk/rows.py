@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TextIO
 
+from kiosk.checkin.consents import LEGACY
 from kiosk.checkin.record import NOT_ANSWERED, STATUSES, client_name, describe, visit_of
 from kiosk.content.model import Question
 from kiosk.i18n import ENGLISH, language_name
@@ -112,6 +113,25 @@ def booking_text(record: Mapping[str, Any], *, long: bool = False) -> str:
     return said
 
 
+def agreed_lines(record: Mapping[str, Any]) -> list[str]:
+    """The consent as the desk reads it: "Agreed to Treatment consent
+    (version 3f2a91c0, Español) at 14:22"; a check-in from before texts were
+    kept: "consent: yes, text not recorded"."""
+    consents = record.get("consents")
+    if not isinstance(consents, list) or not consents:
+        answers = record.get("answers") or {}
+        return [LEGACY] if any(value is True for value in answers.values()) else []
+    lines = []
+    for agreed in consents:
+        at = datetime.fromisoformat(agreed["at"]).astimezone()
+        signed = f", signed \u201c{printable(agreed['typed_name'], 60)}\u201d" if agreed.get(
+            "typed_name") else ""
+        lines.append(f"Agreed to {printable(agreed.get('title') or agreed['document'], 60)} "
+                     f"(version {agreed['version'][:8]}, "
+                     f"{language_name(str(agreed.get('language', '')))}) at {at:%H:%M}{signed}")
+    return lines
+
+
 @dataclass(frozen=True)
 class QueueRow:
     """One line of the staff table."""
@@ -167,9 +187,12 @@ def answer_text(question: Question | None, answer: Any) -> str:
 
 
 def detail_lines(record: Mapping[str, Any], questions: Sequence[Question],
-                 own_language: str = "en") -> list[DetailLine]:
+                 own_language: str = "en",
+                 archive: Mapping[str, str] | None = None) -> list[DetailLine]:
     """Every answer, flagged answers first (in question order within each);
-    first of all, the language the client read, if not the clinic's own."""
+    first of all, the language the client read, if not the clinic's own. A
+    consent answer says what was agreed to (`archive`: a kept text's version
+    to what is wrong with it, "missing" or "damaged")."""
     by_id = {question.id: question for question in questions}
     flagged: dict[str, list[str]] = {}
     for flag in record.get("flags", []):
@@ -187,12 +210,23 @@ def detail_lines(record: Mapping[str, Any], questions: Sequence[Question],
     for question_id, answer in (record.get("answers") or {}).items():
         question = by_id.get(question_id)
         label = question.short if question else question_id
+        said = printable(answer_text(question, answer))
+        if question is not None and question.kind == "consent" and answer is True:
+            said = "; ".join(_with_archive(record, archive or {})) or said
         lines.append(DetailLine(
             label=printable(label),
-            answer=printable(answer_text(question, answer)),
+            answer=said,
             flag="; ".join(flagged.get(question_id, [])),
         ))
     return sorted(lines, key=lambda line: not line.flag)
+
+
+def _with_archive(record: Mapping[str, Any], archive: Mapping[str, str]) -> list[str]:
+    consents = record.get("consents") if isinstance(record.get("consents"), list) else []
+    versions = [str(agreed.get("version", "")) for agreed in consents or []]
+    return [line + (f" (⚠ its text is {archive[version]} in the archive: run `kiosk doctor`)"
+                    if version in archive else "")
+            for line, version in zip(agreed_lines(record), versions or [""], strict=False)]
 
 
 # -- Exports ------------------------------------------------------------------

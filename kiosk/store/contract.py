@@ -21,8 +21,9 @@ from kiosk.files import StoreError
 from kiosk.schedule.matching import SecondKind, Slot, Window
 from kiosk.schedule.model import Appointment
 
-__all__ = ["EVERY_SITE", "HOME_SITE", "Inspection", "LocalStore", "Record", "Recovery",
-           "SiteStore", "SiteView", "SourceState", "Store", "StoreError", "UnknownCheckIn"]
+__all__ = ["EVERY_SITE", "HOME_SITE", "ArchiveDamaged", "ConsentText", "Inspection",
+           "LocalStore", "Record", "Recovery", "SiteStore", "SiteView", "SourceState", "Store",
+           "StoreError", "UnknownCheckIn"]
 
 Record = StoredCheckIn
 """A check-in as stored: see the data format guide (docs/pages/data.md)."""
@@ -90,6 +91,27 @@ class SourceState:
     def failing(self) -> bool:
         """The last read failed: the schedule held is the last good one."""
         return self.error is not None
+
+
+@dataclass(frozen=True)
+class ConsentText:
+    """A consent document's exact text, as a client agreed to it, kept under
+    its version (the SHA-256 of the text)."""
+
+    version: str
+    document: str
+    language: str
+    title: str
+    text: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"version": self.version, "document": self.document,
+                "language": self.language, "title": self.title, "text": self.text}
+
+
+class ArchiveDamaged(StoreError):
+    """A kept consent text does not read back as the version it is kept
+    under; the message names the version, never the text."""
 
 
 @dataclass
@@ -236,6 +258,18 @@ class Store(Protocol):
 
     def note_schedule_read(self, source: str, error: str | None) -> None:
         """A read of `source` went well (None), or failed, saying why."""
+        ...
+
+    # -- Consent texts ------------------------------------------------------------
+
+    def keep_consent_text(self, text: ConsentText) -> None:
+        """Keep a consent document's exact text under its version, once:
+        kept texts are never changed or erased (records point to them)."""
+        ...
+
+    def consent_text(self, version: str) -> ConsentText | None:
+        """The text kept under this version; None if none is; raises
+        `ArchiveDamaged` for one that does not read back whole."""
         ...
 
 

@@ -18,7 +18,7 @@ from kiosk.files import StoreError
 from kiosk.schedule.day import arrived_ids
 from kiosk.schedule.matching import SecondKind, Slot, Window, open_slots, second_matches
 from kiosk.schedule.model import Appointment
-from kiosk.store.contract import HOME_SITE, Record, SiteView
+from kiosk.store.contract import HOME_SITE, ArchiveDamaged, ConsentText, Record, SiteView
 
 Place = tuple[str, int] | None
 """Where a check-in sits: its series and session number, or in none."""
@@ -305,6 +305,21 @@ class SharedStore:
 
 def _local_days(first: datetime, last: datetime) -> tuple[date, date]:
     return first.astimezone().date(), last.astimezone().date()
+
+
+def consent_text_from(data: Any, version: str) -> ConsentText:
+    """A kept consent text read back, checked: its fields are text, and its
+    text is the one whose SHA-256 is `version` (`ArchiveDamaged` otherwise)."""
+    import hashlib
+
+    fields = ("version", "document", "language", "title", "text")
+    if not isinstance(data, Mapping) or not all(isinstance(data.get(f), str) for f in fields):
+        raise ArchiveDamaged(f"consent text {version[:8]} is not of the kept shape")
+    kept = ConsentText(*(str(data[f]) for f in fields))
+    if kept.version != version or hashlib.sha256(kept.text.encode()).hexdigest() != version:
+        raise ArchiveDamaged(f"consent text {version[:8]} does not match its version "
+                             "(changed or damaged)")
+    return kept
 
 
 def pages(items: list[Any], limit: int, offset: int) -> Iterator[Any]:

@@ -50,6 +50,8 @@ class CheckInDetail(VerticalScroll):
         """The series the queue's last load read ahead, by id."""
         self.version: Any = None
         """The store's version the queue's last load read."""
+        self.archive: dict[str, str] = {}
+        """What is wrong with kept consent texts, by version (the last load's)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="staff-detail-text")
@@ -57,9 +59,11 @@ class CheckInDetail(VerticalScroll):
         yield SeriesView(meaningful=self.meaningful)
         yield Static("", id="staff-detail-answers")
 
-    def ahead(self, series: dict[str, list[Record]], version: Any) -> None:
+    def ahead(self, series: dict[str, list[Record]], version: Any,
+              archive: dict[str, str] | None = None) -> None:
         """What the queue's load read ahead, and at which version."""
         self.series_ahead, self.version = series, version
+        self.archive = archive or {}
 
     @work(thread=True, exclusive=True, group="ahead")
     def read_ahead(self, records: list[Record], version: Any) -> None:
@@ -87,7 +91,7 @@ class CheckInDetail(VerticalScroll):
             return
         text.update(self._summary(record, today))
         answers = Text()
-        for line in detail_lines(record, self.questions, self.language):
+        for line in detail_lines(record, self.questions, self.language, self.archive):
             if line.flag:
                 answers.append(f"{line.flag}\n", style="bold")
             answers.append(f"{line.label}: ", style="bold" if line.flag else "dim")

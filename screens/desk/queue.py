@@ -180,7 +180,7 @@ class StaffScreen(DeskBookings):
             return  # The desk is closing: a load that finished meanwhile has nowhere to go.
         self.records = {record["id"]: record for record in loaded.records}
         self._ring_for_arrivals(view, loaded.records)
-        self.query_one(CheckInDetail).ahead(loaded.series, loaded.version)
+        self.query_one(CheckInDetail).ahead(loaded.series, loaded.version, loaded.archive)
         self.loaded_version = loaded.version
         table.fill(loaded.records, self._today(), self.selection.id,
                    worse_ids(loaded.series, self.questions, self.meaningful))
@@ -201,10 +201,11 @@ class StaffScreen(DeskBookings):
     @on(CheckInDetail.AheadRead)
     def _flag_series(self) -> None:
         """With the series read, the rows whose series is meaningfully worse."""
-        self.query_one(QueueTable).fill(
-            list(self.records.values()), self._today(), self.selection.id,
-            worse_ids(self.query_one(CheckInDetail).series_ahead, self.questions,
-                      self.meaningful))
+        table = self.query_one(QueueTable)
+        worse = worse_ids(self.query_one(CheckInDetail).series_ahead, self.questions,
+                          self.meaningful)
+        if worse != table.worse:
+            table.fill(list(self.records.values()), self._today(), self.selection.id, worse)
 
     # -- The selected check-in ------------------------------------------------------
 

@@ -23,6 +23,8 @@ class QueueTable(DataTable[Text]):
     def __init__(self, *, bookings: bool = False) -> None:
         super().__init__(id="staff-table", cursor_type="row", zebra_stripes=True)
         self.bookings = bookings
+        self.worse: Set[str] = frozenset()
+        """The rows flagged for a meaningful worsening at the last fill."""
         columns = list(COLUMNS)
         if bookings:
             columns.insert(2, BOOKING_COLUMN)
@@ -33,6 +35,7 @@ class QueueTable(DataTable[Text]):
              worse: Set[str] = frozenset()) -> None:
         """Show these check-ins, the cursor on `keep` if it is among them;
         `worse`: those whose series is meaningfully worse (a desk flag)."""
+        self.worse = worse
         # Rebuilding the table moves its cursor: that is not staff choosing.
         with self.prevent(DataTable.RowHighlighted):
             self.clear()

@@ -12,7 +12,8 @@ from typing import Any, ClassVar, assert_never
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label
+from textual.content import Content
+from textual.widgets import Input, Label, Static
 
 from kiosk.content.kinds import (
     FIRST_NAME_MAX,
@@ -21,7 +22,7 @@ from kiosk.content.kinds import (
     QuestionKind,
     name_problems,
 )
-from kiosk.i18n import Msg, Words
+from kiosk.i18n import Msg, Words, msg
 from screens.widgets.choice import Choice, ChoiceGrid
 
 
@@ -52,11 +53,19 @@ class QuestionView(Vertical):
         """The answer as the controls show it now."""
         raise NotImplementedError
 
+    def extra_problem(self) -> Msg | None:
+        """Why the page can't be left beyond its answer (a signature), or None."""
+        return None
+
     def show_problem(self, problem: Msg | None) -> None:
         """Show why the answer can't be taken, or clear it."""
         label = self.query_one(".problem", Label)
         label.update(f"▲ {self.words.say(problem)}" if problem else "")
         label.set_class(bool(problem), "-shown")
+        if problem:
+            # On a page longer than the screen (a consent document), the
+            # reason must not be out of sight below it.
+            self.call_after_refresh(label.scroll_visible, animate=False)
 
     def focus_first(self) -> None:
         """Put the keyboard focus on the first control. The page is not
@@ -110,19 +119,45 @@ class ChoiceQuestion(QuestionView):
 
 
 class ConsentQuestion(QuestionView):
-    """An explicit yes: a box the client must tap themselves."""
+    """An explicit yes: a box the client must tap themselves, under the whole
+    of each document it agrees to; and, where the clinic asks, the client's
+    full name typed as a signature."""
+
+    def __init__(self, question: Question, answer: Any, words: Words, *,
+                 typed: bool = False) -> None:
+        super().__init__(question, answer, words)
+        self.typed = typed
 
     def compose_answer(self) -> ComposeResult:
+        for document in self.question.documents:
+            # The clinic's own words, shown as text: never as markup.
+            yield Label(document.title, classes="document-title", markup=False)
+            yield Static(Content(plain_markdown(document.body)), classes="document")
         grid = ChoiceGrid(
             [Choice(True, self.question.agree, multi=True, id=f"choice-{self.question.id}-yes")],
             multi=True, columns=1, id=f"choices-{self.question.id}",
         )
         grid.pick([self.initial])
         yield grid
+        if self.typed:
+            yield Label(self.words._("Type your full name to sign"), classes="signature-label",
+                        markup=False)
+            yield NameInput(id="signature", max_length=80,
+                            placeholder=self.words._("Your full name"))
 
     @property
     def answer(self) -> bool:
         return self.query_one(ChoiceGrid).picked == [True]
+
+    @property
+    def signature(self) -> str:
+        """The name typed as a signature ("" where none is asked for)."""
+        return " ".join(self.query_one("#signature", Input).value.split()) if self.typed else ""
+
+    def extra_problem(self) -> Msg | None:
+        if self.typed and self.answer and not self.signature:
+            return msg("Please type your full name to sign.")
+        return None
 
     @on(ChoiceGrid.Changed)
     def _clear_problem(self) -> None:
@@ -213,6 +248,24 @@ VIEWS: Mapping[QuestionKind, type[QuestionView]] = {kind: _view(kind) for kind i
 """The widget that asks each kind of question."""
 
 
-def question_view(question: Question, answer: Any, words: Words) -> QuestionView:
+def question_view(question: Question, answer: Any, words: Words, *,
+                  typed_signature: bool = False) -> QuestionView:
     """The widget that asks this question, in the client's language."""
+    if question.kind == "consent":
+        return ConsentQuestion(question, answer, words, typed=typed_signature)
     return VIEWS[question.kind](question, answer, words)
+
+
+def plain_markdown(body: str) -> str:
+    """A document's Markdown as plain text for the terminal: list items
+    with a bullet, paragraphs apart; nothing else is read into it."""
+    lines = []
+    for line in body.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(("- ", "* ")):
+            lines.append("• " + stripped[2:])
+        elif stripped.startswith("#"):
+            lines.append(stripped.lstrip("#").strip().upper())
+        else:
+            lines.append(stripped)
+    return "\n".join(lines).strip()

@@ -77,11 +77,25 @@ class DrivenScreen:
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {what}; the screen:\n{self.text()}")
 
+    def scroll_to(self, label: str) -> None:
+        """Tap ▼ until `label` is on screen, as a person reads down a page
+        longer than the screen (a consent document, say)."""
+        deadline = time.monotonic() + self.wait_limit_s
+        while label not in self.text() and time.monotonic() < deadline:
+            if "▼" not in self.text():
+                time.sleep(0.05)  # The page is still being drawn.
+                continue
+            before = self.text()
+            self.tap("▼")
+            while self.text() == before and time.monotonic() < deadline:
+                time.sleep(0.05)
+
     def pick(self, label: str) -> str:
         """Tap an answer (○ or ☐ before its label) until it shows picked
         (◉ or ☑). A tap that lands while the page is still settling is lost,
         as a finger's would be: tap again, but only after a wait long enough
         that a slow first tap is not undone by a second."""
+        self.scroll_to(label)
         mark = "☐" if f"☐ {label}" in self.text() else "○"
         picked = f"{'☑' if mark == '☐' else '◉'} {label}"
         deadline = time.monotonic() + self.wait_limit_s

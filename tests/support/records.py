@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from kiosk.checkin.consents import agreements
 from kiosk.checkin.record import clean_answers, new_record
 from kiosk.checkin.rules import flags, recommend
 from kiosk.content.model import load_content
@@ -20,6 +21,6 @@ def checkin(first: str = "Ann", when: datetime = FIXED_NOW, *,
     given = clean_answers(CONTENT.questions, {
         **SPA_VISIT, "name": {"first": first, "last_initial": "K"}, **(answers or {})})
     record = new_record(given, recommend(CONTENT.rules, given), flags(CONTENT.rules, given),
-                        now=when)
+                        now=when, consents=agreements(CONTENT.questions, given, "en", when))
     record.update(extra)
     return record

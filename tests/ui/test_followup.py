@@ -96,7 +96,9 @@ async def test_without_followup_toml_welcome_offers_the_first_visit_only(
 
 def test_a_follow_up_question_may_not_change_a_first_visit_kind(tmp_path: Path) -> None:
     source = load_content().folder
-    for name in ("walkthrough.toml", "questionnaire.toml", "rules.toml", "followup.toml"):
+    for name in ("walkthrough.toml", "questionnaire.toml", "rules.toml", "followup.toml",
+                 "consent/treatment.md", "consent/privacy.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_bytes((source / name).read_bytes())
     followup = tmp_path / "followup.toml"
     followup.write_text(followup.read_text().replace(

@@ -18,6 +18,7 @@ from kiosk.store.contract import Record
 from kiosk.store.dayfiles import lookups
 from kiosk.store.dayfiles import series as day_series
 from kiosk.store.dayfiles.appointments import DayAppointments
+from kiosk.store.dayfiles.consents import ConsentArchive
 from kiosk.store.dayfiles.layout import PARTITIONS, TABLE, DayFolder, day_of, quarantine
 from kiosk.store.dayfiles.name_index import LinkIndex, index_entries
 from kiosk.store.dayfiles.parts import Part, PartCache, collector_paused
@@ -63,6 +64,8 @@ class DataFolder:
         # `self._reads` (per thread) also says whether this thread holds the lock.
         self._parts = PartCache()
         self.book = DayAppointments(self.data_dir, self._locked)
+        self.consents = ConsentArchive(self.data_dir, self._locked)
+        """The exact consent texts clients agreed to, by version."""
         """The day's appointments, a file a day."""
         self.links = LinkIndex(self.data_dir)
         """Where series and same-name check-ins are found without reading

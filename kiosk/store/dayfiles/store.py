@@ -37,6 +37,7 @@ from kiosk.files import (
 from kiosk.schedule.model import Appointment
 from kiosk.store.contract import (
     HOME_SITE,
+    ConsentText,
     Inspection,
     Record,
     Recovery,
@@ -270,6 +271,18 @@ class CheckInStore(DataFolder, SharedStore):
             self.book.note(source, self.clock(), error)
         except OSError as error_:
             raise self._error("save", error_) from None
+
+    def keep_consent_text(self, text: ConsentText) -> None:
+        try:
+            self.consents.keep(text)
+        except OSError as error:
+            raise self._error("save", error) from None
+
+    def consent_text(self, version: str) -> ConsentText | None:
+        try:
+            return self.consents.get(version)
+        except OSError as error:
+            raise self._error("read", error) from None
 
     # -- Start-up and health ------------------------------------------------
 

@@ -244,4 +244,17 @@ MIGRATIONS: tuple[str, ...] = (
     REVOKE EXECUTE ON FUNCTION kiosk_open_appointments(text, timestamptz, timestamptz, text),
         kiosk_second_matches(text, text[], text, text) FROM PUBLIC;
     """,
+    # 6: the exact consent texts clients agreed to, by version (the SHA-256
+    # of the text). A kiosk's role may add one it delivers a check-in for,
+    # and nothing else: it can't read, change or erase any.
+    """
+    CREATE TABLE consent_texts (
+        version text PRIMARY KEY,
+        document text NOT NULL,
+        language text NOT NULL,
+        title text NOT NULL,
+        text text NOT NULL,
+        kept_at timestamptz NOT NULL DEFAULT now()
+    );
+    """,
 )

@@ -27,12 +27,14 @@ from kiosk.settings import without_password
 from kiosk.store.contract import (
     EVERY_SITE,
     HOME_SITE,
+    ConsentText,
     Inspection,
     Record,
     SiteView,
     UnknownCheckIn,
 )
 from kiosk.store.postgres.appointments import PostgresAppointments
+from kiosk.store.postgres.consents import PostgresConsents, keep_texts
 from kiosk.store.postgres.schema import (
     CONNECT_SECONDS,
     STATEMENT_SECONDS,
@@ -95,11 +97,13 @@ def _row_of(record: Record, site: str) -> dict[str, Any]:
     }
 
 
-def insert_new(url: str, records: Iterable[Record], site: str) -> None:
+def insert_new(url: str, records: Iterable[Record], site: str,
+               texts: Iterable[ConsentText] = ()) -> None:
     """Insert these check-ins, in one transaction, but for any whose id is
-    there already: all a kiosk's delivery needs, and all its role may do.
-    Raises `DatabaseError` when it can't."""
+    there already, with the consent texts they point to: all a kiosk's
+    delivery needs, and all its role may do. Raises `DatabaseError`."""
     with connected(url) as db, db.transaction(), db.cursor() as cursor:
+        keep_texts(cursor, texts)
         cursor.executemany(_INSERT_NEW, [_row_of(record, site) for record in records])
 
 
@@ -153,7 +157,7 @@ class _Listener(threading.Thread):
         self.listening.clear()
 
 
-class PostgresStore(PostgresAppointments, SharedStore):
+class PostgresStore(PostgresAppointments, PostgresConsents, SharedStore):
     """Check-ins in the PostgreSQL database at `url` (migrated to this
     program's schema: see `kiosk.store.postgres.schema.require_current`)."""
 
