@@ -27,7 +27,7 @@ from pathlib import Path
 
 from kiosk.clock import WallClock
 from kiosk.files import StoreError, data_lock, move_aside, write_atomically
-from kiosk.store.contract import Record
+from kiosk.store.contract import ArchiveDamaged, ConsentText, Record
 from kiosk.store.dayfiles.store import CheckInStore
 from kiosk.store.postgres.schema import DatabaseError
 from kiosk.store.shared import created
@@ -143,7 +143,7 @@ class Delivery:
             batch = self.waiting()[:BATCH]
             if not batch:
                 break
-            insert_new(self.url, batch, self.site)
+            insert_new(self.url, batch, self.site, self._texts_of(batch))
             # Committed. A crash before the next line sends them again, and
             # the database keeps the first.
             self._mark([record["id"] for record in batch])
@@ -151,6 +151,19 @@ class Delivery:
             self._note(last_delivery=self._now(), last_error=None)
         self.erase_delivered()
         return sent
+
+    def _texts_of(self, batch: list[Record]) -> list[ConsentText]:
+        """The consent texts a batch points to, from this folder's archive,
+        sent with it: the desk reads the exact words where the check-ins are."""
+        versions = {agreed["version"] for record in batch
+                    for agreed in record.get("consents", [])}
+        texts = []
+        for version in sorted(versions):
+            with suppress(ArchiveDamaged):
+                kept = self.store.consent_text(version)
+                if kept is not None:
+                    texts.append(kept)
+        return texts
 
     def erase_delivered(self) -> int:
         """Erase local copies delivered more than `keep_days` ago."""

@@ -19,7 +19,19 @@ from kiosk.store.postgres.schema import DatabaseError
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
+    """Run the command line; returns the exit code. Output cut short by
+    its reader (`kiosk export | head`) ends quietly, as other tools do."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        import os
+
+        # Python would complain again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = vars(_parser().parse_args(argv))
     command = args.get("command") or "run"
     config: Path | None = args.get("config")
@@ -47,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(settings, args)
         if command == "db":
             return _database(settings, args["db_command"])
+        if command == "consent":
+            from kiosk.cli.consent import consent_command
+
+            return consent_command(settings, args)
         if command == "schedule":
             from kiosk.cli.schedule import schedule_command
 

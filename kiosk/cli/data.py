@@ -51,7 +51,7 @@ def _doctor(settings: Settings) -> int:
     health = doctor(store, AuditLog(settings.data_dir))
     for line in health.lines()[:-1]:
         print(line)
-    trouble = _schedule_health(settings, store)
+    trouble = _schedule_health(settings, store) + _consent_health(settings, store)
     for line in trouble:
         print(f"problem: {line}")
     print(health.lines()[-1] if not trouble else "problems found")
@@ -64,6 +64,36 @@ def _doctor(settings: Settings) -> int:
         if trouble and health.ok:
             return 1
     return 0 if health.ok else 1
+
+
+def _consent_health(settings: Settings, store: Any) -> list[str]:
+    """Print what was mended in the consent archive; the problems left."""
+    from kiosk.content.tomltable import ContentError
+    from kiosk.desk.upkeep import consent_archive
+    from kiosk.store.contract import ConsentText
+
+    texts = {}
+    try:
+        from kiosk.content.model import load_content, load_language
+
+        own = load_content(settings.content_folder)
+        contents = {settings.language: own}
+        for language in settings.offered_languages:
+            if language != settings.language:
+                contents[language] = load_language(settings.content_folder_for(language),
+                                                   language, own)
+        for language, content in contents.items():
+            for question in content.all_questions():
+                for document in question.documents:
+                    texts[document.version] = ConsentText(document.version, document.id,
+                                                          language, document.title,
+                                                          document.text)
+    except ContentError:
+        pass  # The content can't mend the archive; the problems are still said.
+    mended, problems = consent_archive(store, texts)
+    for line in mended:
+        print(f"mended: {line}")
+    return problems
 
 
 def _schedule_health(settings: Settings, store: Any) -> list[str]:

@@ -111,6 +111,16 @@ def _parser() -> argparse.ArgumentParser:
                                    "again does nothing).")
     actions.add_parser("status", parents=[common], help="show the schema's version",
                        description="Show the schema's version and the one this program needs.")
+    consent = commands.add_parser(
+        "consent", help="what a client agreed to",
+        description="The consent documents a check-in's client agreed to: each one's "
+                    "version, language and time, and its exact text.")
+    agreed = consent.add_subparsers(dest="consent_command", metavar="ACTION", required=True)
+    consent_show = agreed.add_parser("show", parents=[common, stored],
+                                     help="print the exact words a client agreed to",
+                                     description="Print each document the check-in's client "
+                                                 "agreed to, in the words they read.")
+    consent_show.add_argument("checkin_id", metavar="ID", help="the check-in's id")
     schedule = commands.add_parser(
         "schedule", help="the day's appointments, from the clinic's booking system",
         description="Import the day's appointments from an iCalendar file or a CSV export, "

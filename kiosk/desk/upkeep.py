@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +10,7 @@ from kiosk.access.audit import AuditLog
 from kiosk.files import StoreError
 from kiosk.plural import plural
 from kiosk.settings import Settings
-from kiosk.store.contract import Inspection, LocalStore, Store
+from kiosk.store.contract import ArchiveDamaged, ConsentText, Inspection, LocalStore, Store
 
 LOW_DISK_BYTES = 50 * 1024 * 1024
 UPKEEP_ACTIONS = ("retention", "purge", "pending-saved")
@@ -116,3 +117,34 @@ def doctor(store: Store, audit: AuditLog) -> Health:
                     for path in found.damaged)
     upkeep = [entry for entry in audit.entries() if entry.get("action") in UPKEEP_ACTIONS]
     return Health(found, upkeep[-3:], problems, rebuilt)
+
+
+def consent_archive(store: Store, texts: Mapping[str, ConsentText]) -> tuple[list[str], list[str]]:
+    """Every consent text a check-in points to, checked: one missing from the
+    archive or damaged there is kept again where `texts` (the content's own
+    documents, by version) still has it. Returns what was mended, and the
+    problems left (by version and how many check-ins, never a name)."""
+    pointing: dict[str, int] = {}
+    for record in store.all():
+        for agreed in record.get("consents", []):
+            pointing[agreed["version"]] = pointing.get(agreed["version"], 0) + 1
+    mended, problems = [], []
+    for version, count in sorted(pointing.items()):
+        try:
+            wrong = "missing from" if store.consent_text(version) is None else ""
+        except ArchiveDamaged:
+            wrong = "damaged in"
+        if not wrong:
+            continue
+        known = texts.get(version)
+        if known is not None and wrong == "missing from":
+            store.keep_consent_text(known)
+            mended.append(f"consent text {version[:8]} was {wrong} the archive: kept again "
+                          "from the content")
+        else:
+            problems.append(f"consent text {version[:8]} ({plural(count)} point to it) is "
+                            f"{wrong} the archive" + (
+                                ": restore the data folder's consent/ from a backup"
+                                if known is None else
+                                ": move the damaged file aside; doctor keeps it again"))
+    return mended, problems

@@ -71,3 +71,32 @@ def test_two_kiosks_one_import_and_a_role_that_reads_no_names(
                           ).fetchall() == []
     assert [b.first_name for b in desk.appointments(FIXED_NOW.date())] == ["Ann", "Zed", "Ann"]
     desk.close()
+
+
+def test_delivery_takes_the_consent_texts_with_the_check_ins(
+        tmp_path: Path, server: Server, pg_url: str, clock: FakeClock) -> None:
+    """The desk reads the exact words where the check-ins are; the kiosk's
+    role may add a text, never read one."""
+    from kiosk.checkin.consents import agreements
+    from kiosk.store.contract import ConsentText
+    from tests.support.records import CONTENT
+
+    readme_roles(pg_url)
+    name = pg_url.rsplit("/", 1)[1]
+    device = server.url(name, user="kiosk_device", password="device-pw")
+    staff = server.url(name, user="kiosk_staff", password="staff-pw")
+    local = CheckInStore(tmp_path / "kiosk", clock.now)
+    for document in CONTENT.question("consent").documents:
+        local.keep_consent_text(ConsentText(document.version, document.id, "en", document.title,
+                                            document.text))
+    made = local.add(checkin("Ann", consents=agreements(CONTENT.questions, {"consent": True},
+                                                        "en", FIXED_NOW)))
+    delivery = Delivery(local, device, site="Northside", keep_days=7, clock=clock.now)
+    assert delivery.deliver() == 1
+    desk = PostgresStore(staff, clock=clock.now, site="Northside", only_site="Northside")
+    version = desk.get(made)["consents"][0]["version"]
+    kept = desk.consent_text(version)
+    assert kept is not None and kept.text.startswith("# Treatment consent")
+    with psycopg.connect(device) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute("SELECT * FROM consent_texts")
+    desk.close()
