@@ -72,6 +72,7 @@ class StaffApp(CrashContainment, App[None]):
             refresher.stop.set()
 
     def _open(self) -> None:
+        from kiosk.desk.fhir import fhir_context
         from kiosk.desk.schedule import desk_schedule
         from screens.desk.queue import StaffScreen
         from screens.pin_pad import PinPadScreen
@@ -80,7 +81,9 @@ class StaffApp(CrashContainment, App[None]):
                             self.settings.clinic_name, export_dir=self.settings.export_dir,
                             clock=self.clock, language=self.settings.language,
                             schedule=desk_schedule(self.settings),
-                            meaningful=self.content.rules.meaningful)
+                            meaningful=self.content.rules.meaningful,
+                            fhir=fhir_context(self.content, self.settings.aftercare_url,
+                                              self.settings.clinic_name))
         if self.signed_in:
             self.push_screen(staff)
             return

@@ -90,6 +90,7 @@ class StaffDoor(App[None]):
                          self._staff_menu_chosen)
 
     def _staff_menu_chosen(self, choice: str | None) -> None:
+        from kiosk.desk.fhir import fhir_context
         from kiosk.desk.schedule import desk_schedule
         from screens.desk.queue import StaffScreen
 
@@ -98,7 +99,9 @@ class StaffDoor(App[None]):
                 self.store, self.audit, self.content.all_questions(), self.settings.clinic_name,
                 export_dir=self.settings.export_dir, closable=True, clock=self.clock,
                 language=self.settings.language, schedule=desk_schedule(self.settings),
-                            meaningful=self.content.rules.meaningful))
+                            meaningful=self.content.rules.meaningful,
+                            fhir=fhir_context(self.content, self.settings.aftercare_url,
+                                              self.settings.clinic_name)))
         elif choice == "exit":
             self.audit.record("kiosk-exit")
             self.exit()

@@ -107,19 +107,21 @@ class VisitSaving(App[None]):
         from kiosk.checkin.consents import agreements, documents_agreed
         from kiosk.checkin.record import new_record
         from kiosk.checkin.rules import flags, needs_front_desk, recommend
+        from kiosk.desk.fhir import questionnaire_version
         from kiosk.files import StoreError
         from kiosk.store.contract import ConsentText
 
         # The record is in the clinic's own language, whichever the client
         # read (staff read it); the client reads the result in theirs. Every
         # language has the same rules, so both come to the same decision.
-        _, rules = self.content.visit(visit)
+        asked, rules = self.content.visit(visit)
         _, shown_rules = self.content_in(language).visit(visit)
         found = flags(rules, answers)
         shown, _ = self.content_in(language).visit(visit)
         record = new_record(answers, recommend(rules, answers), found, first_try, checkin_id,
                             visit, language=language, appointment=appointment,
-                            consents=agreements(shown, answers, language, first_try, signature))
+                            consents=agreements(shown, answers, language, first_try, signature),
+                            questionnaire=questionnaire_version(asked))
         try:
             try:
                 # The exact words agreed to are kept before the check-in that

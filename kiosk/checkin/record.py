@@ -106,6 +106,7 @@ def new_record(
     language: str | None = None,
     appointment: Mapping[str, str] | None = None,
     consents: list[dict[str, str]] | None = None,
+    questionnaire: str | None = None,
 ) -> StoredCheckIn:
     """A check-in as the store saves it: option ids, never a language's
     words, and the language the client read (None: not recorded), and the
@@ -126,6 +127,8 @@ def new_record(
         record["appointment"] = dict(appointment)
     if consents:
         record["consents"] = consents
+    if questionnaire:
+        record["questionnaire"] = questionnaire
     return record
 
 
@@ -195,6 +198,9 @@ class StoredCheckIn(TypedDict, total=False):
     session: int
     language: str
     site: str
+    questionnaire: str
+    """The version of the questions asked (the SHA-256 of their definition):
+    FHIR's QuestionnaireResponse points to it."""
     consents: list[dict[str, str]]
     """Each consent document the client agreed to: `document` (its id),
     `title`, `version` (the SHA-256 of the exact text shown), `language`,
@@ -350,6 +356,8 @@ def check_record(record: Any, questions: Questions | None = None) -> None:
         _check_appointment(record["appointment"])
     if "consents" in record:
         _check_consents(record["consents"])
+    if "questionnaire" in record and not _VERSION.fullmatch(str(record["questionnaire"])):
+        raise BadRecord("questionnaire", "is not a version (a SHA-256 in hex)")
     if questions:
         check_answers(record, questions)
 

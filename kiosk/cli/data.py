@@ -219,11 +219,14 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
 
     from kiosk.content.model import load_content
     from kiosk.desk.actions import export_to_file
+    from kiosk.desk.fhir import fhir_context
     from kiosk.desk.rows import write_csv, write_json
     from kiosk.store.choose import desk_audit, open_desk_store
     from kiosk.store.contract import EVERY_SITE, HOME_SITE, SiteStore, SiteView
 
-    questions = load_content(settings.content_folder).all_questions()
+    content = load_content(settings.content_folder)
+    questions = content.all_questions()
+    fhir = fhir_context(content, settings.aftercare_url, settings.clinic_name)
     store = open_desk_store(settings, questions=questions)
     site: SiteView = EVERY_SITE if args.get("all_sites") else args.get("site") or HOME_SITE
     if not isinstance(store, SiteStore) and (args.get("site") is not None
@@ -232,18 +235,25 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
               file=sys.stderr)
         return EXIT_BAD_INPUT
     records = store.search(since=args.get("since"), until=args.get("until"), site=site)
+    if args.get("series") is not None:
+        wanted = {record["id"] for record in store.series(args["series"])}
+        records = [record for record in records if record["id"] in wanted]
     audit = desk_audit(settings)
     output: Path | None = args.get("output")
     if output is not None:
         count = export_to_file(records, questions, args["format"], output, audit,
-                               force=args["force"])
+                               force=args["force"], fhir=fhir)
         print(f"Exported {plural(count)} to {output}.")
         return _said_skipped(store)
     # UTF-8 whatever the locale, and no newline translation inside cells.
     out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="", write_through=True)
     try:
-        count = write_csv(records, questions, out) if args["format"] == "csv" else (
-            write_json(records, out))
+        if args["format"] == "fhir":
+            out.write(fhir.bundle_text(records))
+            count = len(records)
+        else:
+            count = write_csv(records, questions, out) if args["format"] == "csv" else (
+                write_json(records, out))
         out.flush()
     finally:
         out.detach()  # Leave sys.stdout open.

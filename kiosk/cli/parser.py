@@ -65,11 +65,16 @@ def _parser() -> argparse.ArgumentParser:
         description="Write check-ins to standard output or a file. CSV opens cleanly in a "
                     "spreadsheet (cells that look like formulas are defused); JSON is "
                     "exactly what is stored.")
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--format", choices=("csv", "json", "fhir"), default="csv",
+                        help="csv (a spreadsheet), json (as stored) or fhir (one FHIR R4 "
+                             "Bundle: Questionnaire, QuestionnaireResponse, Observation, "
+                             "Consent)")
     export.add_argument("--since", type=_date, metavar="DATE",
                         help="first day to include, YYYY-MM-DD (local time)")
     export.add_argument("--until", type=_date, metavar="DATE",
                         help="last day to include, YYYY-MM-DD (local time)")
+    export.add_argument("--series", metavar="ID",
+                        help="only the check-ins of this series (with --since/--until too)")
     export.add_argument("--output", type=Path, metavar="FILE",
                         help="write to FILE (made readable by you only) instead of stdout")
     export.add_argument("--force", action="store_true",

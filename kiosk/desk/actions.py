@@ -15,12 +15,13 @@ from typing import Any, Literal
 from kiosk.access.audit import AuditLog
 from kiosk.checkin.record import series_of
 from kiosk.content.kinds import Question
+from kiosk.desk.fhir import FhirContext
 from kiosk.desk.rows import export_text
 from kiosk.files import fsync_dir
 from kiosk.store.contract import Store
 
-ExportFormat = Literal["csv", "json"]
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json")
+ExportFormat = Literal["csv", "json", "fhir"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "fhir")
 
 
 class ExportExists(FileExistsError):
@@ -35,9 +36,14 @@ class ExportExists(FileExistsError):
 
 
 def export_bytes(records: Sequence[Mapping[str, Any]], questions: Sequence[Question],
-                 kind: ExportFormat) -> bytes:
+                 kind: ExportFormat, fhir: FhirContext | None = None) -> bytes:
     """The export file's bytes. A CSV starts with a byte-order mark, which
-    tells a spreadsheet it is UTF-8."""
+    tells a spreadsheet it is UTF-8. FHIR is one R4 Bundle (`fhir` says
+    whose)."""
+    if kind == "fhir":
+        if fhir is None:
+            raise ValueError("a FHIR export needs the clinic's questions and base URL")
+        return fhir.bundle_text(records).encode("utf-8")
     text = export_text(records, questions, kind)
     return text.encode("utf-8-sig" if kind == "csv" else "utf-8")
 
@@ -50,6 +56,7 @@ def export_to_file(
     audit: AuditLog,
     *,
     force: bool = False,
+    fhir: FhirContext | None = None,
 ) -> int:
     """Write check-ins to `path` (health data: mode 0600, this user only);
     returns how many.
@@ -62,7 +69,7 @@ def export_to_file(
         ExportExists: if `path` exists and `force` is not given.
         OSError: if the folder can't be written.
     """
-    data = export_bytes(records, questions, kind)
+    data = export_bytes(records, questions, kind, fhir)
     folder = path.parent
     if not force and os.path.lexists(path):
         raise ExportExists(path)

@@ -13,15 +13,17 @@ from kiosk.access.audit import AuditLog
 from kiosk.clock import Clock
 from kiosk.content.model import Question
 from kiosk.desk import actions
+from kiosk.desk.fhir import FhirContext
 from kiosk.plural import plural
 from kiosk.store.contract import Record
 
-FORMATS: dict[str, str] = {"csv": "CSV", "json": "JSON"}
+FORMATS: dict[str, str] = {"csv": "CSV", "json": "JSON", "fhir": "FHIR"}
 """What staff may pick, by file suffix."""
 
 
 def offer_export(screen: Screen[Any], records: list[Record], questions: Sequence[Question],
-                 export_dir: Path, audit: AuditLog, clock: Clock) -> None:
+                 export_dir: Path, audit: AuditLog, clock: Clock,
+                 fhir: FhirContext | None = None) -> None:
     """Ask which format, then write the file off the UI thread."""
     from screens.dialogs.choice import ChoiceScreen
 
@@ -31,10 +33,10 @@ def offer_export(screen: Screen[Any], records: list[Record], questions: Sequence
 
     def write(kind: actions.ExportFormat) -> None:
         stamp = clock.now().astimezone().strftime("%Y%m%d-%H%M%S")
-        path = export_dir / f"checkins-{stamp}.{kind}"
+        path = export_dir / f"checkins-{stamp}.{'fhir.json' if kind == 'fhir' else kind}"
         try:
             export_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            actions.export_to_file(records, questions, kind, path, audit)
+            actions.export_to_file(records, questions, kind, path, audit, fhir=fhir)
         except OSError as error:
             screen.app.call_from_thread(screen.notify, f"Could not export: {error.strerror}",
                                         markup=False, severity="error")
@@ -47,9 +49,12 @@ def offer_export(screen: Screen[Any], records: list[Record], questions: Sequence
             screen.run_worker(lambda: write("csv"), thread=True, group="change")
         elif choice == "json":
             screen.run_worker(lambda: write("json"), thread=True, group="change")
+        elif choice == "fhir" and fhir is not None:
+            screen.run_worker(lambda: write("fhir"), thread=True, group="change")
 
     screen.app.push_screen(ChoiceScreen(
         f"Export {plural(len(records))}",
         f"The check-ins shown now go to a file in {export_dir}.",
         [*((kind, label, "primary" if kind == "csv" else "default")
-           for kind, label in FORMATS.items()), ("cancel", "Cancel", "default")]), chosen)
+           for kind, label in FORMATS.items() if kind != "fhir" or fhir is not None),
+         ("cancel", "Cancel", "default")]), chosen)

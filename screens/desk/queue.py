@@ -22,6 +22,7 @@ from kiosk.access.audit import AuditLog
 from kiosk.checkin.record import STATUSES, series_of
 from kiosk.clock import Clock
 from kiosk.content.model import Meaningful, Question
+from kiosk.desk.fhir import FhirContext
 from kiosk.desk.progress import worse_ids
 from kiosk.desk.queue import (
     FILTERS,
@@ -97,12 +98,14 @@ class StaffScreen(DeskBookings):
         language: str = "en",
         schedule: DeskSchedule | None = None,
         meaningful: Meaningful | None = None,
+        fhir: FhirContext | None = None,
     ) -> None:
         """`language`: the clinic's own; a check-in made in another says so.
         `schedule`: the clinic's bookings settings (None: no bookings shown)."""
         super().__init__(id="staff")
         self.schedule = schedule
         self.meaningful = meaningful  # When a change in pain over a series matters.
+        self.fhir = fhir  # The FHIR export's questions and canonical base.
         self.language = language
         self.store = store
         if isinstance(store, SiteStore):  # Several sites: this one's, to begin with.
@@ -330,8 +333,6 @@ class StaffScreen(DeskBookings):
         if linked is not None:
             self.series_actions.ask_erase(linked[0])
 
-    # -- Elsewhere ------------------------------------------------------------------
-
     @on(Button.Pressed, "#glance")
     def action_glance(self) -> None:
         from screens.desk.glance import GlanceScreen
@@ -343,7 +344,7 @@ class StaffScreen(DeskBookings):
         from screens.desk.export import offer_export
 
         offer_export(self, list(self.records.values()), self.questions, self.export_dir,
-                     self.audit, self.clock)
+                     self.audit, self.clock, self.fhir)
 
     @on(Button.Pressed, "#audit")
     def action_audit(self) -> None:
