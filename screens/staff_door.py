@@ -99,9 +99,9 @@ class StaffDoor(App[None]):
                 self.store, self.audit, self.content.all_questions(), self.settings.clinic_name,
                 export_dir=self.settings.export_dir, closable=True, clock=self.clock,
                 language=self.settings.language, schedule=desk_schedule(self.settings),
-                            meaningful=self.content.rules.meaningful,
-                            fhir=fhir_context(self.content, self.settings.aftercare_url,
-                                              self.settings.clinic_name)))
+                meaningful=self.content.rules.meaningful,
+                fhir=fhir_context(self.content, self.settings.aftercare_url,
+                                  self.settings.clinic_name)))
         elif choice == "exit":
             self.audit.record("kiosk-exit")
             self.exit()

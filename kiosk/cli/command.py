@@ -59,6 +59,10 @@ def _main(argv: Sequence[str] | None = None) -> int:
             return _serve(settings, args)
         if command == "db":
             return _database(settings, args["db_command"])
+        if command == "report":
+            from kiosk.cli.consent import report_command
+
+            return report_command(settings, args)
         if command == "consent":
             from kiosk.cli.consent import consent_command
 

@@ -1,4 +1,5 @@
-"""`kiosk consent show ID`: the exact words a client agreed to."""
+"""`kiosk consent show ID`: the exact words a client agreed to; and
+`kiosk report --series ID`: a series' progress report."""
 
 from __future__ import annotations
 
@@ -55,3 +56,34 @@ def consent_command(settings: Settings, args: dict[str, Any]) -> int:
     except StoreError as error:
         print(f"kiosk: {error}", file=sys.stderr)
         return 1
+
+
+def report_command(settings: Settings, args: dict[str, Any]) -> int:
+    from datetime import datetime
+
+    from kiosk.content.model import load_content
+    from kiosk.desk.actions import ExportExists, write_report
+    from kiosk.desk.report import ReportSetup
+    from kiosk.files import StoreError
+    from kiosk.store.choose import desk_audit, open_desk_store
+    from kiosk.store.contract import UnknownCheckIn
+
+    content = load_content(settings.content_folder)
+    store = open_desk_store(settings, questions=content.all_questions())
+    setup = ReportSetup(content.all_questions(), content.rules.meaningful,
+                        settings.clinic_name, settings.language, settings.export_dir)
+    try:
+        sessions, path = write_report(store, desk_audit(settings), args["series"], setup,
+                                      made=datetime.now().astimezone(), path=args.get("output"),
+                                      force=args["force"])
+    except UnknownCheckIn as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ExportExists as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (StoreError, OSError) as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote the report of {sessions} session(s) to {path}.")
+    return 0

@@ -116,6 +116,16 @@ def _parser() -> argparse.ArgumentParser:
                                    "again does nothing).")
     actions.add_parser("status", parents=[common], help="show the schema's version",
                        description="Show the schema's version and the one this program needs.")
+    report = commands.add_parser(
+        "report", parents=[common, stored], help="a series' progress report (HTML, to print)",
+        description="Write one self-contained HTML file of a series' progress, for the "
+                    "client's physician or insurer: the sessions, pain on the fixed 0-10 "
+                    "scale, whether the change is meaningful, and the consent versions. "
+                    "Made readable by you only; print it from a browser (A4 or Letter).")
+    report.add_argument("--series", metavar="ID", required=True, help="the series' id")
+    report.add_argument("--output", type=Path, metavar="FILE",
+                        help="where to write it (default: export_dir/report-….html)")
+    report.add_argument("--force", action="store_true", help="replace FILE if it exists")
     consent = commands.add_parser(
         "consent", help="what a client agreed to",
         description="The consent documents a check-in's client agreed to: each one's "

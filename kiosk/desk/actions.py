@@ -9,8 +9,9 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kiosk.access.audit import AuditLog
 from kiosk.checkin.record import series_of
@@ -19,6 +20,9 @@ from kiosk.desk.fhir import FhirContext
 from kiosk.desk.rows import export_text
 from kiosk.files import fsync_dir
 from kiosk.store.contract import Store
+
+if TYPE_CHECKING:
+    from kiosk.desk.report import ReportSetup
 
 ExportFormat = Literal["csv", "json", "fhir"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "fhir")
@@ -69,7 +73,15 @@ def export_to_file(
         ExportExists: if `path` exists and `force` is not given.
         OSError: if the folder can't be written.
     """
-    data = export_bytes(records, questions, kind, fhir)
+    write_private(path, export_bytes(records, questions, kind, fhir), force=force)
+    audit.record("export", count=len(records))
+    return len(records)
+
+
+def write_private(path: Path, data: bytes, *, force: bool = False) -> None:
+    """Write a file of health data: mode 0600, written whole beside its name
+    and moved into place, never over an existing file (or a symlink: it is
+    never followed) unless `force`. Raises `ExportExists` or OSError."""
     folder = path.parent
     if not force and os.path.lexists(path):
         raise ExportExists(path)
@@ -88,8 +100,27 @@ def export_to_file(
             os.unlink(temporary)
         raise
     fsync_dir(folder)
-    audit.record("export", count=len(records))
-    return len(records)
+
+
+def write_report(store: Store, audit: AuditLog, series_id: str, setup: ReportSetup, *,
+                 made: datetime, path: Path | None = None, force: bool = False) -> tuple[int, Path]:
+    """A series' progress report (`kiosk.desk.report`) to `path` (default: in
+    the export folder), 0600, audited; returns how many sessions, and where.
+    `UnknownCheckIn` for no such series."""
+    from kiosk.desk.report import report_html
+    from kiosk.i18n import words
+    from kiosk.store.contract import UnknownCheckIn
+
+    records = store.series(series_id)
+    if not records:
+        raise UnknownCheckIn(f"no series {series_id[:40]!r}")
+    path = path or setup.default_path(series_id, made)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    write_private(path, report_html(records, setup.questions, setup.rule, clinic=setup.clinic,
+                                    words=words(setup.language), made=made).encode("utf-8"),
+                  force=force)
+    audit.record("report", series=series_id, count=len(records))
+    return len(records), path
 
 
 def _move_without_replacing(temporary: Path, path: Path) -> None:

@@ -9,7 +9,7 @@ import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from kiosk.checkin.record import series_of
@@ -38,6 +38,8 @@ class Session:
     since_last: str
     at_home: str
     status: str
+    on: date | None = None
+    """The local day, for a report in any language (ISO)."""
 
 
 def _pain(record: Mapping[str, Any]) -> int | None:
@@ -71,6 +73,7 @@ def sessions(records: Sequence[Mapping[str, Any]],
             since_last=_answer(record, SINCE_LAST, by_id),
             at_home=_answer(record, AT_HOME, by_id),
             status=status_label(record),
+            on=moment.date(),
         ))
     return sorted(rows, key=lambda row: row.number)
 

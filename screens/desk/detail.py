@@ -16,8 +16,10 @@ from textual.widgets import Static
 
 from kiosk.access.audit import AuditLog
 from kiosk.checkin.record import client_name, series_of, visit_of
+from kiosk.clock import Clock
 from kiosk.content.model import Meaningful, Question
 from kiosk.desk.queue import read_series
+from kiosk.desk.report import ReportSetup
 from kiosk.desk.rows import arrival, detail_lines, printable, queue_row
 from kiosk.files import StoreError
 from kiosk.store.contract import Record, Store
@@ -35,8 +37,11 @@ class CheckInDetail(VerticalScroll):
 
     def __init__(self, store: Store, audit: AuditLog, questions: Sequence[Question],
                  language: str, *, bookings: bool = False,
-                 meaningful: Meaningful | None = None) -> None:
+                 meaningful: Meaningful | None = None,
+                 report: tuple[ReportSetup, Clock] | None = None) -> None:
+        """`report`: what the series' progress report needs (None: no Report button)."""
         super().__init__(id="staff-detail")
+        self.report = report
         self.bookings = bookings
         self.meaningful = meaningful
         self.store = store
@@ -55,7 +60,7 @@ class CheckInDetail(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="staff-detail-text")
-        yield SeriesActions(self.store, self.audit, bookings=self.bookings)
+        yield SeriesActions(self.store, self.audit, bookings=self.bookings, report=self.report)
         yield SeriesView(meaningful=self.meaningful)
         yield Static("", id="staff-detail-answers")
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button, Input
 
-from kiosk.desk.queue import FILTERS, View
+from kiosk.desk.queue import FILTERS, View, next_site
+from kiosk.files import StoreError
+from kiosk.store.contract import SiteStore
 
 
 class FilterBar(Horizontal):
-    """A button a filter, Glance, and the search over all history."""
+    """A button a filter, Glance, the search over all history, and the step
+    from site to site."""
 
     class Asked(Message):
         """Staff asked for another view, made from the one shown by `change`."""
@@ -63,3 +66,14 @@ class FilterBar(Horizontal):
     def _search_done(self, event: Input.Submitted) -> None:
         event.stop()
         self.screen.focus_next()  # The table, with the matches.
+
+    @work(thread=True, exclusive=True, group="site")
+    def next_site(self, store: SiteStore) -> None:
+        """Ask for the next site: this machine's own, then every site, then each
+        other one. Which sites there are is a query: off the UI thread."""
+        try:
+            others = [site for site in store.sites() if site != store.site]
+        except StoreError:
+            others = []
+        self.post_message(self.Asked(
+            lambda view: view.with_site(next_site(store.site, others, view.site))))

@@ -31,10 +31,9 @@ from kiosk.desk.queue import (
     View,
     count_line,
     load,
-    next_site,
 )
+from kiosk.desk.report import ReportSetup
 from kiosk.desk.schedule import DeskSchedule
-from kiosk.files import StoreError
 from kiosk.store.contract import Record, SiteStore, Store
 from screens.desk.actions_bar import ActionBar
 from screens.desk.bookings import DeskBookings
@@ -133,8 +132,12 @@ class StaffScreen(DeskBookings):
         yield Label("", id="staff-problems")
         yield FilterBar(expected=self.schedule is not None)
         yield QueueTable(bookings=self.schedule is not None)
+        report = None if self.meaningful is None else (ReportSetup(
+            self.questions, self.meaningful, self.clinic_name, self.language, self.export_dir),
+            self.clock)
         yield CheckInDetail(self.store, self.audit, self.questions, self.language,
-                            bookings=self.schedule is not None, meaningful=self.meaningful)
+                            bookings=self.schedule is not None, meaningful=self.meaningful,
+                            report=report)
         # The link panel is made when first needed: its list would cost the
         # queue's first paint 60 ms (measured), for a panel most days never open.
         yield ActionBar(self.store, self.audit, closable=self.closable)
@@ -245,21 +248,9 @@ class StaffScreen(DeskBookings):
         self.query_one(FilterBar).show_filter(name)
 
     def action_site(self) -> None:
-        """The next site: this machine's own, then every site, then each other one."""
+        """The next site (see FilterBar.next_site)."""
         if isinstance(self.store, SiteStore):
-            self._next_site(self.store)
-
-    @work(thread=True, exclusive=True, group="site")
-    def _next_site(self, store: SiteStore) -> None:
-        # Which sites there are is a query: off the UI thread.
-        try:
-            others = [site for site in store.sites() if site != store.site]
-        except StoreError:
-            others = []
-        self.app.call_from_thread(self._show_site, store.site, others)
-
-    def _show_site(self, home: str, others: list[str]) -> None:
-        self.view = self.view.with_site(next_site(home, others, self.view.site))
+            self.query_one(FilterBar).next_site(self.store)
 
     def action_page(self, step: int) -> None:
         """A name search's next page of older matches (1) or newer ones (-1)."""

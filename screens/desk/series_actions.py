@@ -1,13 +1,13 @@
 """The chosen check-in's series and booking at the desk: link it to earlier
 visits, unlink it, match it to its appointment by hand, undo the last of
-these, or erase the whole series."""
+these, write the series' progress report, or erase the whole series."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -16,7 +16,9 @@ from textual.widgets import Button
 
 from kiosk.access.audit import AuditLog
 from kiosk.checkin.record import series_of
+from kiosk.clock import Clock
 from kiosk.desk import actions
+from kiosk.desk.report import ReportSetup
 from kiosk.files import StoreError
 from kiosk.plural import plural
 from kiosk.schedule.model import Appointment
@@ -36,7 +38,7 @@ def record_day(record: Record) -> date:
 
 
 class SeriesActions(Horizontal):
-    """Link, Unlink, Undo and Erase series, for the check-in the desk shows.
+    """Link, Unlink, Undo, Report and Erase series, for the check-in the desk shows.
 
     It keeps the last change made here (for Undo) and the suggestions read
     ahead for the chosen check-in; both are set only on the UI thread."""
@@ -60,12 +62,17 @@ class SeriesActions(Horizontal):
     class Changed(Message):
         """A series or a booking changed here: the queue reloads."""
 
-    def __init__(self, store: Store, audit: AuditLog, *, bookings: bool = False) -> None:
+    def __init__(self, store: Store, audit: AuditLog, *, bookings: bool = False,
+                 report: tuple[ReportSetup, Clock] | None = None) -> None:
         super().__init__(id="series-actions")
         self.store = store
         self.audit = audit
         self.bookings = bookings
         """The clinic has a schedule: a check-in can be matched by hand."""
+        self.report = report
+        """What a progress report needs, and the clock that dates it (None: no reports)."""
+        self.series_id: str | None = None
+        """The series of the check-in shown, if it is linked."""
         self.undo: actions.LinkChange | actions.BookingChange | None = None
         """The last link, unlink or match made here, until it is undone."""
         self.suggested: tuple[str, Any, list[Record]] | None = None
@@ -75,6 +82,8 @@ class SeriesActions(Horizontal):
         yield Button("Link to earlier visits", id="link", compact=True)
         yield Button("Unlink", id="unlink", compact=True)
         yield Button("Undo", id="undo-link", compact=True)
+        if self.report is not None:
+            yield Button("Report", id="report", compact=True)
         yield Button("Erase series", id="erase-series", compact=True, variant="error")
         if self.bookings:
             yield Button("Appointment…", id="booking", compact=True)
@@ -82,7 +91,10 @@ class SeriesActions(Horizontal):
     def show_for(self, record: Record | None) -> None:
         """Offer what can be done to this check-in (None: nothing chosen)."""
         linked = series_of(record) if record is not None else None
+        self.series_id = linked[0] if linked is not None else None
         self.query_one("#link").display = record is not None
+        if self.report is not None:
+            self.query_one("#report").display = linked is not None
         if self.bookings:
             self.query_one("#booking").display = record is not None
         self.query_one("#unlink").display = linked is not None
@@ -208,6 +220,25 @@ class SeriesActions(Horizontal):
         tell(self, "Matched. Press u or Undo to take it back." if booking is not None else
              "Marked as no appointment. Press u or Undo to take it back.")
         self.post_message(self.Changed())
+
+    # -- The progress report --------------------------------------------------------
+
+    @on(Button.Pressed, "#report")
+    def write_report(self) -> None:
+        """Write the shown series' report to the export folder."""
+        if self.series_id is not None and self.report is not None:
+            self._write_report(self.series_id, *self.report)
+
+    @work(thread=True, exclusive=True, group="report")
+    def _write_report(self, series_id: str, setup: ReportSetup, clock: Clock) -> None:
+        try:
+            sessions, path = actions.write_report(self.store, self.audit, series_id, setup,
+                                                  made=clock.now().astimezone())
+        except (StoreError, OSError) as error:
+            tell(self, f"Could not write the report: {error}", error=True)
+            return
+        tell(self, f"Report of {plural(sessions, 'session')} saved to {path}. Print it from a "
+             "browser.")
 
     # -- Erasing a series -----------------------------------------------------------
 

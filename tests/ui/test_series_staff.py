@@ -259,3 +259,34 @@ async def test_a_meaningful_worsening_is_a_desk_flag(settings: Settings) -> None
         await wait_for(pilot, lambda: "meaningful worsening" in summary(app), "the words")
         assert summary(app).splitlines()[1] == (
             "! Desk: Pain up 3 points (75%) since session 1: a meaningful worsening")
+
+
+async def test_report_writes_the_series_progress_report(settings: Settings) -> None:
+    """Report, on a linked check-in: one file in the export folder, 0600,
+    audited, said in a notice; an unlinked check-in offers no Report."""
+    import stat
+
+    store = CheckInStore(settings.data_dir)
+    first = store.add(visit("Ann", "B", 14, 8))
+    second = store.add(visit("Ann", "B", 7, 6))
+    now = store.add(visit("Ann", "B", 0.01, 3))
+    alone = store.add(visit("Bo", "C", 0.02, 4))
+    series = store.link(second, to=first)
+    store.link(now, to=first)
+    app = staff_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_staff(pilot)
+        choose(app, alone)
+        await wait_for(pilot, lambda: not app.screen.query_one("#report").display,
+                       "no Report on an unlinked check-in")
+        choose(app, now)
+        await wait_for(pilot, lambda: app.screen.query_one("#report").display, "Report")
+        await tap(pilot, "#report")
+        await wait_for(pilot, lambda: any("Report of 3 sessions saved to" in str(n.message)
+                                          for n in app._notifications), "the notice")
+    written = list(settings.export_dir.glob(f"report-{series[:8]}-*.html"))
+    assert len(written) == 1
+    assert stat.S_IMODE(written[0].stat().st_mode) == 0o600
+    page = written[0].read_text()
+    assert "Pain down 5 points (62%) since session 1: a meaningful improvement" in page
+    assert [entry["action"] for entry in AuditLog(settings.data_dir).entries()][-1] == "report"

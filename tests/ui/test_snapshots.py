@@ -306,7 +306,17 @@ async def staff_hostile_names(pilot) -> None:
     from textual.widgets import DataTable
 
     await _queue_loaded(pilot)
-    pilot.app.screen.query_one(DataTable).move_cursor(row=6)  # The escape codes.
+    table = pilot.app.screen.query_one(DataTable)
+    table.move_cursor(row=6)  # The escape codes.
+
+    def in_view() -> bool:
+        # The table scrolls the cursor into view after its next refresh: wait for it,
+        # or the picture depends on which comes first. Rows are one line high.
+        row_y = table.header_height + 6
+        top = table.scroll_y + table.header_height
+        return top <= row_y < table.scroll_y + table.scrollable_content_region.height
+
+    await wait_for(pilot, in_view, "the escape codes' row in view")
 
 
 async def staff_search(pilot) -> None:
