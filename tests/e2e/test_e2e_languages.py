@@ -7,6 +7,7 @@ line."""
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import unicodedata
 from pathlib import Path
@@ -178,3 +179,77 @@ def test_a_visit_in_another_language_by_taps_then_english_again(tmp_path: Path,
         assert "Here for a massage?" in screen and words["first_visit"] not in screen
     finally:
         terminal.stop()
+
+
+def test_a_spanish_client_agrees_to_the_spanish_consent_and_the_desk_says_which(
+        tmp_path: Path) -> None:
+    """The issue's must-show for consent and FHIR: the visit by taps in
+    Spanish; the desk's detail names each document, its version and Español;
+    `kiosk consent show` prints the exact Spanish words; the FHIR export of
+    that check-in validates."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    from kiosk.content.consent import load_document
+    from tests.support.paths import ROOT
+
+    data_dir = tmp_path / "data"
+    config = tmp_path / "kiosk.toml"
+    config.write_text('languages = ["en", "es", "zh"]\n')
+    env = env_for(tmp_path)
+    kiosk = Terminal(tmp_path / "kiosk.sock")
+    try:
+        kiosk.start([sys.executable, "-m", "kiosk", "run", "--config", str(config),
+                     "--data-dir", str(data_dir)], env)
+        visit(kiosk, SPANISH, lambda screen, where: no_english(screen, where))
+    finally:
+        kiosk.stop()
+    [record] = CheckInStore(data_dir).all()
+    documents = {name: load_document(ROOT / "content" / "es", name)
+                 for name in ("treatment", "privacy")}
+    assert {(agreed["document"], agreed["version"], agreed["language"])
+            for agreed in record["consents"]} == {
+        (name, document.version, "es") for name, document in documents.items()}
+
+    # At the desk: the detail says what was agreed, in which version and language.
+    subprocess.run([sys.executable, "-m", "kiosk", "set-pin", "--data-dir", str(data_dir)],
+                   input="2468\n", text=True, capture_output=True, check=True)
+    staff = Terminal(tmp_path / "staff.sock")
+    try:
+        staff.start([sys.executable, "-m", "kiosk", "staff", "--data-dir", str(data_dir)], env)
+        staff.wait_for("Staff PIN")
+        staff.type("2468")
+        staff.tap_until("OK", lambda s: "Front desk" in s, "the staff screen")
+        staff.wait_for("Ana B.")
+        staff.tap("Ana B.")
+        wanted = [f"Agreed to {document.title} (version {document.version[:8]}, Español)"
+                  for document in documents.values()]
+
+        def said(screen: str) -> str:
+            # The detail's words as one line: wrapped lines joined, the scroll bar left out.
+            return " ".join(screen.translate({ord(c): " " for c in "▁▂▃▄▅▆▇█"}).split())
+
+        for _ in range(30):
+            screen = staff.text()
+            if all(line in said(screen) for line in wanted):
+                break
+            staff.send_bytes(b"\x1b[<65;40;16M")  # The wheel, once, over the detail.
+            staff.wait_until(lambda s, before=screen: s != before, "the detail to scroll")
+        assert all(line in said(staff.text()) for line in wanted), staff.text()
+    finally:
+        staff.stop()
+
+    # The exact words, from the archive.
+    shown = subprocess.run(
+        [sys.executable, "-m", "kiosk", "consent", "show", record["id"], "--data-dir",
+         str(data_dir)], capture_output=True, text=True, check=True).stdout
+    for document in documents.values():
+        assert document.text in shown
+        assert f"version {document.version}, Español" in shown
+
+    # FHIR: one Bundle that fhir.resources accepts, the consents in it.
+    exported = subprocess.run(
+        [sys.executable, "-m", "kiosk", "export", "--format", "fhir", "--data-dir",
+         str(data_dir)], capture_output=True, text=True, check=True).stdout
+    bundle = Bundle.model_validate_json(exported)
+    kinds = sorted(entry.resource.__resource_type__ for entry in bundle.entry)
+    assert kinds.count("Consent") == 2 and "QuestionnaireResponse" in kinds

@@ -1,6 +1,8 @@
 """End to end, in tmux at 80x24: a client back for another session checks in
 by taps alone and the code decodes; at the desk, staff link three visits
-(pain 8, 6 and 3) into one series and see "8 → 3"; the export carries it."""
+(pain 8, 6 and 3) into one series and see "8 → 3", said to be a meaningful
+improvement; the export carries it, and the series' progress report prints
+to PDF in Chromium."""
 
 from __future__ import annotations
 
@@ -14,15 +16,18 @@ from pathlib import Path
 import pytest
 
 from kiosk.store.dayfiles.store import CheckInStore
-from tests.support.e2e import FOLLOWUP_TAPS, env_for, tap_name_and_answers, tap_through_followup  # noqa: F401
+from tests.support.e2e import env_for, tap_through_followup
+from tests.support.printing import PAPER, headless_chromium, pages, print_to_pdf
 from tests.support.qrimage import decode, text_to_image
 from tests.support.series import visit
 from tests.support.terminal import Terminal
 
-pytestmark = [pytest.mark.e2e, pytest.mark.needs("tmux")]
+pytestmark = [pytest.mark.e2e, pytest.mark.needs("tmux", "chromium", "chromedriver")]
 
 
-
+def said(screen: str) -> str:
+    """The screen's words as one line: wrapped lines joined, scroll bars left out."""
+    return " ".join(screen.translate({ord(c): " " for c in "▁▂▃▄▅▆▇█"}).split())
 
 
 def test_back_for_another_session_by_taps_then_linked_at_the_desk(tmp_path: Path) -> None:
@@ -78,6 +83,14 @@ def test_back_for_another_session_by_taps_then_linked_at_the_desk(tmp_path: Path
             staff.wait_until(lambda s, before=screen: s != before, "the detail to scroll")
         screen = staff.text()
         assert "8/10" in screen and "6/10" in screen and "3/10" in screen, screen
+        # 8 → 3 is 5 points and 62%: past both of rules.toml's thresholds.
+        meaningful = "Pain down 5 points (62%) since session 1: a meaningful improvement"
+        for _ in range(12):
+            if meaningful in said(screen):
+                break
+            staff.send_bytes(b"\x1b[<64;40;14M")  # The wheel, up, over the detail.
+            screen = staff.wait_until(lambda s, before=screen: s != before, "the detail to scroll")
+        assert meaningful in said(screen), screen
     finally:
         staff.stop()
 
@@ -90,3 +103,15 @@ def test_back_for_another_session_by_taps_then_linked_at_the_desk(tmp_path: Path
     assert [(row["session"], row["pain"], row["visit"]) for row in rows] == [
         ("1", "8 out of 10", "first"), ("2", "6 out of 10", "follow-up"),
         ("3", "3 out of 10", "follow-up")]
+
+    # The report for the client's physician, printed as a browser prints it.
+    report = tmp_path / "report.html"
+    subprocess.run([sys.executable, "-m", "kiosk", "report", "--series", series.pop(),
+                    "--output", str(report), "--data-dir", str(data_dir)],
+                   capture_output=True, text=True, check=True)
+    with headless_chromium() as chromium:
+        chromium.get(report.as_uri())
+        text = chromium.find_element("tag name", "body").text
+        assert "Ann B." in text and "a meaningful improvement" in text
+        for paper in PAPER:
+            assert pages(print_to_pdf(chromium, paper)) == 1

@@ -4,42 +4,28 @@ sessions fit one or two pages; a hostile name is text on the page."""
 
 from __future__ import annotations
 
-import base64
-import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.print_page_options import PrintOptions
 
 from kiosk.cli import main
 from kiosk.store.dayfiles.store import CheckInStore
+from tests.support.printing import PAPER, headless_chromium, pages, print_to_pdf
 from tests.support.series import visit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.needs("chromium", "chromedriver")]
 
 HOSTILE = "<img src=x onerror=alert(1)>"
-PAPER = {"A4": (21.0, 29.7), "Letter": (21.59, 27.94)}
-"""Width and height, in centimetres."""
 
 
 @pytest.fixture
 def chromium() -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
-                     "--disable-dev-shm-usage", "--no-first-run",
-                     "--disable-background-networking"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(options=options,
-                              service=Service(shutil.which("chromedriver") or "chromedriver"))
-    yield driver
-    driver.quit()
+    with headless_chromium() as driver:
+        yield driver
 
 
 def twenty_sessions(data: Path) -> str:
@@ -52,13 +38,6 @@ def twenty_sessions(data: Path) -> str:
     for checkin_id in ids[1:]:
         store.link(checkin_id, to=ids[0])
     return series
-
-
-def pages(pdf: bytes) -> int:
-    """How many pages: the page objects, as the page tree counts them."""
-    count = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
-    assert re.findall(rb"/Count (\d+)", pdf) == [str(count).encode()]
-    return count
 
 
 def test_chromium_prints_twenty_sessions_on_one_or_two_pages(
@@ -75,10 +54,7 @@ def test_chromium_prints_twenty_sessions_on_one_or_two_pages(
         chromium.switch_to.alert.text  # noqa: B018 - reading it is the check.
     assert len(chromium.find_elements(By.CSS_SELECTOR, "tbody tr")) == 20
     assert "a meaningful improvement" in chromium.find_element(By.CLASS_NAME, "change").text
-    for paper, (width, height) in PAPER.items():
-        options = PrintOptions()
-        options.page_width, options.page_height = width, height
-        pdf = base64.b64decode(chromium.print_page(options))
-        assert pdf.startswith(b"%PDF")
+    for paper in PAPER:
+        pdf = print_to_pdf(chromium, paper)
         (tmp_path / f"report-{paper}.pdf").write_bytes(pdf)
         assert 1 <= pages(pdf) <= 2, f"{paper}: {pages(pdf)} pages"
