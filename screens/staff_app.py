@@ -55,7 +55,11 @@ class StaffApp(CrashContainment, App[None]):
         self._open()
 
     def on_mount(self) -> None:
+        from screens.themes import THEME_NAMES, register_themes
+
         self.signal_stop.install()
+        register_themes(self)
+        self.theme = THEME_NAMES[self.settings.theme]
         self._open()
         if self.settings.schedule:
             # The desk keeps the schedule's feeds read (with a shared database,

@@ -89,7 +89,7 @@ class Choice(Widget):
     Choice {
         height: auto;
         min-height: 4;
-        border: tall $panel-lighten-2;
+        border: tall $border-blurred;
         background: $panel;
         padding: 0 1;
     }
@@ -99,7 +99,7 @@ class Choice(Widget):
         text-style: bold;
     }
     Choice.-cursor {
-        border: tall $secondary;
+        border: tall $border;
         background-tint: $foreground 15%;
         text-style: underline;
     }

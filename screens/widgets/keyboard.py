@@ -37,7 +37,7 @@ class Key(Widget):
     Key {
         width: 1fr;
         height: 3;
-        border: tall $panel-lighten-2;
+        border: tall $border-blurred;
         background: $panel;
         content-align: center middle;
         text-style: bold;

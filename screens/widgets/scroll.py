@@ -24,6 +24,11 @@ class ScrollControls(Vertical):
     ScrollControls .scroll-gap {
         height: 1fr;
     }
+    ScrollControls Button.-at-end {
+        /* Nothing more that way: quieter, and still 4.5:1 (7:1 in high-contrast). */
+        color: $foreground 80%;
+        text-style: none;
+    }
     """
 
     def __init__(self, target: str, *, id: str | None = None) -> None:
@@ -44,8 +49,11 @@ class ScrollControls(Vertical):
     def _update(self) -> None:
         area = self.screen.query_one(self.target, ScrollableContainer)
         self.display = area.max_scroll_y > 0
-        self.query_one(".scroll-up", Button).disabled = area.scroll_y <= 0
-        self.query_one(".scroll-down", Button).disabled = area.scroll_y >= area.max_scroll_y
+        # Not disabled: a disabled button's words fade below 4.5:1. A tap at
+        # the end scrolls nowhere, which is all it can do.
+        self.query_one(".scroll-up", Button).set_class(area.scroll_y <= 0, "-at-end")
+        self.query_one(".scroll-down", Button).set_class(area.scroll_y >= area.max_scroll_y,
+                                                         "-at-end")
 
     @on(Button.Pressed, ".scroll-up")
     def _up(self) -> None:

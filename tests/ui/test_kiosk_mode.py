@@ -312,11 +312,14 @@ async def test_scrolling_text_has_controls_to_tap(settings: Settings) -> None:
         await wait_for(pilot, lambda: page.max_scroll_y > 0, "more than fits")
         controls = app.screen.query_one(".scroll-controls")
         await wait_for(pilot, lambda: controls.display, "the ▲/▼ controls")
-        assert app.screen.query_one(".scroll-up", Button).disabled
+        up, down = (app.screen.query_one(f".scroll-{way}", Button) for way in ("up", "down"))
+        assert up.has_class("-at-end") and not down.has_class("-at-end")
         await tap(pilot, ".scroll-down")
         await wait_for(pilot, lambda: page.scroll_y > 0, "scrolled down")
+        assert not up.has_class("-at-end")
         while page.scroll_y < page.max_scroll_y:
             await tap(pilot, ".scroll-down")
+        await wait_for(pilot, lambda: down.has_class("-at-end"), "▼ quiet at the end")
         await tap(pilot, "#choice-health-none")  # Reached without a scroll gesture.
         assert app.screen.query_one("#choices-health").picked == ["none"]
 
@@ -343,7 +346,7 @@ async def test_the_code_stays_dark_on_light_in_every_theme_and_with_no_color(
         monkeypatch.setenv("NO_COLOR", "1")
     app = kiosk(settings, theme=theme)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert app.theme == {"dark": "textual-dark", "light": "textual-light",
+        assert app.theme == {"dark": "kiosk-dark", "light": "kiosk-light",
                              "high-contrast": "kiosk-high-contrast"}[theme]
         assert app.no_color == no_color
         await answer_all(pilot, SPA_VISIT)
