@@ -83,6 +83,11 @@ class Settings:
     also types their full name as a signature."""
     notify_bell: bool = False
     """The front desk's app rings its bell at each arrival with a booking."""
+    read_aloud: bool = False
+    """Every client page has a "Read aloud" control (espeak-ng)."""
+    speech_private: bool = False
+    """Speech may say what the client typed or chose (the kiosk has
+    headphones); otherwise only the prompts and the choices offered."""
     data_dir: Path = field(default_factory=lambda: default_data_dir())
     """Where check-ins are saved."""
     export_dir: Path = field(default_factory=lambda: default_export_dir())
@@ -131,6 +136,8 @@ _FILE_KEYS: dict[str, tuple[type, str]] = {
     "late_after": (int, "a whole number of minutes"),
     "notify_webhook": (str, "text"),
     "notify_bell": (bool, "true or false"),
+    "read_aloud": (bool, "true or false"),
+    "speech_private": (bool, "true or false"),
     "consent_signature": (str, "text"),
     "data_dir": (str, "text"),
     "export_dir": (str, "text"),

@@ -21,6 +21,7 @@ from kiosk.settings import Settings
 from screens import STYLESHEET
 from screens.crash import CrashContainment, CrashScreen
 from screens.signals import SignalStop
+from screens.speech import KioskSpeech
 from screens.staff_door import StaffDoor
 from screens.themes import THEME_NAMES, register_themes
 from screens.visit_saving import VisitSaving
@@ -28,6 +29,7 @@ from screens.welcome import WelcomeScreen
 
 if TYPE_CHECKING:
     from kiosk.content.model import Content, VisitKind
+    from kiosk.speech import Speaker
 
 RETRY_SECONDS = 15.0
 """How often a failed save is tried again in the background."""
@@ -38,7 +40,8 @@ LANGUAGES_AFTER_SECONDS = 0.5
 VISIT_SCREENS = {"walkthrough", "questionnaire", "save-failed"}
 """Where a client is mid-visit: left idle, these ask, then wipe the visit."""
 
-class KioskApp(CrashContainment, StaffDoor, VisitSaving, App[None], inherit_bindings=False):
+class KioskApp(CrashContainment, StaffDoor, VisitSaving, KioskSpeech, App[None],
+               inherit_bindings=False):
     """The client-facing kiosk.
 
     Locked down: no key quits, suspends or reaches developer tools (Textual's
@@ -59,11 +62,14 @@ class KioskApp(CrashContainment, StaffDoor, VisitSaving, App[None], inherit_bind
         settings: Settings,
         content: Content | None = None,
         clock: Clock = SYSTEM_CLOCK,
+        speaker: Speaker | None = None,
     ) -> None:
         """`content` None: read from the settings' folder once Welcome is up
-        (`content`: the clinic's own language's)."""
+        (`content`: the clinic's own language's). `speaker`: the tests'
+        stand-in for espeak-ng."""
         super().__init__()
         self.settings = settings
+        self.setup_speech(speaker)
         """The effective settings."""
         self._contents: dict[str, Content] = {}
         """Each language's content, read when first needed."""
@@ -117,7 +123,10 @@ class KioskApp(CrashContainment, StaffDoor, VisitSaving, App[None], inherit_bind
         await super().on_event(event)
 
     def idle_seconds(self) -> float:
-        """How long since the last key or tap."""
+        """How long since the last key or tap (a client listening to the
+        page read aloud is there)."""
+        if self.speaker is not None and self.speaker.speaking:
+            self.last_input = self.clock.monotonic()
         return self.clock.monotonic() - self.last_input
 
     @property
@@ -304,6 +313,7 @@ class KioskApp(CrashContainment, StaffDoor, VisitSaving, App[None], inherit_bind
         goes, with what it held."""
         self.staff_open = False
         self._first_tries.clear()
+        self.forget_speech()
         for screen in self.screen_stack:
             forget = getattr(screen, "forget", None)
             if forget is not None:

@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Button, Input
 
 from kiosk.checkin.record import Answers, clean_answers, empty_answer, problem
@@ -23,11 +22,12 @@ from kiosk.schedule.matching import NOT_FOUND, Bookings, Match, SecondKind, Wind
 from kiosk.schedule.model import birth_day_month, name_key
 from kiosk.settings import Settings
 from screens.review import ReviewItem, ReviewView
+from screens.speech import Speaks
 from screens.widgets import QuestionView, ScrollControls, TopBar, question_view
 from screens.widgets.appointment import AppointmentView
 
 
-class QuestionnaireScreen(Screen[None]):
+class QuestionnaireScreen(Speaks):
     """Asks each question in turn; the last page reviews them all.
 
     The answers live only here: when the screen goes, they go with it.
@@ -102,7 +102,22 @@ class QuestionnaireScreen(Screen[None]):
             yield TouchKeyboard(id="keyboard", words=self.words)
         with Horizontal(classes="nav"):
             yield Button(_("◀ Back"), id="back")
+            yield from self.read_aloud_button()
             yield Button(_("Next ▶"), id="next", variant="primary")
+        yield from self.speech_bar()
+
+    def speech_parts(self, private: bool) -> list[str]:
+        from kiosk.speech import controls, question_speech, review_speech
+
+        step = [self.query_one(TopBar).step]
+        if self.booking is not None:
+            said = self.query_one(AppointmentView).spoken(private)
+        elif self.on_review:
+            said = review_speech(self.questions, self.answers, self.words, private=private)
+        else:
+            view = self._current_view()
+            said = question_speech(view.question, view.answer, self.words, private=private)
+        return [*step, *said, controls(self.words, self.controls_said())]
 
     async def on_mount(self) -> None:
         await self._show(0)
@@ -138,6 +153,7 @@ class QuestionnaireScreen(Screen[None]):
             self.query_one("#next", Button).label = _("Saving…") if saving else _("Check me in ✓")
 
     async def _show(self, index: int) -> None:
+        self.stop_speech()  # A new page stops the last one's speech.
         page = self.query_one("#page", VerticalScroll)
         self.booking = None
         self._blank_fields()
@@ -215,6 +231,7 @@ class QuestionnaireScreen(Screen[None]):
             self.call_later(self._show_booking, found)
 
     async def _show_booking(self, found: Match) -> None:
+        self.stop_speech()
         page = self.query_one("#page", VerticalScroll)
         self._blank_fields()
         await page.remove_children()

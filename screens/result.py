@@ -6,7 +6,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
 from kiosk.checkin.record import Recommendation
@@ -14,10 +13,11 @@ from kiosk.clock import Clock
 from kiosk.content.model import VisitKind
 from kiosk.i18n import ENGLISH, Words
 from kiosk.settings import Settings
+from screens.speech import Speaks
 from screens.widgets import QRCode, TopBar
 
 
-class ResultScreen(Screen[None]):
+class ResultScreen(Speaks):
     """What the kiosk recommends; returns to Welcome on Done or after a while."""
 
     CSS_PATH = "result.tcss"
@@ -52,7 +52,7 @@ class ResultScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         _ = self.words._
         # The local time of day the check-in was made, as the client's language writes it.
-        at = self.words.time(self.clock.now().astimezone().replace(tzinfo=None))
+        at = self._at = self.words.time(self.clock.now().astimezone().replace(tzinfo=None))
         yield TopBar(self.settings.clinic_name, demo=self.settings.demo, words=self.words)
         with Horizontal(id="result-body"):
             with Vertical(id="result-text"):
@@ -72,7 +72,9 @@ class ResultScreen(Screen[None]):
                     notice.border_title = _("Before your session")
                     yield notice
                 yield Label(_("Please take a seat."), id="take-a-seat")
-                yield Button(_("Done"), id="done", variant="primary")
+                with Horizontal(id="result-buttons"):
+                    yield Button(_("Done"), id="done", variant="primary")
+                    yield from self.read_aloud_button()
             with Vertical(id="aftercare"):
                 yield QRCode(self.url, id="qr")
                 yield Static(
@@ -81,6 +83,28 @@ class ResultScreen(Screen[None]):
                 yield Label(self.url, id="aftercare-url", markup=False)
                 yield Label(_("Scan for your at-home guide") if self.visit == "follow-up"
                             else _("Scan for your aftercare guide"), id="scan-hint")
+        yield from self.speech_bar()
+
+    def speech_parts(self, private: bool) -> list[str]:
+        """The check-in's time and the way to the guide; the recommendation
+        and any notice (both come of the client's answers) only when private."""
+        from kiosk.speech import controls
+
+        _ = self.words._
+        if self.visit == "follow-up":
+            said = [_("Welcome back!"), _(
+                "You're checked in for your next session at {time}. Your therapist will go "
+                "over how you have been since last time.", time=self._at)]
+        else:
+            said = [_("You're checked in at {time}. Thank you!", time=self._at)]
+            if private:
+                said += [_("We recommend"), self.recommendation.name, self.recommendation.why]
+        if private and self.notice:
+            said += [_("Before your session"), self.notice]
+        hint = self.query_one("#scan-hint" if self.query_one("#qr").display else "#qr-too-small")
+        said += [_("Please take a seat."), str(hint.render()),
+                 controls(self.words, [str(self.query_one("#done", Button).label)])]
+        return said
 
     MIN_TEXT_WIDTH = 30
     """Columns the recommendation keeps beside the code."""

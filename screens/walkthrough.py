@@ -8,16 +8,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
 from kiosk.content.model import Walkthrough
 from kiosk.i18n import ENGLISH, Words
 from kiosk.settings import Settings
+from screens.speech import Speaks
 from screens.widgets import ScrollControls, TopBar
 
 
-class WalkthroughScreen(Screen[None]):
+class WalkthroughScreen(Speaks):
     """One difference a page, spa and medical side by side."""
 
     CSS_PATH = ["pages.tcss", "walkthrough.tcss"]
@@ -63,7 +63,18 @@ class WalkthroughScreen(Screen[None]):
         with Horizontal(classes="nav"):
             yield Button(_("◀ Back"), id="back")
             yield Button(_("Skip to check-in"), id="skip")
+            yield from self.read_aloud_button()
             yield Button(_("Next ▶"), id="next", variant="primary")
+        yield from self.speech_bar()
+
+    def speech_parts(self, private: bool) -> list[str]:
+        from kiosk.speech import controls
+
+        _ = self.words._
+        shown = self.walkthrough.pages[self.page]
+        intro = [self.walkthrough.title, self.walkthrough.intro] if self.page == 0 else []
+        return [*intro, shown.title, _("Spa massage"), shown.spa, _("Medical massage"),
+                shown.medical, controls(self.words, self.controls_said())]
 
     def on_mount(self) -> None:
         self._show(0)
@@ -73,6 +84,7 @@ class WalkthroughScreen(Screen[None]):
         self._show(page)
 
     def _show(self, page: int) -> None:
+        self.stop_speech()  # A new page stops the last one's speech.
         pages = self.walkthrough.pages
         shown = pages[page]
         _ = self.words._

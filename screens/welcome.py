@@ -11,12 +11,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Label
 
 from kiosk.clock import Clock
 from kiosk.i18n import ENGLISH, Words, language_name
 from kiosk.settings import Settings
+from screens.speech import Speaks
 from screens.widgets import TopBar
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from kiosk.content.model import VisitKind
 
 
-class WelcomeScreen(Screen[None]):
+class WelcomeScreen(Speaks):
     """The clinic's name and two big ways in: a first visit, or back for
     another session of a series."""
 
@@ -85,6 +85,19 @@ class WelcomeScreen(Screen[None]):
                                         classes="language")
                         button.set_class(language == self.words.language, "-picked")
                         yield button
+        if self._voice is not None:
+            with Horizontal(classes="nav"):
+                yield from self.read_aloud_button()
+            yield from self.speech_bar()
+
+    def speech_parts(self, private: bool) -> list[str]:
+        from kiosk.speech import controls
+
+        _ = self.words._
+        ways = [str(button.label) for button in self.query("#ways-in Button, #languages Button")
+                .results(Button)]
+        return [f"{_('Welcome to')} {self.settings.clinic_name}",
+                _("Here for a massage? Check in on this screen."), controls(self.words, ways)]
 
     async def speak(self, words: Words) -> None:
         """Show Welcome in another language (a client picked it, or the

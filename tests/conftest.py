@@ -76,6 +76,7 @@ INSTALL = {
     "chromedriver": "apt-get install chromium chromium-driver",
     "strace": "apt-get install strace",
     "postgresql": "apt-get install postgresql",
+    "espeak-ng": "apt-get install espeak-ng",
 }
 """How to install each program a test may need (Debian's package names)."""
 

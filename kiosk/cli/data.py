@@ -51,7 +51,8 @@ def _doctor(settings: Settings) -> int:
     health = doctor(store, AuditLog(settings.data_dir))
     for line in health.lines()[:-1]:
         print(line)
-    trouble = _schedule_health(settings, store) + _consent_health(settings, store)
+    trouble = (_schedule_health(settings, store) + _consent_health(settings, store)
+               + _speech_health(settings))
     for line in trouble:
         print(f"problem: {line}")
     print(health.lines()[-1] if not trouble else "problems found")
@@ -64,6 +65,20 @@ def _doctor(settings: Settings) -> int:
         if trouble and health.ok:
             return 1
     return 0 if health.ok else 1
+
+
+def _speech_health(settings: Settings) -> list[str]:
+    """With read_aloud: whether espeak-ng speaks each offered language."""
+    if not settings.read_aloud:
+        return []
+    from kiosk.speech import VOICES, speech_health
+
+    trouble = speech_health(settings.offered_languages)
+    if not trouble:
+        print("read aloud: espeak-ng speaks " + ", ".join(
+            f"{language} ({VOICES.get(language, language)})"
+            for language in settings.offered_languages))
+    return trouble
 
 
 def _consent_health(settings: Settings, store: Any) -> list[str]:

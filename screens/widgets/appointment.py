@@ -88,6 +88,20 @@ class AppointmentView(Vertical):
             yield ChoiceGrid(choices, multi=False, columns=1, id="choices-appointment")
         yield Label("", classes="problem", markup=False)
 
+    def spoken(self, private: bool) -> list[str]:
+        """What Read aloud says of this step. The booking found, and the
+        bookings offered, come of the client's name: only when private."""
+        from kiosk.speech import spoken
+
+        said = []
+        for label in self.query("Label.prompt, Label.help, #appointment-found").results(Label):
+            if private or label.id != "appointment-found":
+                said.append(str(label.render()))
+        for choice in self.query(Choice).results(Choice):
+            if private or choice.value in (NONE_OF_THESE,) or self.match.kind == "one":
+                said.append(choice.label)
+        return [spoken(part) for part in said if spoken(part)]
+
     @property
     def answer(self) -> Any:
         """The booking picked (its id), `NONE_OF_THESE`, the second identifier

@@ -1,0 +1,178 @@
+"""Read aloud on the client screens.
+
+With `read_aloud = true` (and espeak-ng working), every client page's
+controls include "Read aloud". A tap reads the page in the visit's
+language and puts the speech bar over the page's controls: Repeat, Stop,
+Softer and Louder, each a 3-row touch target. Stop ends the speech and
+gives the page its controls back; a new page, another screen or the end of
+the visit stops it too.
+
+What a page says is its own (`speech_parts`); whether a client's own answers
+may be said is the clinic's `speech_private`. The engine's calls run in
+thread workers: never on the UI thread.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Button
+
+from kiosk.i18n import Words
+
+if TYPE_CHECKING:
+    from kiosk.settings import Settings
+    from kiosk.speech import Speaker
+
+_ENDS = re.compile(r"[.!?:;。！？：；…]$")
+
+
+def utterance(parts: list[str]) -> str:
+    """A page's parts as one text to say, each ending as a sentence does."""
+    return "\n".join(part if _ENDS.search(part) else part + "." for part in parts)
+
+
+class KioskSpeech(App[None]):
+    """The kiosk app's voice (a part of `KioskApp`)."""
+
+    settings: Settings
+    language: str
+
+    speaker: Speaker | None = None
+    """None: no Read aloud (not asked for, or espeak-ng can't speak here)."""
+
+    def setup_speech(self, speaker: Speaker | None) -> None:
+        """`speaker`: the tests' stand-in; otherwise espeak-ng if it runs."""
+        if speaker is not None or not self.settings.read_aloud:
+            self.speaker = speaker
+            return
+        from kiosk.speech import Speaker, unavailable
+
+        self.speaker = Speaker() if unavailable() is None else None
+
+    def speech(self, call: Callable[[], None]) -> None:
+        """Run one of the speaker's calls off the UI thread, in order."""
+        self.run_worker(call, thread=True, group="speech", exclusive=False)
+
+    def forget_speech(self) -> None:
+        """The visit is over: stop, and keep nothing of what was said."""
+        if self.speaker is not None:
+            self.speech(self.speaker.forget)
+
+
+class SpeechBar(Horizontal):
+    """Repeat, Stop, Softer, Louder: over the page's own controls while shown."""
+
+    DEFAULT_CSS = """
+    SpeechBar {
+        dock: bottom;
+        layer: speech;
+        height: 3;
+        width: 100%;
+        align-horizontal: center;
+        background: $surface;
+        display: none;
+    }
+    SpeechBar.-shown {
+        display: block;
+    }
+    SpeechBar Button {
+        height: 3;
+        width: 1fr;
+        min-width: 10;
+        max-width: 18;
+        margin: 0 1;
+    }
+    """
+
+    def __init__(self, words: Words) -> None:
+        super().__init__(id="speech-bar")
+        self.words = words
+
+    def compose(self) -> ComposeResult:
+        _ = self.words._
+        yield Button(_("Repeat"), id="speech-repeat")
+        yield Button(_("Stop"), id="speech-stop", variant="primary")
+        yield Button(_("Softer"), id="speech-softer")
+        yield Button(_("Louder"), id="speech-louder")
+
+
+class Speaks(Screen[None]):
+    """A client screen that can read itself aloud."""
+
+    words: Words
+
+    def speech_parts(self, private: bool) -> list[str]:
+        """What this page says: its words, then its controls."""
+        raise NotImplementedError
+
+    @property
+    def _voice(self) -> KioskSpeech | None:
+        app = self.app
+        return app if isinstance(app, KioskSpeech) and app.speaker is not None else None
+
+    def read_aloud_button(self) -> ComposeResult:
+        """The "Read aloud" control, among the page's controls (nothing where
+        speech can't be offered)."""
+        if self._voice is not None:
+            self.add_class("-speaks")
+            yield Button(self.words._("Read aloud"), id="read-aloud")
+
+    def speech_bar(self) -> ComposeResult:
+        """The bar Read aloud opens, over the page's controls: a child of the screen."""
+        if self._voice is not None:
+            yield SpeechBar(self.words)
+
+    def controls_said(self) -> list[str]:
+        """The labels of the page's buttons as shown, but Read aloud's own."""
+        return [str(button.label) for button in self.query(".nav Button").results(Button)
+                if button.display and button.id != "read-aloud"]
+
+    @on(Button.Pressed, "#read-aloud")
+    def _read_aloud(self) -> None:
+        voice = self._voice
+        if voice is None or voice.speaker is None:
+            return
+        speaker = voice.speaker
+        text = utterance(self.speech_parts(voice.settings.speech_private))
+        language = self.words.language
+        voice.speech(lambda: speaker.say(text, language))
+        self.query_one(SpeechBar).add_class("-shown")
+        self.query_one("#speech-stop", Button).focus()
+
+    @on(Button.Pressed, "#speech-repeat")
+    def _repeat(self) -> None:
+        self._call(lambda speaker: speaker.repeat)
+
+    @on(Button.Pressed, "#speech-softer")
+    def _softer(self) -> None:
+        self._call(lambda speaker: speaker.softer)
+
+    @on(Button.Pressed, "#speech-louder")
+    def _louder(self) -> None:
+        self._call(lambda speaker: speaker.louder)
+
+    @on(Button.Pressed, "#speech-stop")
+    def _stop(self) -> None:
+        self.stop_speech()
+
+    def _call(self, pick: Callable[[Speaker], Callable[[], None]]) -> None:
+        voice = self._voice
+        if voice is not None and voice.speaker is not None:
+            voice.speech(pick(voice.speaker))
+
+    def stop_speech(self) -> None:
+        """Stop reading and give the page its controls back (a new page, or
+        Stop)."""
+        self._call(lambda speaker: speaker.stop)
+        for bar in self.query(SpeechBar):
+            bar.remove_class("-shown")
+
+    def on_screen_suspend(self) -> None:
+        self.stop_speech()
