@@ -142,7 +142,8 @@ def consent_archive(store: Store, texts: Mapping[str, ConsentText]) -> tuple[lis
             mended.append(f"consent text {version[:8]} was {wrong} the archive: kept again "
                           "from the content")
         else:
-            problems.append(f"consent text {version[:8]} ({plural(count)} point to it) is "
+            point = "points" if count == 1 else "point"
+            problems.append(f"consent text {version[:8]} ({plural(count)} {point} to it) is "
                             f"{wrong} the archive" + (
                                 ": restore the data folder's consent/ from a backup"
                                 if known is None else

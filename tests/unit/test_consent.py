@@ -127,7 +127,7 @@ def test_doctor_keeps_a_lost_text_again_and_names_a_damaged_one(tmp_path: Path,
     path.write_text(path.read_text().replace("clinic", "shop"))
     assert main(["doctor", *data]) == 1
     out = capsys.readouterr().out
-    assert f"problem: consent text {privacy[:8]} (1 check-in point to it) is damaged" in out
+    assert f"problem: consent text {privacy[:8]} (1 check-in points to it) is damaged" in out
     assert main(["consent", "show", checkin_id, *data]) == 1
     err = capsys.readouterr().err
     assert "does not match its version" in err and "Traceback" not in err
