@@ -27,7 +27,7 @@ from screens.widgets import QuestionView, ScrollControls, TopBar, question_view
 from screens.widgets.appointment import AppointmentView
 
 
-class QuestionnaireScreen(Speaks):
+class QuestionnaireScreen(Speaks[None]):
     """Asks each question in turn; the last page reviews them all.
 
     The answers live only here: when the screen goes, they go with it.

@@ -17,7 +17,7 @@ from screens.speech import Speaks
 from screens.widgets import QRCode, TopBar
 
 
-class ResultScreen(Speaks):
+class ResultScreen(Speaks[None]):
     """What the kiosk recommends; returns to Welcome on Done or after a while."""
 
     CSS_PATH = "result.tcss"

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from kiosk.settings import Settings
     from kiosk.speech import Speaker
 
+_R = TypeVar("_R")
 _ENDS = re.compile(r"[.!?:;。！？：；…]$")
 
 
@@ -103,8 +104,9 @@ class SpeechBar(Horizontal):
         yield Button(_("Louder"), id="speech-louder")
 
 
-class Speaks(Screen[None]):
-    """A client screen that can read itself aloud."""
+class Speaks(Screen[_R], Generic[_R]):
+    """A client screen that can read itself aloud (`_R`: what it is
+    dismissed with, as for any screen)."""
 
     words: Words
 
@@ -132,7 +134,8 @@ class Speaks(Screen[None]):
     def controls_said(self) -> list[str]:
         """The labels of the page's buttons as shown, but Read aloud's own."""
         return [str(button.label) for button in self.query(".nav Button").results(Button)
-                if button.display and button.id != "read-aloud"]
+                if button.display and button.id != "read-aloud"
+                and button.parent is not None and button.parent.id != "speech-bar"]
 
     @on(Button.Pressed, "#read-aloud")
     def _read_aloud(self) -> None:

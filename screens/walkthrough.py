@@ -17,7 +17,7 @@ from screens.speech import Speaks
 from screens.widgets import ScrollControls, TopBar
 
 
-class WalkthroughScreen(Speaks):
+class WalkthroughScreen(Speaks[None]):
     """One difference a page, spa and medical side by side."""
 
     CSS_PATH = ["pages.tcss", "walkthrough.tcss"]

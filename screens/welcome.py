@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from kiosk.content.model import VisitKind
 
 
-class WelcomeScreen(Speaks):
+class WelcomeScreen(Speaks[None]):
     """The clinic's name and two big ways in: a first visit, or back for
     another session of a series."""
 

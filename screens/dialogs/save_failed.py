@@ -9,9 +9,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from kiosk.i18n import ENGLISH, Words
+from screens.speech import Speaks
 
 
-class SaveFailedScreen(ModalScreen[bool]):
+class SaveFailedScreen(ModalScreen[bool], Speaks[bool]):
     """Dismissed with True to try the save again, False to go back."""
 
     CSS_PATH = "save_failed.tcss"
@@ -33,6 +34,19 @@ class SaveFailedScreen(ModalScreen[bool]):
             with Horizontal(classes="nav"):
                 yield Button(_("Try again"), id="retry", variant="primary")
                 yield Button(_("Back to my answers"), id="keep")
+            if self._voice is not None:
+                with Horizontal(classes="nav"):
+                    yield from self.read_aloud_button()
+        yield from self.speech_bar()
+
+    def speech_parts(self, private: bool) -> list[str]:
+        from kiosk.speech import controls
+
+        _ = self.words._
+        return [_("We couldn't save your check-in"),
+                _("Please see the front desk: they will check you in. "
+                  "Your answers are still here; nothing you entered is lost."),
+                controls(self.words, self.controls_said())]
 
     def on_mount(self) -> None:
         self.query_one("#retry", Button).focus()

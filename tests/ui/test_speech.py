@@ -247,3 +247,22 @@ def test_how_read_aloud_looks_at_80_by_24(snap_compare, settings: Settings, bar:
         await wait_for(pilot, lambda: not app.screen.query(".-active"), "pressed look")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_the_failed_save_dialog_reads_aloud_too(settings: Settings) -> None:
+    settings.data_dir.parent.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.write_text("a file where the data folder should be")  # Saves fail.
+    app, speaker = speaking_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await jump_to(pilot, MEDICAL_VISIT, stop_at="review")
+        await tap(pilot, "#next")
+        await wait_for(pilot, lambda: app.screen.id == "save-failed", "the failure dialog")
+        button = app.screen.query_one("#read-aloud", Button)
+        await wait_for(pilot, lambda: button.region.height == 3, "drawn")
+        assert app.screen.region.contains_region(button.region)
+        said = await read(pilot, speaker)
+        assert "We couldn't save your check-in" in said and "front desk" in said
+        assert "Buttons: Try again, Back to my answers." in said
+        await stop(pilot)
+        await tap(pilot, "#keep")
+        await wait_for(pilot, lambda: app.screen.id == "questionnaire", "the answers")
