@@ -126,6 +126,11 @@ class Speaks(Screen[_R], Generic[_R]):
             self.add_class("-speaks")
             yield Button(self.words._("Read aloud"), id="read-aloud")
 
+    def read_aloud_row(self) -> ComposeResult:
+        """A row of controls holding Read aloud alone, for a page with none of its own."""
+        if self._voice is not None:
+            yield Horizontal(*self.read_aloud_button(), classes="nav")
+
     def speech_bar(self) -> ComposeResult:
         """The bar Read aloud opens, over the page's controls: a child of the screen."""
         if self._voice is not None:

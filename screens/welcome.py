@@ -85,10 +85,8 @@ class WelcomeScreen(Speaks[None]):
                                         classes="language")
                         button.set_class(language == self.words.language, "-picked")
                         yield button
-        if self._voice is not None:
-            with Horizontal(classes="nav"):
-                yield from self.read_aloud_button()
-            yield from self.speech_bar()
+        yield from self.read_aloud_row()
+        yield from self.speech_bar()
 
     def speech_parts(self, private: bool) -> list[str]:
         from kiosk.speech import controls

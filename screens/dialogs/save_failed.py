@@ -34,9 +34,7 @@ class SaveFailedScreen(ModalScreen[bool], Speaks[bool]):
             with Horizontal(classes="nav"):
                 yield Button(_("Try again"), id="retry", variant="primary")
                 yield Button(_("Back to my answers"), id="keep")
-            if self._voice is not None:
-                with Horizontal(classes="nav"):
-                    yield from self.read_aloud_button()
+            yield from self.read_aloud_row()
         yield from self.speech_bar()
 
     def speech_parts(self, private: bool) -> list[str]:

@@ -16,7 +16,7 @@ import pytest
 from rich.cells import cell_len
 
 from kiosk.store.dayfiles.store import CheckInStore
-from tests.support.e2e import env_for, tap_keys
+from tests.support.e2e import env_for, open_desk, set_pin, tap_keys, words_of
 from tests.support.languages import _english_fragments
 from tests.support.qrimage import decode, text_to_image
 from tests.support.terminal import Terminal
@@ -211,30 +211,22 @@ def test_a_spanish_client_agrees_to_the_spanish_consent_and_the_desk_says_which(
         (name, document.version, "es") for name, document in documents.items()}
 
     # At the desk: the detail says what was agreed, in which version and language.
-    subprocess.run([sys.executable, "-m", "kiosk", "set-pin", "--data-dir", str(data_dir)],
-                   input="2468\n", text=True, capture_output=True, check=True)
+    set_pin(data_dir)
     staff = Terminal(tmp_path / "staff.sock")
     try:
-        staff.start([sys.executable, "-m", "kiosk", "staff", "--data-dir", str(data_dir)], env)
-        staff.wait_for("Staff PIN")
-        staff.type("2468")
-        staff.tap_until("OK", lambda s: "Front desk" in s, "the staff screen")
+        open_desk(staff, data_dir, env)
         staff.wait_for("Ana B.")
         staff.tap("Ana B.")
         wanted = [f"Agreed to {document.title} (version {document.version[:8]}, Español)"
                   for document in documents.values()]
 
-        def said(screen: str) -> str:
-            # The detail's words as one line: wrapped lines joined, the scroll bar left out.
-            return " ".join(screen.translate({ord(c): " " for c in "▁▂▃▄▅▆▇█"}).split())
-
         for _ in range(30):
             screen = staff.text()
-            if all(line in said(screen) for line in wanted):
+            if all(line in words_of(screen) for line in wanted):
                 break
             staff.send_bytes(b"\x1b[<65;40;16M")  # The wheel, once, over the detail.
             staff.wait_until(lambda s, before=screen: s != before, "the detail to scroll")
-        assert all(line in said(staff.text()) for line in wanted), staff.text()
+        assert all(line in words_of(staff.text()) for line in wanted), staff.text()
     finally:
         staff.stop()
 

@@ -16,18 +16,13 @@ from pathlib import Path
 import pytest
 
 from kiosk.store.dayfiles.store import CheckInStore
-from tests.support.e2e import env_for, tap_through_followup
+from tests.support.e2e import env_for, open_desk, set_pin, tap_through_followup, words_of
 from tests.support.printing import PAPER, headless_chromium, pages, print_to_pdf
 from tests.support.qrimage import decode, text_to_image
 from tests.support.series import visit
 from tests.support.terminal import Terminal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.needs("tmux", "chromium", "chromedriver")]
-
-
-def said(screen: str) -> str:
-    """The screen's words as one line: wrapped lines joined, scroll bars left out."""
-    return " ".join(screen.translate({ord(c): " " for c in "▁▂▃▄▅▆▇█"}).split())
 
 
 def test_back_for_another_session_by_taps_then_linked_at_the_desk(tmp_path: Path) -> None:
@@ -40,8 +35,7 @@ def test_back_for_another_session_by_taps_then_linked_at_the_desk(tmp_path: Path
         record["created_at"] = (now - timedelta(days=days)).isoformat(timespec="seconds")
         store.add(record)
     env = env_for(tmp_path)
-    subprocess.run([sys.executable, "-m", "kiosk", "set-pin", "--data-dir", str(data_dir)],
-                   input="2468\n", text=True, capture_output=True, check=True)
+    set_pin(data_dir)
 
     kiosk = Terminal(tmp_path / "kiosk.sock")
     try:
@@ -59,10 +53,7 @@ def test_back_for_another_session_by_taps_then_linked_at_the_desk(tmp_path: Path
 
     staff = Terminal(tmp_path / "staff.sock")
     try:
-        staff.start([sys.executable, "-m", "kiosk", "staff", "--data-dir", str(data_dir)], env)
-        staff.wait_for("Staff PIN")
-        staff.type("2468")
-        staff.tap_until("OK", lambda s: "Front desk" in s, "the staff screen")
+        open_desk(staff, data_dir, env)
         staff.wait_for("Follow-up")
         staff.tap("Ann B.")
         # Today's visit: link it to the one a week ago, then that one to the first.
@@ -86,11 +77,11 @@ def test_back_for_another_session_by_taps_then_linked_at_the_desk(tmp_path: Path
         # 8 → 3 is 5 points and 62%: past both of rules.toml's thresholds.
         meaningful = "Pain down 5 points (62%) since session 1: a meaningful improvement"
         for _ in range(12):
-            if meaningful in said(screen):
+            if meaningful in words_of(screen):
                 break
             staff.send_bytes(b"\x1b[<64;40;14M")  # The wheel, up, over the detail.
             screen = staff.wait_until(lambda s, before=screen: s != before, "the detail to scroll")
-        assert meaningful in said(screen), screen
+        assert meaningful in words_of(screen), screen
     finally:
         staff.stop()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -111,3 +112,23 @@ def tap_through_followup(terminal: Terminal, first: str = "Ann", initial: str = 
     tap_name_and_answers(terminal, first, initial, FOLLOWUP_TAPS, keyboard=True)
     return terminal.tap_until("Check me in ✓", lambda s: "Scan for your at-home guide" in s,
                               "result")
+
+
+def set_pin(data_dir: Path, pin: str = "2468") -> None:
+    """`kiosk set-pin` from a script, as the clinic's IT person would."""
+    subprocess.run([sys.executable, "-m", "kiosk", "set-pin", "--data-dir", str(data_dir)],
+                   input=f"{pin}\n", text=True, capture_output=True, check=True)
+
+
+def open_desk(terminal: Terminal, data_dir: Path, env: dict[str, str],
+              pin: str = "2468") -> str:
+    """`kiosk staff` in `terminal`, signed in with `pin`: its first screen."""
+    terminal.start([sys.executable, "-m", "kiosk", "staff", "--data-dir", str(data_dir)], env)
+    terminal.wait_for("Staff PIN")
+    terminal.type(pin)
+    return terminal.tap_until("OK", lambda s: "Front desk" in s, "the staff screen")
+
+
+def words_of(screen: str) -> str:
+    """A screen's words as one line: wrapped lines joined, scroll bars left out."""
+    return " ".join(screen.translate({ord(c): " " for c in "▁▂▃▄▅▆▇█"}).split())
