@@ -69,6 +69,10 @@ class KioskApp(CrashContainment, StaffDoor, VisitSaving, KioskSpeech, App[None],
         stand-in for espeak-ng."""
         super().__init__()
         self.settings = settings
+        # The theme is set before the first stylesheet is built: set later, it
+        # would build it again.
+        register_themes(self)
+        self.theme = THEME_NAMES[settings.theme]
         self.setup_speech(speaker)
         """The effective settings."""
         self._contents: dict[str, Content] = {}
@@ -107,8 +111,6 @@ class KioskApp(CrashContainment, StaffDoor, VisitSaving, KioskSpeech, App[None],
 
     def on_mount(self) -> None:
         self.signal_stop.install()
-        register_themes(self)
-        self.theme = THEME_NAMES[self.settings.theme]
         self.set_class(self.settings.text_size == "large", "large-text")
 
     STAFF_IDLE_SECONDS = 120.0
