@@ -61,6 +61,12 @@ class KioskSpeech(App[None]):
         """Run one of the speaker's calls off the UI thread, in order."""
         self.run_worker(call, thread=True, group="speech", exclusive=False)
 
+    def on_unmount(self) -> None:
+        # espeak-ng runs in a session of its own: it would go on speaking
+        # after the kiosk closes unless it is stopped here.
+        if self.speaker is not None:
+            self.speaker.forget()
+
     def forget_speech(self) -> None:
         """The visit is over: stop, and keep nothing of what was said."""
         if self.speaker is not None:

@@ -16,14 +16,14 @@ class RecordingSpeaker(Speaker):
 
     def say(self, text: str, language: str) -> None:
         with self._lock:
+            self.talking = False
             self.last = (text, language)
             self.said.append((text, language, self.volume))
             self.talking = True
 
-    def stop(self) -> None:
-        with self._lock:
-            self.stops += 1
-            self.talking = False
+    def _stop(self) -> None:  # Under the lock, from stop(), forget() and say().
+        self.stops += 1
+        self.talking = False
 
     @property
     def speaking(self) -> bool:

@@ -188,6 +188,9 @@ async def test_repeat_stop_and_volume(settings: Settings) -> None:
         await wait_for(pilot, lambda: app.screen.page == 1, "page 2")
         await wait_for(pilot, lambda: speaker.stops > stops, "the speech stopped")
         assert not app.screen.query_one("#speech-bar").display
+        await read(pilot, speaker)
+    # The kiosk closing while it speaks: the voice stops and forgets.
+    assert not speaker.speaking and speaker.last is None
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
