@@ -153,10 +153,13 @@ class Delivery:
         return sent
 
     def _texts_of(self, batch: list[Record]) -> list[ConsentText]:
-        """The consent texts a batch points to, from this folder's archive,
-        sent with it: the desk reads the exact words where the check-ins are."""
+        """The texts a batch points to (consent documents, the questions
+        asked), from this folder's archive, sent with it: the desk reads the
+        exact words where the check-ins are."""
         versions = {agreed["version"] for record in batch
                     for agreed in record.get("consents", [])}
+        versions |= {record["questionnaire"] for record in batch
+                     if isinstance(record.get("questionnaire"), str)}
         texts = []
         for version in sorted(versions):
             with suppress(ArchiveDamaged):

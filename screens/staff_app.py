@@ -87,7 +87,8 @@ class StaffApp(CrashContainment, App[None]):
                             schedule=desk_schedule(self.settings),
                             meaningful=self.content.rules.meaningful,
                             fhir=fhir_context(self.content, self.settings.aftercare_url,
-                                              self.settings.clinic_name))
+                                              self.settings.clinic_name,
+                                              archive=self.store.consent_text))
         if self.signed_in:
             self.push_screen(staff)
             return

@@ -101,7 +101,7 @@ class StaffDoor(App[None]):
                 language=self.settings.language, schedule=desk_schedule(self.settings),
                 meaningful=self.content.rules.meaningful,
                 fhir=fhir_context(self.content, self.settings.aftercare_url,
-                                  self.settings.clinic_name)))
+                                  self.settings.clinic_name, archive=self.store.consent_text)))
         elif choice == "exit":
             self.audit.record("kiosk-exit")
             self.exit()

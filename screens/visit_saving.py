@@ -107,7 +107,7 @@ class VisitSaving(App[None]):
         from kiosk.checkin.consents import agreements, documents_agreed
         from kiosk.checkin.record import new_record
         from kiosk.checkin.rules import flags, needs_front_desk, recommend
-        from kiosk.desk.fhir import questionnaire_version
+        from kiosk.desk.fhir import kept_questions, questionnaire_version
         from kiosk.files import StoreError
         from kiosk.store.contract import ConsentText
 
@@ -124,12 +124,15 @@ class VisitSaving(App[None]):
                             questionnaire=questionnaire_version(asked))
         try:
             try:
-                # The exact words agreed to are kept before the check-in that
-                # points to them: a record never names a text that is not there.
+                # The exact words agreed to (and the questions asked) are kept
+                # before the check-in that points to them: a record never
+                # names a text that is not there.
                 for document in documents_agreed(shown, answers):
                     self.store.keep_consent_text(ConsentText(
                         document.version, document.id, language, document.title,
                         document.text))
+                self.store.keep_consent_text(
+                    kept_questions(asked, visit, self.settings.language))
             except StoreError:
                 # The check-in is still kept (pending, if it can't be stored);
                 # `kiosk doctor` keeps the text again from the content.

@@ -241,8 +241,9 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
 
     content = load_content(settings.content_folder)
     questions = content.all_questions()
-    fhir = fhir_context(content, settings.aftercare_url, settings.clinic_name)
     store = open_desk_store(settings, questions=questions)
+    fhir = fhir_context(content, settings.aftercare_url, settings.clinic_name,
+                        archive=store.consent_text)
     site: SiteView = EVERY_SITE if args.get("all_sites") else args.get("site") or HOME_SITE
     if not isinstance(store, SiteStore) and (args.get("site") is not None
                                              or args.get("all_sites")):

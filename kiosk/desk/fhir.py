@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,12 @@ from urllib.parse import urlsplit
 
 from kiosk.checkin.record import client_name, visit_of
 from kiosk.content.kinds import Question
+from kiosk.store.contract import ArchiveDamaged, ConsentText
+
+Archive = Callable[[str], ConsentText | None]
+"""A store's kept texts by version (`Store.consent_text`)."""
+FORMS = {"first": "first-visit", "follow-up": "follow-up"}
+"""Each kind of visit's Questionnaire, by the last part of its canonical URL."""
 
 PAIN = "pain"
 LOINC = "http://loinc.org"
@@ -40,17 +47,21 @@ class FhirContext:
     followup: Sequence[Question] | None
     base: str
     clinic: str
+    archive: Archive | None = None
+    """Where the questions of earlier versions are kept (None: the current only)."""
 
     def bundle_text(self, records: Iterable[Mapping[str, Any]]) -> str:
         return json.dumps(bundle(records, self.first, self.followup, base=self.base,
-                                 clinic=self.clinic), ensure_ascii=False, indent=1) + "\n"
+                                 clinic=self.clinic, archive=self.archive),
+                          ensure_ascii=False, indent=1) + "\n"
 
 
-def fhir_context(content: Any, aftercare_url: str, clinic: str) -> FhirContext:
+def fhir_context(content: Any, aftercare_url: str, clinic: str,
+                 archive: Archive | None = None) -> FhirContext:
     """The context for a clinic's content (`kiosk.content.model.Content`)."""
     return FhirContext(content.questions,
                        content.followup.questions if content.followup is not None else None,
-                       canonical_base(aftercare_url), clinic)
+                       canonical_base(aftercare_url), clinic, archive)
 
 
 def canonical_base(aftercare_url: str) -> str:
@@ -59,33 +70,72 @@ def canonical_base(aftercare_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/fhir"
 
 
-def questionnaire_version(questions: Sequence[Question]) -> str:
-    """A version for the questions as the kiosk asks them: the SHA-256 of
-    their ids, kinds, words and options. Any edit is a new version."""
+def questions_text(questions: Sequence[Question]) -> str:
+    """The questions as the kiosk asks them, as one text: their ids, kinds,
+    words and options. What a version is the SHA-256 of, and what is kept."""
     shape = [{"id": q.id, "kind": q.kind, "prompt": q.prompt, "short": q.short,
               "options": [[o.id, o.label] for o in q.options], "min": q.minimum,
               "max": q.maximum, "required": q.required} for q in questions]
-    return hashlib.sha256(json.dumps(shape, ensure_ascii=False, sort_keys=True).encode()
-                          ).hexdigest()
+    return json.dumps(shape, ensure_ascii=False, sort_keys=True)
+
+
+def questionnaire_version(questions: Sequence[Question]) -> str:
+    """A version for the questions as the kiosk asks them. Any edit is a new version."""
+    return hashlib.sha256(questions_text(questions).encode()).hexdigest()
+
+
+def kept_questions(questions: Sequence[Question], visit: str, language: str) -> ConsentText:
+    """The questions a check-in answered, to keep beside the consent texts
+    (under their version), so an export can still say what was asked after
+    the clinic edits them."""
+    return ConsentText(questionnaire_version(questions), f"questions-{visit}", language,
+                       f"{visit} questions", questions_text(questions))
 
 
 def questionnaire(questions: Sequence[Question], visit: str, base: str,
                   title: str) -> dict[str, Any]:
-    version = questionnaire_version(questions)
+    return questionnaire_of(json.loads(questions_text(questions)),
+                            questionnaire_version(questions), visit, base, title)
+
+
+def questionnaire_of(shape: list[dict[str, Any]], version: str, visit: str, base: str,
+                     title: str) -> dict[str, Any]:
+    """A Questionnaire from the questions' kept shape (`questions_text`)."""
     items = []
-    for question in questions:
-        item: dict[str, Any] = {"linkId": question.id, "text": question.prompt,
-                                "type": _TYPES[question.kind], "required": question.required}
-        if question.kind == "multi":
+    for question in shape:
+        item: dict[str, Any] = {"linkId": question["id"], "text": question["prompt"],
+                                "type": _TYPES[question["kind"]],
+                                "required": question["required"]}
+        if question["kind"] == "multi":
             item["repeats"] = True
-        if question.options:
+        if question["options"]:
             item["answerOption"] = [{"valueCoding": {
-                "system": f"{base}/CodeSystem/{question.id}", "code": option.id,
-                "display": option.label}} for option in question.options]
+                "system": f"{base}/CodeSystem/{question['id']}", "code": option_id,
+                "display": label}} for option_id, label in question["options"]]
         items.append(item)
     return {"resourceType": "Questionnaire", "id": f"{visit}-{version[:16]}",
             "url": f"{base}/Questionnaire/{visit}", "version": version, "status": "active",
             "title": title, "item": items}
+
+
+def _earlier_forms(records: Sequence[Mapping[str, Any]], known: set[str], archive: Archive,
+                   base: str, clinic: str) -> list[dict[str, Any]]:
+    """A Questionnaire for each earlier version of the questions these
+    check-ins answered, from the archive (a version it lacks is left out:
+    the responses still name it)."""
+    forms = []
+    wanted = sorted({str(record["questionnaire"]) for record in records
+                     if isinstance(record.get("questionnaire"), str)} - known)
+    for version in wanted:
+        with suppress(ArchiveDamaged, ValueError, KeyError, TypeError):
+            kept = archive(version)
+            visit = FORMS.get(kept.document.removeprefix("questions-")) if kept else None
+            if kept is None or visit is None:
+                continue
+            title = f"{clinic}: check-in" if visit == "first-visit" else (
+                f"{clinic}: follow-up check-in")
+            forms.append(questionnaire_of(json.loads(kept.text), version, visit, base, title))
+    return forms
 
 
 def _answer(question: Question | None, value: Any, base: str) -> list[dict[str, Any]]:
@@ -170,17 +220,24 @@ def check_in_resources(record: Mapping[str, Any], questions: Sequence[Question],
 
 def bundle(records: Iterable[Mapping[str, Any]], first: Sequence[Question],
            followup: Sequence[Question] | None, *, base: str, clinic: str,
-           now: datetime | None = None) -> dict[str, Any]:
-    """One Bundle of type collection for these check-ins."""
+           now: datetime | None = None, archive: Archive | None = None) -> dict[str, Any]:
+    """One Bundle of type collection for these check-ins: the questions as
+    they are now, and as each check-in answered them where that was an
+    earlier version the archive keeps."""
+    records = list(records)
     forms = {"first": questionnaire(first, "first-visit", base, f"{clinic}: check-in")}
     if followup is not None:
         forms["follow-up"] = questionnaire(followup, "follow-up", base,
                                            f"{clinic}: follow-up check-in")
     urls = {visit: f"{form['url']}|{form['version']}" for visit, form in forms.items()}
     urls.setdefault("follow-up", urls["first"])
+    every_form = list(forms.values())
+    if archive is not None:
+        every_form += _earlier_forms(records, {form["version"] for form in every_form},
+                                     archive, base, clinic)
     entries: list[dict[str, Any]] = [
         {"fullUrl": _urn(form["url"], form["version"]), "resource": form}
-        for form in forms.values()]
+        for form in every_form]
     every = [*first, *(followup or [])]
     for record in records:
         entries.extend({"fullUrl": url, "resource": resource}

@@ -56,3 +56,20 @@ async def test_a_typed_signature_where_the_clinic_asks_for_one(settings: Setting
         await wait_for(pilot, lambda: app.screen.id == "result", "the result")
     (record,) = CheckInStore(settings.data_dir).all()
     assert {c["typed_name"] for c in record["consents"]} == {"Bo Chen"}
+
+
+async def test_a_visit_keeps_the_questions_it_answered(settings: Settings) -> None:
+    """Saving a visit keeps its questions by version, as it keeps consent
+    texts: an export can say what was asked after the clinic edits them."""
+    import json
+
+    app = make_app(replace(settings, touch_keyboard=False), clock=fake_clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, SPA_VISIT)
+        await tap(pilot, "#next")
+        await wait_for(pilot, lambda: app.screen.id == "result", "the result")
+    store = CheckInStore(settings.data_dir)
+    (record,) = store.all()
+    kept = store.consent_text(record["questionnaire"])
+    assert kept is not None and kept.document == "questions-first"
+    assert [question["id"] for question in json.loads(kept.text)][:2] == ["name", "reasons"]

@@ -114,3 +114,46 @@ def test_kiosk_export_format_fhir_with_the_series_filter(tmp_path: Path, capsys)
     assert main(["export", "--format", "fhir", "--output", str(out), *data]) == 0
     Bundle.model_validate(json.loads(out.read_text()))
     assert out.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_check_in_from_before_an_edit_keeps_its_own_questionnaire(tmp_path: Path,
+                                                                   capsys) -> None:
+    """The clinic edits a question after a check-in: the export still holds
+    the questions that client answered, from the archive, beside today's."""
+    from kiosk.desk.fhir import kept_questions
+
+    clinic = tmp_path / "content"
+    shutil.copytree(ROOT / "content", clinic)
+    store = CheckInStore(tmp_path / "data")
+    old = load_content(clinic)
+    store.keep_consent_text(kept_questions(old.questions, "first", "en"))
+    before = checkin("Ann", answers=MEDICAL_VISIT,
+                     questionnaire=questionnaire_version(old.questions))
+    store.add(before)
+    path = clinic / "questionnaire.toml"
+    path.write_text(path.read_text().replace("What pressure do you prefer?",
+                                             "How firm should we be?"))
+    new = load_content(clinic)
+    after = checkin("Bo", answers=MEDICAL_VISIT,
+                    questionnaire=questionnaire_version(new.questions))
+    store.add(after)
+    assert questionnaire_version(old.questions) != questionnaire_version(new.questions)
+
+    assert main(["export", "--format", "fhir", "--content", str(clinic),
+                 "--data-dir", str(tmp_path / "data")]) == 0
+    bundle = json.loads(capsys.readouterr().out)
+    Bundle.model_validate(bundle)
+    forms = {f"{r['url']}|{r['version']}": r for r in
+             (e["resource"] for e in bundle["entry"])
+             if r["resourceType"] == "Questionnaire"}
+    answered = [e["resource"]["questionnaire"] for e in bundle["entry"]
+                if e["resource"]["resourceType"] == "QuestionnaireResponse"]
+    assert len(answered) == 2 and len(set(answered)) == 2
+    for canonical in answered:  # Every response's questions are in the bundle.
+        assert canonical in forms
+    texts = {canonical: [item["text"] for item in form["item"]]
+             for canonical, form in forms.items()}
+    old_form = next(c for c in answered if c.endswith(questionnaire_version(old.questions)))
+    assert "What pressure do you prefer?" in texts[old_form]
+    assert "How firm should we be?" not in texts[old_form]
+

@@ -75,9 +75,10 @@ def test_two_kiosks_one_import_and_a_role_that_reads_no_names(
 
 def test_delivery_takes_the_consent_texts_with_the_check_ins(
         tmp_path: Path, server: Server, pg_url: str, clock: FakeClock) -> None:
-    """The desk reads the exact words where the check-ins are; the kiosk's
-    role may add a text, never read one."""
+    """The desk reads the exact words where the check-ins are (and the
+    questions they answered); the kiosk's role may add a text, never read one."""
     from kiosk.checkin.consents import agreements
+    from kiosk.desk.fhir import kept_questions
     from kiosk.store.contract import ConsentText
     from tests.support.records import CONTENT
 
@@ -89,14 +90,18 @@ def test_delivery_takes_the_consent_texts_with_the_check_ins(
     for document in CONTENT.question("consent").documents:
         local.keep_consent_text(ConsentText(document.version, document.id, "en", document.title,
                                             document.text))
+    questions = kept_questions(CONTENT.questions, "first", "en")
+    local.keep_consent_text(questions)
     made = local.add(checkin("Ann", consents=agreements(CONTENT.questions, {"consent": True},
-                                                        "en", FIXED_NOW)))
+                                                        "en", FIXED_NOW),
+                             questionnaire=questions.version))
     delivery = Delivery(local, device, site="Northside", keep_days=7, clock=clock.now)
     assert delivery.deliver() == 1
     desk = PostgresStore(staff, clock=clock.now, site="Northside", only_site="Northside")
     version = desk.get(made)["consents"][0]["version"]
     kept = desk.consent_text(version)
     assert kept is not None and kept.text.startswith("# Treatment consent")
+    assert desk.consent_text(questions.version) == questions
     with psycopg.connect(device) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
         db.execute("SELECT * FROM consent_texts")
     desk.close()
