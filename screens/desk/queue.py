@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -43,16 +43,39 @@ from screens.desk.link import LinkPanel
 from screens.desk.series_actions import SeriesActions
 from screens.desk.table import QueueTable
 
-KEY_HINTS = ("w t d n status  1-4 filters  / search  k link  u undo  g glance  "
-             "e export  x erase  l log")
+KEY_HINTS = ("w t d n status", "1-4 filters", "/ search", "k link", "u undo", "g glance",
+             "e export", "x erase", "l log")
 POLL_SECONDS = 0.5
 
 
-def key_hints(sites: bool, schedule: bool) -> str:
-    """The keys, on a plain line, not Textual's Footer: it draws in a fraction
-    of the time (45 ms of the queue's first appearance, measured by bench/staff.py)."""
-    return KEY_HINTS + ("  s site" if sites else "") + (
-        "  5 expected  p practitioner" if schedule else "")
+def key_hints(sites: bool, schedule: bool) -> tuple[str, ...]:
+    """The keys, each with what it does."""
+    return KEY_HINTS + (("s site",) if sites else ()) + (
+        ("5 expected", "p practitioner") if schedule else ())
+
+
+class KeyHints(Label):
+    """The keys on plain lines, not Textual's Footer (which costs 45 ms of the
+    queue's first appearance, measured by bench/staff.py): as many lines as
+    the width needs, a key never parted from what it does."""
+
+    def __init__(self, hints: tuple[str, ...]) -> None:
+        super().__init__("  ".join(hints), id="staff-keys", markup=False)
+        self.hints = hints
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.update("\n".join(pack(self.hints, event.size.width - 2)))
+
+
+def pack(hints: tuple[str, ...], width: int) -> list[str]:
+    """The hints, two spaces apart, in lines of at most `width` cells."""
+    lines: list[str] = []
+    for hint in hints:
+        if lines and len(lines[-1]) + 2 + len(hint) <= width:
+            lines[-1] += "  " + hint
+        else:
+            lines.append(hint)
+    return lines
 
 
 class StaffScreen(DeskBookings):
@@ -141,8 +164,7 @@ class StaffScreen(DeskBookings):
         # The link panel is made when first needed: its list would cost the
         # queue's first paint 60 ms (measured), for a panel most days never open.
         yield ActionBar(self.store, self.audit, closable=self.closable)
-        yield Label(key_hints(isinstance(self.store, SiteStore), self.schedule is not None),
-                    id="staff-keys", markup=False)
+        yield KeyHints(key_hints(isinstance(self.store, SiteStore), self.schedule is not None))
 
     def on_mount(self) -> None:
         # Today's queue is read here, before the first paint, so staff never

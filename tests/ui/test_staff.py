@@ -744,3 +744,21 @@ async def test_a_load_that_finishes_as_the_desk_closes_has_nowhere_to_go(
         screen._show(screen.view, Loaded([], 0, ""))  # As the closing desk's worker did.
         await pilot.pause()
         assert app.is_running
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_every_key_hint_shows_whole(settings: Settings, size: tuple[int, int]) -> None:
+    """At 80 columns the keys' line was cut after "e export": erase and the
+    log were off the edge. It now takes the lines it needs, and never parts
+    a key from what it does."""
+    from screens.desk.queue import KEY_HINTS
+
+    seed(CheckInStore(settings.data_dir))
+    app = staff_app(settings)
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: len(names(app)) == 4, "the queue")
+        await pilot.pause()
+        hints = " ".join(" ".join(line.split()) for line in screen_lines(app)[-2:])
+        for hint in KEY_HINTS:
+            assert hint in hints, (hint, screen_lines(app)[-2:])
+        assert all(cell_len(line) <= size[0] for line in screen_lines(app))
