@@ -12,6 +12,7 @@ from mkdocs.structure.files import File, Files
 ROOT = Path(__file__).resolve().parent.parent
 PICTURES = {
     "snapshots": ROOT / "tests" / "ui" / "__snapshots__" / "test_snapshots",
+    "speech": ROOT / "tests" / "ui" / "__snapshots__" / "test_speech",
     "screenshots": ROOT / "tests" / "screenshots",
 }
 
