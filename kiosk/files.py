@@ -4,6 +4,7 @@ check-in is."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -105,11 +106,13 @@ def data_lock(data_dir: Path, name: str = LOCK_FILE) -> Iterator[None]:
         os.close(fd)  # Closing releases the lock.
 
 
-def write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes, *, replace: bool = True) -> None:
     """Replace `path` with `data` so that a crash leaves the old or the new file.
 
     The new file is made 0600 (mkstemp), written and fsynced beside the old
     one, then renamed over it: a symlink at `path` is replaced, never followed.
+    `replace` False: never over a file, even one that appeared meanwhile
+    (FileExistsError).
     """
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -117,12 +120,32 @@ def write_atomically(path: Path, data: bytes) -> None:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
-        os.replace(temporary, path)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            _move_without_replacing(Path(temporary), path)
     except BaseException:
         with suppress(OSError):
             os.unlink(temporary)
         raise
     fsync_dir(path.parent)
+
+
+def _move_without_replacing(temporary: Path, path: Path) -> None:
+    """Rename, failing if `path` exists (a hard link does that atomically,
+    where the file system has them)."""
+    try:
+        os.link(temporary, path)
+    except OSError as error:
+        if isinstance(error, FileExistsError) or error.errno not in (
+                errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise
+        # No hard links here (a FAT memory stick): check, then rename.
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
+        os.rename(temporary, path)
+        return
+    os.unlink(temporary)
 
 
 def parse_tinydb(path: Path, data: bytes) -> TinyDBData | None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +16,7 @@ from kiosk.checkin.record import series_of
 from kiosk.content.kinds import Question
 from kiosk.desk.fhir import FhirContext
 from kiosk.desk.rows import export_text
-from kiosk.files import fsync_dir
+from kiosk.files import write_atomically
 from kiosk.store.contract import Store
 
 if TYPE_CHECKING:
@@ -82,24 +80,12 @@ def write_private(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write a file of health data: mode 0600, written whole beside its name
     and moved into place, never over an existing file (or a symlink: it is
     never followed) unless `force`. Raises `ExportExists` or OSError."""
-    folder = path.parent
     if not force and os.path.lexists(path):
         raise ExportExists(path)
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as file:  # mkstemp makes it 0600.
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        if force:
-            os.replace(temporary, path)  # Replaces a symlink itself, never its target.
-        else:
-            _move_without_replacing(Path(temporary), path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise
-    fsync_dir(folder)
+        write_atomically(path, data, replace=force)
+    except FileExistsError:
+        raise ExportExists(path) from None
 
 
 def write_report(store: Store, audit: AuditLog, series_id: str, setup: ReportSetup, *,
@@ -121,24 +107,6 @@ def write_report(store: Store, audit: AuditLog, series_id: str, setup: ReportSet
                   force=force)
     audit.record("report", series=series_id, count=len(records))
     return len(records), path
-
-
-def _move_without_replacing(temporary: Path, path: Path) -> None:
-    """Rename, failing if `path` appeared meanwhile (a hard link does that
-    atomically, where the file system has them)."""
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        raise ExportExists(path) from None
-    except OSError as error:
-        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP):
-            raise
-        # No hard links here (a FAT memory stick): check, then rename.
-        if os.path.lexists(path):
-            raise ExportExists(path) from None
-        os.rename(temporary, path)
-        return
-    os.unlink(temporary)
 
 
 def erase(store: Store, audit: AuditLog, checkin_id: str) -> bool:
