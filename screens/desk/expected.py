@@ -3,14 +3,11 @@ once it is past its start plus `late_after`; live, like the queue."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Label, Static
 
 from kiosk.clock import Clock
@@ -19,27 +16,23 @@ from kiosk.desk.schedule import DeskSchedule, stale_lines
 from kiosk.files import StoreError
 from kiosk.schedule.day import Expected, expected
 from kiosk.store.contract import Store
+from screens.desk.live import LiveDeskScreen
 
-POLL_SECONDS = 0.5
 STATES = {"due": "due", "late": "⚠ LATE", "no-show": "✗ did not show"}
 """Each state in words and a mark: never by colour alone."""
 
 
-class ExpectedScreen(Screen[None]):
+class ExpectedScreen(LiveDeskScreen):
     """Closed with Esc, 5 or Back."""
 
-    CSS_PATH = "staff.tcss"
     BINDINGS = [Binding("escape,5", "close", "Back")]
 
     def __init__(self, store: Store, clock: Clock, schedule: DeskSchedule,
                  practitioner: str | None = None) -> None:
-        super().__init__(id="expected")
-        self.store = store
-        self.clock = clock
+        super().__init__(store, clock, id="expected")
         self.schedule = schedule
         self.practitioner = practitioner
         """Only this practitioner's bookings (None: everyone's)."""
-        self._seen: Hashable | None = None
         self.rows: list[Expected] = []
 
     def compose(self) -> ComposeResult:
@@ -56,19 +49,6 @@ class ExpectedScreen(Screen[None]):
         yield table
         with Horizontal(id="staff-actions"):
             yield Button("Back to the queue", id="close", variant="primary")
-
-    def on_mount(self) -> None:
-        self.poll()
-        self.set_interval(POLL_SECONDS, self.poll)
-
-    def poll(self) -> None:
-        """Reload when the store or the minute changed (tests call it after
-        moving the clock)."""
-        now = self.clock.now()
-        seen = (self.store.version(), now.replace(second=0, microsecond=0))
-        if seen != self._seen:
-            self._seen = seen
-            self._load()
 
     @work(thread=True, exclusive=True, group="expected")
     def _load(self) -> None:
@@ -103,7 +83,3 @@ class ExpectedScreen(Screen[None]):
         shown = self.query_one("#staff-problems", Static)
         shown.update(Text("⚠ " + "; ".join(problems)) if problems else Text(""))
         shown.display = bool(problems)
-
-    @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
-        self.dismiss()

@@ -3,13 +3,10 @@ people waited, for the front desk; live, like the queue."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Label, Static
 
 from kiosk.clock import Clock
@@ -18,25 +15,20 @@ from kiosk.desk.schedule import DeskSchedule
 from kiosk.files import StoreError
 from kiosk.schedule.day import punctuality
 from kiosk.store.contract import Store
+from screens.desk.live import LiveDeskScreen
 from screens.widgets.charts import BarChart
 
-POLL_SECONDS = 0.5
 
-
-class GlanceScreen(Screen[None]):
+class GlanceScreen(LiveDeskScreen):
     """Closed with Esc, g or Back."""
 
-    CSS_PATH = "staff.tcss"
     BINDINGS = [Binding("escape,g", "close", "Back")]
 
     def __init__(self, store: Store, clock: Clock, schedule: DeskSchedule | None = None
                  ) -> None:
-        super().__init__(id="glance")
-        self.store = store
-        self.clock = clock
+        super().__init__(store, clock, id="glance")
         self.schedule = schedule
         """The clinic's schedule settings: the day against its bookings too."""
-        self._seen: Hashable | None = None
         self.figures: Glance | None = None
 
     def compose(self) -> ComposeResult:
@@ -49,18 +41,6 @@ class GlanceScreen(Screen[None]):
                 yield BarChart("", [], 1, id="glance-types")
         with Horizontal(id="staff-actions"):
             yield Button("Back to the queue", id="close", variant="primary")
-
-    def on_mount(self) -> None:
-        self.poll()
-        self.set_interval(POLL_SECONDS, self.poll)
-
-    def poll(self) -> None:
-        """Reload when the store or the minute changed (tests call it)."""
-        now = self.clock.now()
-        seen = (self.store.version(), now.replace(second=0, microsecond=0))
-        if seen != self._seen:
-            self._seen = seen
-            self._load()
 
     @work(thread=True, exclusive=True, group="glance")
     def _load(self) -> None:
@@ -96,7 +76,3 @@ class GlanceScreen(Screen[None]):
             self.query_one("#glance-types", BarChart).show(
                 f"Massage recommended (bars to {figures.total}, every check-in today)",
                 [(name, count, str(count)) for name, count in figures.types], figures.total)
-
-    @on(Button.Pressed, "#close")
-    def action_close(self) -> None:
-        self.dismiss()
