@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.content.tomltable import ContentError, Table, control_characters
+from kiosk.content.tomltable import ContentError, Table, control_characters, read_text
 
 FOLDER = "consent"
 MOST_BYTES = 64 * 1024
@@ -52,18 +52,9 @@ def load_document(folder: Path, document_id: str) -> ConsentDocument:
     """`folder/consent/<id>.md`, checked: one line naming the file if it is
     missing, not UTF-8, holds a control character, or has no `# title`."""
     path = folder / FOLDER / f"{document_id}.md"
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError(path, "the consent document is missing") from None
-    except OSError as error:
-        raise ContentError(path, f"cannot be read ({error.strerror})") from None
-    if len(raw) > MOST_BYTES:
+    text = read_text(path, missing="the consent document is missing")
+    if len(text.encode("utf-8")) > MOST_BYTES:
         raise ContentError(path, f"is longer than {MOST_BYTES // 1024} KiB")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ContentError(path, "is not UTF-8 text") from None
     for number, line in enumerate(text.split("\n"), start=1):
         if control_characters(line.rstrip("\r").replace("\t", " ")):
             raise ContentError(path, f"line {number} holds a control character (such as ESC)")

@@ -115,17 +115,24 @@ class Table:
             raise self.fail(f"unknown key '{unknown[0]}'")
 
 
-def read_toml(path: Path) -> Table:
+def read_text(path: Path, *, missing: str = "the file is missing") -> str:
+    """A content file's text: one line naming it if it is missing, can't be
+    read, or is not UTF-8."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ContentError(path, "the file is missing") from None
+        raise ContentError(path, missing) from None
     except OSError as error:
         raise ContentError(path, f"cannot be read ({error.strerror})") from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ContentError(path, "is not UTF-8 text") from None
+
+
+def read_toml(path: Path) -> Table:
+    try:
+        data = tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as error:
         raise ContentError(path, f"is not valid TOML ({error})") from None
     return Table(path, data)
