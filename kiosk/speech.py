@@ -143,8 +143,7 @@ class Speaker:
 
     def _step(self, by: int) -> None:
         """One volume step, then what was being said again at that volume."""
-        index = VOLUMES.index(self.volume) if self.volume in VOLUMES else VOLUMES.index(
-            DEFAULT_VOLUME)
+        index = VOLUMES.index(self.volume)
         self.volume = VOLUMES[max(0, min(len(VOLUMES) - 1, index + by))]
         if self.speaking:
             self.repeat()

@@ -8,15 +8,19 @@ gives the page its controls back; a new page, another screen or the end of
 the visit stops it too.
 
 What a page says is its own (`speech_parts`); whether a client's own answers
-may be said is the clinic's `speech_private`. The engine's calls run in
-thread workers: never on the UI thread.
+may be said is the clinic's `speech_private`. The engine's calls run on a
+thread of their own, one after another in the order asked (a Stop asked
+before a Read aloud is never carried out after it): never on the UI thread.
 """
 
 from __future__ import annotations
 
+import queue
 import re
+import shutil
+import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -49,19 +53,53 @@ class KioskSpeech(App[None]):
     """None: no Read aloud (not asked for, or espeak-ng can't speak here)."""
 
     def setup_speech(self, speaker: Speaker | None) -> None:
-        """`speaker`: the tests' stand-in; otherwise espeak-ng if it runs."""
+        """`speaker`: the tests' stand-in. Otherwise espeak-ng where it is on
+        PATH; whether it really runs is asked once the app is up, on the
+        speech thread (not at start-up, on the UI thread)."""
+        self._calls: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._speech_thread: threading.Thread | None = None
+        self._to_check = False
         if speaker is not None or not self.settings.read_aloud:
             self.speaker = speaker
             return
-        from kiosk.speech import Speaker, unavailable
+        from kiosk.speech import COMMAND, Speaker
 
-        self.speaker = Speaker() if unavailable() is None else None
+        if shutil.which(COMMAND) is not None:
+            self.speaker, self._to_check = Speaker(), True
+
+    def on_mount(self) -> None:
+        if self._to_check:
+            self.speech(self._check_engine)
+
+    def _check_engine(self) -> None:
+        from kiosk.speech import unavailable
+
+        if unavailable() is not None:
+            self.call_from_thread(self._without_speech)
+
+    def _without_speech(self) -> None:
+        """espeak-ng is there but does not run: no Read aloud anywhere."""
+        self.speaker = None
+        for screen in self.screen_stack:
+            screen.query("#read-aloud, #speech-bar").remove()
 
     def speech(self, call: Callable[[], None]) -> None:
-        """Run one of the speaker's calls off the UI thread, in order."""
-        self.run_worker(call, thread=True, group="speech", exclusive=False)
+        """Hand one of the speaker's calls to the speech thread."""
+        if self._speech_thread is None:
+            self._speech_thread = threading.Thread(target=self._speak_in_turn, name="speech",
+                                                   daemon=True)
+            self._speech_thread.start()
+        self._calls.put(call)
+
+    def _speak_in_turn(self) -> None:
+        while (call := self._calls.get()) is not None:
+            try:
+                call()
+            except Exception:  # The voice is a help: it never takes the kiosk down.
+                continue
 
     def on_unmount(self) -> None:
+        self._calls.put(None)
         # espeak-ng runs in a session of its own: it would go on speaking
         # after the kiosk closes unless it is stopped here.
         if self.speaker is not None:
@@ -110,7 +148,7 @@ class SpeechBar(Horizontal):
         yield Button(_("Louder"), id="speech-louder")
 
 
-class Speaks(Screen[_R], Generic[_R]):
+class Speaks(Screen[_R]):
     """A client screen that can read itself aloud (`_R`: what it is
     dismissed with, as for any screen)."""
 
@@ -145,8 +183,7 @@ class Speaks(Screen[_R], Generic[_R]):
     def controls_said(self) -> list[str]:
         """The labels of the page's buttons as shown, but Read aloud's own."""
         return [str(button.label) for button in self.query(".nav Button").results(Button)
-                if button.display and button.id != "read-aloud"
-                and button.parent is not None and button.parent.id != "speech-bar"]
+                if button.display and button.id != "read-aloud"]
 
     @on(Button.Pressed, "#read-aloud")
     def _read_aloud(self) -> None:

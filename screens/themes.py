@@ -15,11 +15,6 @@ from typing import Any
 from textual.app import App
 from textual.theme import BUILTIN_THEMES, Theme
 
-_CONTROLS = {
-    # Placeholders ("e.g. K") are words a client reads: muted, never faint.
-    "text-disabled": "auto 62%",
-}
-
 DARK = replace(
     BUILTIN_THEMES["textual-dark"],
     name="kiosk-dark",
@@ -29,7 +24,8 @@ DARK = replace(
     # and 3.3:1 as the edge of a field with a problem.
     error="#B63A59",
     variables={
-        **_CONTROLS,
+        # Placeholders ("e.g. K") are words a client reads: muted, never faint.
+        "text-disabled": "auto 62%",
         # A control's edge (an answer, a field, a key) against the screen:
         # Textual's is 1.1:1 to 2.3:1, this grey 4.9:1.
         "border-blurred": "#7A848D",
@@ -47,7 +43,6 @@ LIGHT = replace(
     warning="#944700",
     variables={
         **BUILTIN_THEMES["textual-light"].variables,
-        **_CONTROLS,
         "text-disabled": "auto 70%",
         "border-blurred": "#6E6E6E",
         "border": "#004578",

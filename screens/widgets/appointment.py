@@ -98,7 +98,7 @@ class AppointmentView(Vertical):
             if private or label.id != "appointment-found":
                 said.append(str(label.render()))
         for choice in self.query(Choice).results(Choice):
-            if private or choice.value in (NONE_OF_THESE,) or self.match.kind == "one":
+            if private or choice.value == NONE_OF_THESE or self.match.kind == "one":
                 said.append(choice.label)
         return [spoken(part) for part in said if spoken(part)]
 

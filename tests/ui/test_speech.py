@@ -269,3 +269,46 @@ async def test_the_failed_save_dialog_reads_aloud_too(settings: Settings) -> Non
         await stop(pilot)
         await tap(pilot, "#keep")
         await wait_for(pilot, lambda: app.screen.id == "questionnaire", "the answers")
+
+
+class SlowToStop(RecordingSpeaker):
+    """A stop that takes a while to begin, as a busy machine's thread can."""
+
+    def stop(self) -> None:
+        import time
+
+        time.sleep(0.05)
+        super().stop()
+
+
+async def test_a_stop_asked_before_read_aloud_is_carried_out_before_it(
+        settings: Settings) -> None:
+    """Read aloud tapped the moment a page's stop was asked: the voice must
+    end up speaking, never stopped by the stop that came first."""
+    speaker = SlowToStop()
+    app = KioskApp(replace(settings, read_aloud=True, touch_keyboard=False), None, fake_clock(),
+                   speaker=speaker)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: bool(app.screen.query("#read-aloud")), "Read aloud")
+        for _ in range(5):
+            app.screen.stop_speech()
+            app.screen.query_one("#read-aloud", Button).press()  # At once, as a quick finger.
+            await wait_for(pilot, lambda: speaker.speaking, "speaking")
+            await pilot.pause(0.1)  # Time for a late stop to land, if one were coming.
+            assert speaker.speaking
+
+
+async def test_an_espeak_ng_that_does_not_run_takes_read_aloud_away(
+        settings: Settings, tmp_path: Path, monkeypatch) -> None:
+    broken = tmp_path / "espeak-ng"
+    broken.write_text("#!/bin/sh\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    app = KioskApp(replace(settings, read_aloud=True), None, fake_clock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.screen.id == "welcome", "Welcome")
+        await wait_for(pilot, lambda: app.speaker is None, "the engine found not to run")
+        await wait_for(pilot, lambda: not app.screen.query("#read-aloud"), "no control")
+        await tap(pilot, "#start")
+        await wait_for(pilot, lambda: app.screen.id == "walkthrough", "the walkthrough")
+        assert not app.screen.query("#read-aloud")
