@@ -21,7 +21,7 @@ import string
 import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,18 @@ def msg(message: str, **values: Any) -> Msg:
     return Msg(message, values)
 
 
+def N_(message: str) -> str:
+    """Marks `message` for the catalogs where it is defined (a table of
+    labels, say); it is translated where it is shown, with `Words._`."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """`N_` for a message whose words mean something else elsewhere ("Done":
+    a button that ends a visit, and a status); shown with `Words.p_`."""
+    return message
+
+
 def text(words: str) -> Msg:
     """Text that is said as it is: a client's name, a label from the content."""
     return Msg(words, verbatim=True)
@@ -83,6 +95,11 @@ class Words:
     def _(self, message: str, **values: Any) -> str:
         """`message` in this language, its `{fields}` filled in."""
         said = self._translations.gettext(message)
+        return said.format(**values) if values else said
+
+    def p_(self, context: str, message: str, **values: Any) -> str:
+        """`message` as it is meant in `context` ("status"), in this language."""
+        said = self._translations.pgettext(context, message)
         return said.format(**values) if values else said
 
     def n_(self, singular: str, plural: str, count: int, **values: Any) -> str:
@@ -116,6 +133,29 @@ class Words:
         from babel.dates import format_time
 
         return format_time(moment, "short", locale=self._locale)
+
+    def clock(self, moment: datetime) -> str:
+        """A time on the 24-hour clock, as staff read it: "14:05"."""
+        from babel.dates import format_skeleton
+
+        return format_skeleton("Hm", moment, locale=self._locale)
+
+    def day(self, on: date, *, year: bool = True) -> str:
+        """A day as this language writes it: "Nov 3, 2026", "3 nov 2026",
+        "2026年11月3日" (without `year`: "Nov 3")."""
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMd" if year else "MMMd", on, locale=self._locale)
+
+    def day_time(self, moment: datetime) -> str:
+        """A day and a time: "Nov 3, 2026 14:05"."""
+        return self._("{day} {time}", day=self.day(moment.date()), time=self.clock(moment))
+
+    def number(self, count: int) -> str:
+        """A count with this language's grouping: "1,234", "1.234"."""
+        from babel.numbers import format_decimal
+
+        return format_decimal(count, locale=self._locale)
 
     @property
     def _locale(self) -> str:
@@ -200,15 +240,15 @@ def untranslated(language: str) -> list[str]:
     from babel.messages.pofile import read_po
 
     with template_path().open("rb") as template:
-        wanted = [message.id for message in read_po(template) if message.id]
+        wanted = [(message.id, message.context) for message in read_po(template) if message.id]
     try:
         with catalog_path(language).open("rb") as compiled:
             catalog = read_mo(compiled)
     except _DAMAGED:
-        return [message if isinstance(message, str) else message[0] for message in wanted]
+        return [message if isinstance(message, str) else message[0] for message, _ in wanted]
     missing = []
-    for message_id in wanted:
-        found = catalog.get(message_id)
+    for message_id, context in wanted:
+        found = catalog.get(message_id, context=context)
         strings = (found.string if isinstance(found.string, tuple | list) else (found.string,)
                    ) if found is not None else ("",)
         if not all(strings):

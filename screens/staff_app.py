@@ -7,6 +7,7 @@ from textual.binding import Binding
 
 from kiosk.clock import SYSTEM_CLOCK, Clock
 from kiosk.content.model import Content, load_content
+from kiosk.i18n import words
 from kiosk.settings import Settings
 from kiosk.store.choose import desk_audit, desk_pin, open_desk_store
 from screens import STYLESHEET
@@ -27,6 +28,8 @@ class StaffApp(CrashContainment, App[None]):
         """`signed_in` skips the PIN: for tests and benchmarks only."""
         super().__init__()
         self.settings = settings
+        self.words = words(settings.language)
+        """The desk's words, in the clinic's own language."""
         self.content = content
         self.clock = clock
         self.store = open_desk_store(settings, clock.now, questions=content.all_questions())
@@ -44,11 +47,12 @@ class StaffApp(CrashContainment, App[None]):
         happened, then the queue again, after the PIN."""
         while len(self.screen_stack) > 1:
             await self.pop_screen()
-        log = f" The details are in {self.crash_log}." if self.crash_log else ""
+        _ = self.words._
+        log = _(" The details are in {path}.", path=self.crash_log) if self.crash_log else ""
         self.push_screen(CrashScreen(
-            f"Something went wrong at the front desk, and the queue was closed.{log} "
-            "Nothing was changed by it.", "Open the queue again", clock=self.clock,
-            seconds=float("inf")))
+            _("Something went wrong at the front desk, and the queue was closed.{log} "
+              "Nothing was changed by it.", log=log), _("Open the queue again"),
+            clock=self.clock, seconds=float("inf")))
 
     async def on_crash_screen_done(self) -> None:
         await self.pop_screen()
@@ -101,7 +105,8 @@ class StaffApp(CrashContainment, App[None]):
 
         # Over the app's blank default screen: nothing shows before the PIN.
         self.push_screen(PinPadScreen(desk_pin(self.settings, self.clock.now),
-                                      where="staff", clock=self.clock, cancel_label="Quit"),
+                                      where="staff", clock=self.clock,
+                                      cancel_label=self.words._("Quit"), words=self.words),
                          signed_in)
 
 

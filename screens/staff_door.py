@@ -11,6 +11,7 @@ from textual.app import App
 from kiosk.access.audit import AuditLog
 from kiosk.clock import Clock
 from kiosk.i18n import Words
+from kiosk.i18n import words as words_in
 from kiosk.settings import Settings
 from screens.welcome import WelcomeScreen
 
@@ -86,7 +87,8 @@ class StaffDoor(App[None]):
         from screens.desk.staff_menu import StaffMenuScreen
 
         self.push_screen(StaffMenuScreen(held=self.store.held_in_memory(),
-                                         shared=self.settings.database_url is not None),
+                                         shared=self.settings.database_url is not None,
+                                         words=words_in(self.settings.language)),
                          self._staff_menu_chosen)
 
     def _staff_menu_chosen(self, choice: str | None) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 
 from kiosk.content.consent import ConsentDocument
 from kiosk.content.kinds import Question
+from kiosk.i18n import N_
 
-LEGACY = "consent: yes, text not recorded"
+LEGACY = N_("consent: yes, text not recorded")
 """What the desk reads for a check-in from before documents were kept."""
 
 

@@ -18,7 +18,7 @@ from kiosk.content.kinds import (
     name_problems,
 )
 from kiosk.content.model import FLAG_KINDS, VISIT_KINDS, VisitKind
-from kiosk.i18n import Msg
+from kiosk.i18n import NP_, Msg
 
 __all__ = ["FIRST_NAME_MAX", "NOT_ANSWERED", "STATUSES", "STATUS_WAITING", "Answers", "Flag",
            "Recommendation", "Status", "clean_answers", "clean_name", "client_name",
@@ -35,7 +35,8 @@ class Status:
     """Where a client is in their visit, as staff read it."""
 
     label: str
-    """In a sentence or a table: "With therapist"."""
+    """In a sentence or a table: "With therapist" (translated with
+    `Words.p_("status", label)`)."""
     button: str
     """On the staff screen's button: "Therapist"."""
     key: str
@@ -44,10 +45,10 @@ class Status:
 
 STATUS_WAITING = "waiting"
 STATUSES: dict[str, Status] = {
-    STATUS_WAITING: Status("Waiting", "Waiting", "w"),
-    "with_therapist": Status("With therapist", "Therapist", "t"),
-    "done": Status("Done", "Done", "d"),
-    "no_show": Status("No-show", "No-show", "n"),
+    STATUS_WAITING: Status(NP_("status", "Waiting"), NP_("status", "Waiting"), "w"),
+    "with_therapist": Status(NP_("status", "With therapist"), NP_("status", "Therapist"), "t"),
+    "done": Status(NP_("status", "Done"), NP_("status", "Done"), "d"),
+    "no_show": Status(NP_("status", "No-show"), NP_("status", "No-show"), "n"),
 }
 """The saved value of each status, in the order a visit goes."""
 

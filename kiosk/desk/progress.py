@@ -16,7 +16,7 @@ from kiosk.checkin.record import series_of
 from kiosk.content.kinds import Question
 from kiosk.content.model import Meaningful
 from kiosk.desk.rows import answer_text, local_time, printable, status_label, type_label
-from kiosk.plural import plural
+from kiosk.i18n import ENGLISH, Words
 from kiosk.schedule.day import Punctuality
 
 PAIN = "pain"
@@ -33,7 +33,7 @@ class Session:
 
     number: int
     day: str
-    """"3 Nov 2026"."""
+    """"Nov 3, 2026", in the language asked for."""
     pain: int | None
     since_last: str
     at_home: str
@@ -51,15 +51,15 @@ def _pain(record: Mapping[str, Any]) -> int | None:
 
 
 def _answer(record: Mapping[str, Any], question_id: str,
-            questions: Mapping[str, Question]) -> str:
+            questions: Mapping[str, Question], words: Words) -> str:
     answers = record.get("answers") or {}
     if question_id not in answers:
         return "—"  # Not asked at that visit (a first visit has no since-last).
-    return printable(answer_text(questions.get(question_id), answers[question_id]), 30)
+    return printable(answer_text(questions.get(question_id), answers[question_id], words), 30)
 
 
-def sessions(records: Sequence[Mapping[str, Any]],
-             questions: Sequence[Question]) -> list[Session]:
+def sessions(records: Sequence[Mapping[str, Any]], questions: Sequence[Question],
+             words: Words = ENGLISH) -> list[Session]:
     """A series' check-ins as table rows, in session order."""
     by_id = {question.id: question for question in questions}
     rows = []
@@ -68,26 +68,31 @@ def sessions(records: Sequence[Mapping[str, Any]],
         moment = local_time(record)
         rows.append(Session(
             number=linked[1] if linked else 0,
-            day=f"{moment.day} {moment:%b %Y}",
+            day=words.day(moment.date()),
             pain=_pain(record),
-            since_last=_answer(record, SINCE_LAST, by_id),
-            at_home=_answer(record, AT_HOME, by_id),
-            status=status_label(record),
+            since_last=_answer(record, SINCE_LAST, by_id, words),
+            at_home=_answer(record, AT_HOME, by_id, words),
+            status=status_label(record, words),
             on=moment.date(),
         ))
     return sorted(rows, key=lambda row: row.number)
 
 
-def pain_change(rows: Sequence[Session]) -> str:
+def pain_change(rows: Sequence[Session], words: Words = ENGLISH) -> str:
     """The change in words: "Pain 8 → 3 over 5 sessions"."""
     scored = [row for row in rows if row.pain is not None]
-    count = plural(len(rows), "session")
+    n_ = words.n_
     if not scored:
-        return f"No pain score yet over {count}"
+        return n_("No pain score yet over {count} session",
+                  "No pain score yet over {count} sessions", len(rows))
     first, last = scored[0], scored[-1]
     if first is last:
-        return f"Pain {first.pain} at session {first.number} ({count} so far)"
-    return f"Pain {first.pain} → {last.pain} over {count}"
+        return n_("Pain {pain} at session {number} ({count} session so far)",
+                  "Pain {pain} at session {number} ({count} sessions so far)", len(rows),
+                  pain=first.pain, number=first.number)
+    return n_("Pain {first} → {last} over {count} session",
+              "Pain {first} → {last} over {count} sessions", len(rows),
+              first=first.pain, last=last.pain)
 
 
 @dataclass(frozen=True)
@@ -136,18 +141,26 @@ def crossed(rows: Sequence[Session], rule: Meaningful) -> set[int]:
             if row.pain is not None and meets(start, row.pain, rule)}
 
 
-def change_sentence(change: Change) -> str:
+def change_sentence(change: Change, words: Words = ENGLISH) -> str:
     """"Pain down 5 points (62%) since session 1: a meaningful improvement"."""
+    _, n_ = words._, words.n_
+    first = change.first.number
     if change.points == 0:
-        return f"Pain unchanged since session {change.first.number}"
-    way = "down" if change.points < 0 else "up"
-    size = plural(abs(change.points), "point")
+        return _("Pain unchanged since session {first}", first=first)
     share = f" ({change.percent}%)" if change.percent is not None else ""
+    said = (n_("Pain down {count} point{share} since session {first}",
+               "Pain down {count} points{share} since session {first}", -change.points,
+               share=share, first=first) if change.points < 0 else
+            n_("Pain up {count} point{share} since session {first}",
+               "Pain up {count} points{share} since session {first}", change.points,
+               share=share, first=first))
     if change.meaningful:
-        verdict = "a meaningful improvement" if change.points < 0 else "a meaningful worsening"
+        verdict = (_("a meaningful improvement") if change.points < 0 else
+                   _("a meaningful worsening"))
     else:
-        verdict = "not a meaningful change yet" if change.points < 0 else "not a meaningful change"
-    return f"Pain {way} {size}{share} since session {change.first.number}: {verdict}"
+        verdict = (_("not a meaningful change yet") if change.points < 0 else
+                   _("not a meaningful change"))
+    return _("{change}: {verdict}", change=said, verdict=verdict)
 
 
 def worse(change: Change | None) -> bool:
@@ -200,8 +213,9 @@ def _minutes(start: datetime, end: datetime) -> float:
     return max(0.0, (end - start).total_seconds() / 60)
 
 
-def glance(records: Sequence[Mapping[str, Any]], now: datetime) -> Glance:
-    """Today's figures from today's check-ins."""
+def glance(records: Sequence[Mapping[str, Any]], now: datetime,
+           words: Words = ENGLISH) -> Glance:
+    """Today's figures from today's check-ins (the types named in `words`)."""
     hours: Counter[int] = Counter()
     types: Counter[str] = Counter()
     waits: list[float] = []
@@ -210,7 +224,7 @@ def glance(records: Sequence[Mapping[str, Any]], now: datetime) -> Glance:
     for record in records:
         arrived = local_time(record)
         hours[arrived.hour] += 1
-        types[type_label(record) or "?"] += 1
+        types[type_label(record, words) or "?"] += 1
         followups += record.get("visit") == "follow-up"
         started = record.get("started_at") or (
             record.get("status_at") if record.get("status") == "with_therapist" else None)
@@ -224,40 +238,52 @@ def glance(records: Sequence[Mapping[str, Any]], now: datetime) -> Glance:
     return Glance(arrivals, types.most_common(), waits, still, followups)
 
 
-def _duration(minutes: float) -> str:
+def _duration(minutes: float, words: Words) -> str:
     whole = round(minutes)
     if whole < 60:
-        return plural(whole, "minute")
-    return f"{whole // 60} h {whole % 60:02d} min"
+        return words.n_("{count} minute", "{count} minutes", whole)
+    return words._("{hours} h {minutes} min", hours=whole // 60, minutes=f"{whole % 60:02d}")
 
 
-def glance_sentences(figures: Glance) -> list[str]:
+def glance_sentences(figures: Glance, words: Words = ENGLISH) -> list[str]:
     """Every figure of the glance in words: the charts never carry it alone."""
+    _, n_ = words._, words.n_
     if not figures.total:
-        return ["No check-ins yet today."]
+        return [_("No check-ins yet today.")]
     busiest = max(figures.arrivals, key=lambda pair: pair[1])
     lines = [
-        f"{plural(figures.total)} today, {figures.followups} of them follow-ups; the busiest "
-        f"hour was {busiest[0]:02d}:00 with {busiest[1]}.",
-        "Massage: " + ", ".join(f"{name} {count} ({round(100 * count / figures.total)}%)"
-                                for name, count in figures.types) + ".",
+        n_("{count} check-in today, {followups} of them follow-ups; the busiest hour was "
+           "{hour}:00 with {busiest}.",
+           "{count} check-ins today, {followups} of them follow-ups; the busiest hour was "
+           "{hour}:00 with {busiest}.", figures.total, followups=figures.followups,
+           hour=f"{busiest[0]:02d}", busiest=busiest[1]),
+        _("Massage: {split}.", split=words.list(
+            _("{type} {count} ({percent}%)", type=name, count=count,
+              percent=round(100 * count / figures.total)) for name, count in figures.types)),
     ]
     if figures.waits:
-        lines.append(
-            f"Waited before their session: median {_duration(statistics.median(figures.waits))}, "
-            f"longest {_duration(max(figures.waits))} ({plural(len(figures.waits), 'client')}).")
+        lines.append(n_(
+            "Waited before their session: median {median}, longest {longest} ({count} client).",
+            "Waited before their session: median {median}, longest {longest} ({count} clients).",
+            len(figures.waits), median=_duration(statistics.median(figures.waits), words),
+            longest=_duration(max(figures.waits), words)))
     else:
-        lines.append("Nobody has gone in with a therapist yet today.")
+        lines.append(_("Nobody has gone in with a therapist yet today."))
     if figures.still_waiting:
-        lines.append(f"Waiting now: {plural(len(figures.still_waiting), 'client')}, the longest "
-                     f"for {_duration(max(figures.still_waiting))}.")
+        lines.append(n_("Waiting now: {count} client, the longest for {longest}.",
+                        "Waiting now: {count} clients, the longest for {longest}.",
+                        len(figures.still_waiting),
+                        longest=_duration(max(figures.still_waiting), words)))
     return lines
 
 
-def punctuality_sentence(figures: Punctuality) -> str:
+def punctuality_sentence(figures: Punctuality, words: Words = ENGLISH) -> str:
     """The day against its bookings, in words."""
-    late = (f", {figures.late} late (median {_duration(figures.median_late_minutes)} late)"
+    _ = words._
+    late = (_(", {late} late (median {median} late)", late=figures.late,
+              median=_duration(figures.median_late_minutes, words))
             if figures.late and figures.median_late_minutes is not None else
-            f", {figures.late} late")
-    return (f"Against the bookings: {figures.on_time} arrived on time{late}, "
-            f"{figures.not_yet} not here yet, {figures.no_show} did not show.")
+            _(", {late} late", late=figures.late))
+    return _("Against the bookings: {on_time} arrived on time{late}, {not_yet} not here yet, "
+             "{no_show} did not show.", on_time=figures.on_time, late=late,
+             not_yet=figures.not_yet, no_show=figures.no_show)

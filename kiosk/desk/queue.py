@@ -12,6 +12,7 @@ from typing import Any
 from kiosk.checkin.record import series_of
 from kiosk.desk.rows import printable
 from kiosk.files import StoreError
+from kiosk.i18n import ENGLISH, N_, Words
 from kiosk.schedule.matching import booked
 from kiosk.store.contract import (
     EVERY_SITE,
@@ -23,10 +24,10 @@ from kiosk.store.contract import (
 )
 
 FILTERS = {
-    "today": "Today",
-    "flagged": "Flagged",
-    "waiting": "Waiting",
-    "all": "All",
+    "today": N_("Today"),
+    "flagged": N_("Flagged"),
+    "waiting": N_("Waiting"),
+    "all": N_("All"),
 }
 """The queue's filters, in the order of their buttons and keys 1 to 4."""
 
@@ -125,29 +126,36 @@ class Loaded:
     the archive or "damaged" there, by version."""
 
 
-def store_problems(store: Store, *, schedule: bool = False) -> str:
+def store_problems(store: Store, *, schedule: bool = False, words: Words = ENGLISH) -> str:
     """What staff should know about the store after a read, in one line
     (`schedule`: with any schedule source whose last read failed)."""
+    n_ = words.n_
     problems = []
     if skipped := store.skipped():
-        problems.append(f"{skipped} damaged check-in(s) not shown")
+        problems.append(n_("{count} damaged check-in not shown",
+                           "{count} damaged check-ins not shown", skipped))
     if isinstance(store, LocalStore):
         if aside := store.damaged_count():
-            problems.insert(0, f"{aside} damaged file(s) moved aside")
+            problems.insert(0, n_("{count} damaged file moved aside",
+                                  "{count} damaged files moved aside", aside))
         if held := store.held_in_memory():
-            problems.append(f"{held} check-in(s) held only in this kiosk's memory")
+            problems.append(n_("{count} check-in held only in this kiosk's memory",
+                               "{count} check-ins held only in this kiosk's memory", held))
         if pending := store.pending_count():
-            problems.append(f"{pending} check-in(s) waiting after a failed save")
-    said = "; ".join(problems) + ": run `kiosk doctor`" if problems else ""
+            problems.append(n_("{count} check-in waiting after a failed save",
+                               "{count} check-ins waiting after a failed save", pending))
+    said = words._("{problems}: run `kiosk doctor`", problems=words._("; ").join(problems)
+                   ) if problems else ""
     if schedule:
         from kiosk.desk.schedule import stale_lines
 
-        said = "; ".join([*stale_lines(store.schedule_states()), *([said] if said else [])])
+        said = "; ".join([*stale_lines(store.schedule_states(), words),
+                          *([said] if said else [])])
     return f"⚠ {said}" if said else ""
 
 
 def load(store: Store, view: View, today: date, *, ahead: bool = True,
-         schedule: bool = False) -> Loaded:
+         schedule: bool = False, words: Words = ENGLISH) -> Loaded:
     """The check-ins a view shows (at most `MOST_ROWS`), and any trouble
     with the store; with `ahead`, the series of the newest linked ones too."""
     site = view.sites
@@ -166,7 +174,7 @@ def load(store: Store, view: View, today: date, *, ahead: bool = True,
             found = store.all(site=site)[::-1]
         else:
             found = store.search(since=today, until=today, site=site)
-        note = store_problems(store, schedule=schedule)
+        note = store_problems(store, schedule=schedule, words=words)
     except StoreError as error:
         found, note = [], f"⚠ {error}"
     if view.practitioner is not None:
@@ -240,24 +248,37 @@ def next_site(home: str, others: list[str], shown: str | None) -> str | None:
     return choices[(at + 1) % len(choices)]
 
 
-def count_line(view: View, shown: int, total: int, *, several_sites: bool) -> str:
+COUNTED = {"today": N_("{count} today"), "flagged": N_("{count} flagged"),
+           "waiting": N_("{count} waiting"), "all": N_("{count} in all")}
+"""How many a filter shows, in words."""
+
+
+def count_line(view: View, shown: int, total: int, *, several_sites: bool,
+               words: Words = ENGLISH) -> str:
     """The line above the table: how many are shown of how many, and how to
     page through a search (for example "newest 500 of 1,234")."""
-    what = f"“{printable(view.search, 30)}”" if view.search else FILTERS[view.filter].lower()
+    _, number = words._, words.number
     first = view.page * MOST_ROWS
+    search = f"“{printable(view.search, 30)}”"
     if view.search and first:
-        count = f"{first + 1:,}–{first + shown:,} of {total:,} {what} · [ newer"
+        count = _("{first}–{last} of {total} matching {search}",
+                  first=number(first + 1), last=number(first + shown), total=number(total),
+                  search=search) + " · [ " + _("newer")
         if first + shown < total:
-            count += " · ] older"
+            count += " · ] " + _("older")
+    elif view.search:
+        count = (_("{count} matching {search}", count=number(shown), search=search)
+                 if shown == total else
+                 _("newest {count} of {total} matching {search}", count=number(shown),
+                   total=number(total), search=search) + " · ] " + _("older"))
     elif shown == total:
-        count = f"{shown:,} {what}"
+        count = _(COUNTED[view.filter], count=number(shown))
     else:
-        count = f"newest {shown:,} of {total:,} {what}"
-        if view.search:
-            count += " · ] older"
+        count = _("newest {count} of {total}", count=number(shown), total=number(total))
     if view.practitioner is not None:
-        count += f" · with {printable(view.practitioner, 20) or '(no one named)'}"
+        count += _(" · with {practitioner}", practitioner=printable(view.practitioner, 20)
+                   or _("(no one named)"))
     if several_sites:
         # A site's name comes from the database: shown as text, printable.
-        count += f" · {printable(view.site, 40)}" if view.site is not None else " · all sites"
+        count += f" · {printable(view.site, 40)}" if view.site is not None else _(" · all sites")
     return count

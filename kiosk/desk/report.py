@@ -15,7 +15,14 @@ from typing import Any
 
 from kiosk.checkin.record import client_name
 from kiosk.content.model import Meaningful, Question
-from kiosk.desk.progress import PAIN_SCALE, Session, crossed, pain_trend, sessions
+from kiosk.desk.progress import (
+    PAIN_SCALE,
+    Session,
+    change_sentence,
+    crossed,
+    pain_trend,
+    sessions,
+)
 from kiosk.i18n import Words, language_name
 
 CSS = """
@@ -107,26 +114,12 @@ def report_html(records: Sequence[Mapping[str, Any]], questions: Sequence[Questi
                 rule: Meaningful, *, clinic: str, words: Words, made: datetime) -> str:
     """The report of one series (its check-ins, in session order)."""
     _ = words._
-    rows = sessions(records, questions)
+    rows = sessions(records, questions, words)
     change = pain_trend(rows, rule)
     marked = crossed(rows, rule)
     who = client_name(records[0]) if records else ""
-    if change is None:
-        statement = _("Not enough sessions with a pain score to say how it changed.")
-    else:
-        way = "down" if change.points < 0 else "up" if change.points > 0 else "unchanged"
-        size = abs(change.points)
-        share = f" ({change.percent}%)" if change.percent is not None else ""
-        said = {"down": _("Pain down {points} points{share} since session {first}",
-                          points=size, share=share, first=change.first.number),
-                "up": _("Pain up {points} points{share} since session {first}",
-                        points=size, share=share, first=change.first.number),
-                "unchanged": _("Pain unchanged since session {first}",
-                               first=change.first.number)}[way]
-        verdict = (_("a meaningful improvement") if change.meaningful and change.points < 0
-                   else _("a meaningful worsening") if change.meaningful else
-                   _("not a meaningful change"))
-        statement = f"{said}: {verdict}" if way != "unchanged" else said
+    statement = (_("Not enough sessions with a pain score to say how it changed.")
+                 if change is None else change_sentence(change, words))
     title = _("Progress report")
     client, count = _("Client"), _("Sessions")
     when = _("Made {when}", when=made.astimezone().strftime("%Y-%m-%d %H:%M"))

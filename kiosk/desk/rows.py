@@ -19,10 +19,12 @@ from typing import Any, TextIO
 from kiosk.checkin.consents import LEGACY
 from kiosk.checkin.record import NOT_ANSWERED, STATUSES, client_name, describe, visit_of
 from kiosk.content.model import Question
-from kiosk.i18n import ENGLISH, language_name
+from kiosk.i18n import ENGLISH, N_, Words, language_name
 
-FLAG_MARKS = {"health": "⚠ Health", "desk": "! Desk"}
+FLAG_MARKS = {"health": N_("⚠ Health"), "desk": N_("! Desk")}
 """Flag kinds as staff read them: a symbol and a word, never colour alone."""
+NO_NAME = N_("(no name)")
+"""Where a check-in or a booking has no name to show."""
 
 # Text direction controls would reorder the rest of the line around them.
 _BIDI_CONTROLS = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -55,37 +57,44 @@ def local_time(record: Mapping[str, Any]) -> datetime:
     return datetime.fromisoformat(record["created_at"]).astimezone()
 
 
-def arrival(record: Mapping[str, Any], today: date, *, short: bool = False) -> str:
-    """"14:30" for today's check-ins, "3 Nov 2026 14:30" for older ones
-    ("2026-11-03" if `short`)."""
+def arrival(record: Mapping[str, Any], today: date, *, short: bool = False,
+            words: Words = ENGLISH) -> str:
+    """"14:30" for today's check-ins, "Nov 3, 2026 14:30" for older ones
+    ("2026-11-03" if `short`), in `words`' language."""
     moment = local_time(record)
     if moment.date() == today:
-        return moment.strftime("%H:%M")
+        return words.clock(moment)
     if short:
         return moment.date().isoformat()
-    return f"{moment.day} {moment:%b %Y %H:%M}"
+    return words.day_time(moment)
 
 
-def flag_marks(record: Mapping[str, Any]) -> str:
+def flag_marks(record: Mapping[str, Any], words: Words = ENGLISH) -> str:
     """"⚠ Health ! Desk", one mark per kind present; "" if none."""
     kinds = {flag.get("kind") for flag in record.get("flags", []) if isinstance(flag, Mapping)}
-    return " ".join(mark for kind, mark in FLAG_MARKS.items() if kind in kinds)
+    return " ".join(words._(mark) for kind, mark in FLAG_MARKS.items() if kind in kinds)
 
 
-def status_label(record: Mapping[str, Any]) -> str:
+def status_label(record: Mapping[str, Any], words: Words = ENGLISH) -> str:
     """Where the client is, in words: "With therapist"."""
     status = str(record.get("status", ""))
     known = STATUSES.get(status)
-    return known.label if known else printable(status, 20)
+    return words.p_("status", known.label) if known else printable(status, 20)
 
 
-def type_label(record: Mapping[str, Any]) -> str:
+TYPES = {"spa": N_("Spa"), "medical": N_("Medical")}
+"""The massage types the rules recommend, in a word."""
+
+
+def type_label(record: Mapping[str, Any], words: Words = ENGLISH) -> str:
     """The recommended massage in a word: "Spa", "Medical"."""
     recommendation = record.get("recommendation") or {}
-    return printable(str(recommendation.get("type") or "").capitalize(), 12)
+    kind = str(recommendation.get("type") or "")
+    return words._(TYPES[kind]) if kind in TYPES else printable(kind.capitalize(), 12)
 
 
-def booking_text(record: Mapping[str, Any], *, long: bool = False) -> str:
+def booking_text(record: Mapping[str, Any], *, long: bool = False,
+                 words: Words = ENGLISH) -> str:
     """A check-in's booking as the desk reads it: "14:30 Maya · Sports
     massage"; "No appointment found" where the kiosk looked and found none;
     "" where there is no schedule. `long`: with how late the client came."""
@@ -93,12 +102,12 @@ def booking_text(record: Mapping[str, Any], *, long: bool = False) -> str:
     if not isinstance(appointment, Mapping):
         return ""
     if not appointment.get("id"):
-        return "No appointment found"
+        return words._("No appointment found")
     try:
         start = datetime.fromisoformat(str(appointment["starts_at"])).astimezone()
     except (KeyError, ValueError):
         return "?"
-    said = f"{start:%H:%M} {printable(appointment.get('practitioner', ''), 20)}".strip()
+    said = f"{words.clock(start)} {printable(appointment.get('practitioner', ''), 20)}".strip()
     if appointment.get("service"):
         said += f" · {printable(appointment['service'], 30)}"
     if long:
@@ -106,29 +115,35 @@ def booking_text(record: Mapping[str, Any], *, long: bool = False) -> str:
 
         late = minutes_late(record)
         if late is not None:
-            said += (f", {late} min late" if late > 0 else
-                     f", {-late} min early" if late < 0 else ", on time")
+            said += (words._(", {minutes} min late", minutes=late) if late > 0 else
+                     words._(", {minutes} min early", minutes=-late) if late < 0 else
+                     words._(", on time"))
         if appointment.get("matched_by") == "desk":
-            said += " (matched at the desk)"
+            said += words._(" (matched at the desk)")
     return said
 
 
-def agreed_lines(record: Mapping[str, Any]) -> list[str]:
+def agreed_lines(record: Mapping[str, Any], words: Words = ENGLISH) -> list[str]:
     """The consent as the desk reads it: "Agreed to Treatment consent
     (version 3f2a91c0, Español) at 14:22"; a check-in from before texts were
     kept: "consent: yes, text not recorded"."""
     consents = record.get("consents")
     if not isinstance(consents, list) or not consents:
         answers = record.get("answers") or {}
-        return [LEGACY] if any(value is True for value in answers.values()) else []
+        legacy = words._(LEGACY)
+        return [legacy] if any(value is True for value in answers.values()) else []
     lines = []
     for agreed in consents:
         at = datetime.fromisoformat(agreed["at"]).astimezone()
-        signed = f", signed \u201c{printable(agreed['typed_name'], 60)}\u201d" if agreed.get(
-            "typed_name") else ""
-        lines.append(f"Agreed to {printable(agreed.get('title') or agreed['document'], 60)} "
-                     f"(version {agreed['version'][:8]}, "
-                     f"{language_name(str(agreed.get('language', '')))}) at {at:%H:%M}{signed}")
+        said = words._("Agreed to {title} (version {version}, {language}) at {time}",
+                       title=printable(agreed.get("title") or agreed["document"], 60),
+                       version=agreed["version"][:8],
+                       language=language_name(str(agreed.get("language", ""))),
+                       time=words.clock(at))
+        if agreed.get("typed_name"):
+            said += words._(", signed \u201c{name}\u201d",
+                            name=printable(agreed["typed_name"], 60))
+        lines.append(said)
     return lines
 
 
@@ -148,16 +163,17 @@ class QueueRow:
     """The booking the check-in was matched to (see `booking_text`)."""
 
 
-def queue_row(record: Mapping[str, Any], today: date, name_width: int = 20) -> QueueRow:
+def queue_row(record: Mapping[str, Any], today: date, name_width: int = 20,
+              words: Words = ENGLISH) -> QueueRow:
     return QueueRow(
-        booking=booking_text(record),
+        booking=booking_text(record, words=words),
         id=str(record["id"]),
-        arrived=arrival(record, today, short=True),
-        name=printable(client_name(record), name_width) or "(no name)",
-        type=type_label(record),
-        flags=flag_marks(record),
-        status=status_label(record),
-        visit="Follow-up" if visit_of(record) == "follow-up" else "",
+        arrived=arrival(record, today, short=True, words=words),
+        name=printable(client_name(record), name_width) or words._(NO_NAME),
+        type=type_label(record, words),
+        flags=flag_marks(record, words),
+        status=status_label(record, words),
+        visit=words._("Follow-up") if visit_of(record) == "follow-up" else "",
     )
 
 
@@ -171,14 +187,16 @@ class DetailLine:
     """What staff must know about this answer (the flag's text), if flagged."""
 
 
-def answer_text(question: Question | None, answer: Any) -> str:
+def answer_text(question: Question | None, answer: Any, words: Words = ENGLISH) -> str:
+    """An answer as people read it, in `words`' language (its labels are the
+    content's, in the language the content was read in)."""
     if question is not None:
         try:
-            return ENGLISH.say(describe(question, answer))
+            return words.say(describe(question, answer))
         except (KeyError, AttributeError, TypeError, ValueError):
             pass  # Saved under other content: show the raw answer.
     if answer in (None, [], ""):
-        return NOT_ANSWERED.english()
+        return words.say(NOT_ANSWERED)
     if isinstance(answer, Mapping):
         return " ".join(str(value) for value in answer.values())
     if isinstance(answer, list):
@@ -188,7 +206,8 @@ def answer_text(question: Question | None, answer: Any) -> str:
 
 def detail_lines(record: Mapping[str, Any], questions: Sequence[Question],
                  own_language: str = "en",
-                 archive: Mapping[str, str] | None = None) -> list[DetailLine]:
+                 archive: Mapping[str, str] | None = None,
+                 words: Words = ENGLISH) -> list[DetailLine]:
     """Every answer, flagged answers first (in question order within each);
     first of all, the language the client read, if not the clinic's own. A
     consent answer says what was agreed to (`archive`: a kept text's version
@@ -197,22 +216,23 @@ def detail_lines(record: Mapping[str, Any], questions: Sequence[Question],
     flagged: dict[str, list[str]] = {}
     for flag in record.get("flags", []):
         if isinstance(flag, Mapping):
-            mark = FLAG_MARKS.get(str(flag.get("kind")), "!")
+            mark = FLAG_MARKS.get(str(flag.get("kind")))
             flagged.setdefault(str(flag.get("question")), []).append(
-                f"{mark}: {printable(flag.get('staff', ''))}")
+                f"{words._(mark) if mark else '!'}: {printable(flag.get('staff', ''))}")
     lines = []
-    booked = booking_text(record, long=True)
+    booked = booking_text(record, long=True, words=words)
     if booked:
-        lines.append(DetailLine(label="Appointment", answer=booked))
+        lines.append(DetailLine(label=words._("Appointment"), answer=booked))
     language = record.get("language")
     if isinstance(language, str) and language != own_language:
-        lines.append(DetailLine(label="Language", answer=printable(language_name(language))))
+        lines.append(DetailLine(label=words._("Language"),
+                                answer=printable(language_name(language))))
     for question_id, answer in (record.get("answers") or {}).items():
         question = by_id.get(question_id)
         label = question.short if question else question_id
-        said = printable(answer_text(question, answer))
+        said = printable(answer_text(question, answer, words))
         if question is not None and question.kind == "consent" and answer is True:
-            said = "; ".join(_with_archive(record, archive or {})) or said
+            said = "; ".join(_with_archive(record, archive or {}, words)) or said
         lines.append(DetailLine(
             label=printable(label),
             answer=said,
@@ -221,12 +241,18 @@ def detail_lines(record: Mapping[str, Any], questions: Sequence[Question],
     return sorted(lines, key=lambda line: not line.flag)
 
 
-def _with_archive(record: Mapping[str, Any], archive: Mapping[str, str]) -> list[str]:
+def _with_archive(record: Mapping[str, Any], archive: Mapping[str, str],
+                  words: Words) -> list[str]:
     consents = record.get("consents") if isinstance(record.get("consents"), list) else []
     versions = [str(agreed.get("version", "")) for agreed in consents or []]
-    return [line + (f" (⚠ its text is {archive[version]} in the archive: run `kiosk doctor`)"
+    problems = {"missing": words._(" (⚠ its text is missing from the archive: run "
+                                   "`kiosk doctor`)"),
+                "damaged": words._(" (⚠ its text is damaged in the archive: run "
+                                   "`kiosk doctor`)")}
+    return [line + (problems.get(archive[version], problems["damaged"])
                     if version in archive else "")
-            for line, version in zip(agreed_lines(record), versions or [""], strict=False)]
+            for line, version in zip(agreed_lines(record, words), versions or [""],
+                                     strict=False)]
 
 
 # -- Exports ------------------------------------------------------------------

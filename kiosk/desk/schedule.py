@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from kiosk.clock import WallClock
 from kiosk.files import StoreError
+from kiosk.i18n import ENGLISH, Words
 from kiosk.schedule.matching import Window
 from kiosk.schedule.model import Appointment, ScheduleError, Source
 from kiosk.schedule.sources import read_source
@@ -91,15 +92,17 @@ def source_for(path: str, sources: Sequence[Source]) -> Source | None:
     return None
 
 
-def stale_lines(states: Sequence[SourceState]) -> list[str]:
+def stale_lines(states: Sequence[SourceState], words: Words = ENGLISH) -> list[str]:
     """A line for each source whose last read failed: the desk and doctor
-    show them (the schedule shown is the last good read)."""
+    show them (the schedule shown is the last good read). The reader's own
+    words name the file or feed, in English, as every such message does."""
     lines = []
     for state in states:
         if state.failing:
-            good = (f"the schedule shown is from {state.last_good.astimezone():%Y-%m-%d %H:%M}"
-                    if state.last_good else "it has never been read")
-            lines.append(f"{state.error}; {good}")
+            lines.append(words._("{error}; the schedule shown is from {when}", error=state.error,
+                                 when=words.day_time(state.last_good.astimezone()))
+                         if state.last_good else
+                         words._("{error}; it has never been read", error=state.error))
     return lines
 
 

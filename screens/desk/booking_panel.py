@@ -17,15 +17,16 @@ from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kiosk.checkin.record import client_name
-from kiosk.desk.rows import arrival, booking_text, printable
+from kiosk.desk.rows import NO_NAME, arrival, booking_text, printable
+from kiosk.i18n import ENGLISH, Words
 from kiosk.schedule.model import Appointment
 from kiosk.store.contract import Record
 
 
-def booking_choice(appointment: Appointment) -> str:
+def booking_choice(appointment: Appointment, words: Words = ENGLISH) -> str:
     """One booking as staff choose it: time, client, practitioner, service."""
-    parts = [f"{appointment.starts_at.astimezone():%H:%M}",
-             printable(appointment.client, 30) or "(no name)",
+    parts = [words.clock(appointment.starts_at.astimezone()),
+             printable(appointment.client, 30) or words._(NO_NAME),
              printable(appointment.practitioner, 20) or "?"]
     if appointment.service:
         parts.append(printable(appointment.service, 30))
@@ -68,34 +69,39 @@ class BookingPanel(Vertical):
             self.checkin_id = checkin_id
             self.choice = choice
 
-    def __init__(self, covers: tuple[str, ...] = ()) -> None:
+    def __init__(self, covers: tuple[str, ...] = (), words: Words = ENGLISH) -> None:
         super().__init__(id="booking-panel")
+        self.words = words
         self.covers = covers
         self.checkin_id = ""
         self.open: list[Appointment] = []
 
     def compose(self) -> ComposeResult:
-        yield Label("Match to an appointment", id="booking-title")
+        _ = self.words._
+        yield Label(_("Match to an appointment"), id="booking-title")
         yield Static("", id="booking-text")
         yield OptionList(id="booking-choices")
         with Horizontal():
-            yield Button("No appointment", id="booking-none", variant="warning")
-            yield Button("Leave as it is", id="booking-leave")
+            yield Button(_("No appointment"), id="booking-none", variant="warning")
+            yield Button(_("Leave as it is"), id="booking-leave")
 
     def offer(self, record: Record, open_bookings: Sequence[Appointment], today: date) -> None:
         """Show today's bookings nobody has arrived for, for this check-in."""
         self.checkin_id = str(record["id"])
         self.open = list(open_bookings)
-        who = printable(client_name(record), 40) or "(no name)"
-        now = booking_text(record) or "no appointment"
-        found = ("Today's appointments nobody has arrived for. Check with the client "
-                 "before you pick one." if self.open else
-                 "Every appointment today has its arrival already.")
-        self.query_one("#booking-text", Static).update(
-            Content(f"{who}, arrived {arrival(record, today)}, now: {now}. {found}"))
+        _ = self.words._
+        who = printable(client_name(record), 40) or _(NO_NAME)
+        now = booking_text(record, words=self.words) or _("no appointment")
+        found = (_("Today's appointments nobody has arrived for. Check with the client "
+                   "before you pick one.") if self.open else
+                 _("Every appointment today has its arrival already."))
+        self.query_one("#booking-text", Static).update(Content(_(
+            "{who}, arrived {when}, now: {booking}. {found}", who=who,
+            when=arrival(record, today, words=self.words), booking=now, found=found)))
         choices = self.query_one("#booking-choices", OptionList)
         choices.clear_options()
-        choices.add_options(Option(Content(f"\n{booking_choice(booking)}\n"), id=booking.id)
+        choices.add_options(Option(Content(f"\n{booking_choice(booking, self.words)}\n"),
+                                   id=booking.id)
                             for booking in self.open)
         choices.display = bool(self.open)
         for part in self.covers:

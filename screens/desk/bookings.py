@@ -14,6 +14,7 @@ from kiosk.clock import Clock
 from kiosk.desk.queue import View, next_practitioner
 from kiosk.desk.schedule import DeskSchedule
 from kiosk.files import StoreError
+from kiosk.i18n import Words
 from kiosk.schedule.matching import booked
 from kiosk.store.contract import Record, Store
 from screens.desk.series_actions import SeriesActions
@@ -26,6 +27,7 @@ class DeskBookings(Screen[None]):
     store: Store
     clock: Clock
     language: str
+    words: Words
     schedule: DeskSchedule | None
     _announced: set[str] | None = None
     """Check-ins with a booking the desk has seen arrive (for its bell)."""
@@ -55,7 +57,7 @@ class DeskBookings(Screen[None]):
                 notice = arrival_notice_for(record, self.language)
                 if checkin_id not in self._announced and notice is not None:
                     self.app.bell()
-                    self.notify(notice.text, markup=False, title="Arrived")
+                    self.notify(notice.text, markup=False, title=self.words._("Arrived"))
         self._announced = set(booked_ids) | (self._announced or set())
 
 
@@ -70,7 +72,7 @@ class DeskBookings(Screen[None]):
 
         if self.schedule is not None:
             self.app.push_screen(ExpectedScreen(self.store, self.clock, self.schedule,
-                                                self.view.practitioner))
+                                                self.view.practitioner, self.words))
 
     @work(thread=True, exclusive=True, group="practitioner")
     def action_practitioner(self) -> None:
@@ -98,7 +100,7 @@ class DeskBookings(Screen[None]):
         if panels:
             panel = panels.first()
         else:
-            panel = BookingPanel(covers=("#staff-detail", "#staff-table"))
+            panel = BookingPanel(covers=("#staff-detail", "#staff-table"), words=self.words)
             await self.mount(panel, after="#staff-detail")
         panel.offer(event.record, event.open_bookings, self._today())
 

@@ -20,15 +20,16 @@ from kiosk.clock import Clock
 from kiosk.content.model import Meaningful, Question
 from kiosk.desk.queue import read_series
 from kiosk.desk.report import ReportSetup
-from kiosk.desk.rows import arrival, detail_lines, printable, queue_row
+from kiosk.desk.rows import NO_NAME, arrival, detail_lines, printable, queue_row
 from kiosk.files import StoreError
+from kiosk.i18n import ENGLISH, N_, Words
 from kiosk.store.contract import Record, Store
 from screens.desk.series_actions import SeriesActions, tell
 from screens.widgets.series import SeriesView
 
-GONE = ("The check-in you had selected is gone from this list: erased, or moved on at "
-        "another desk. Choose one to go on.")
-EMPTY = "Nothing to show: no check-ins here yet."
+GONE = N_("The check-in you had selected is gone from this list: erased, or moved on at "
+          "another desk. Choose one to go on.")
+EMPTY = N_("Nothing to show: no check-ins here yet.")
 
 
 class CheckInDetail(VerticalScroll):
@@ -38,9 +39,12 @@ class CheckInDetail(VerticalScroll):
     def __init__(self, store: Store, audit: AuditLog, questions: Sequence[Question],
                  language: str, *, bookings: bool = False,
                  meaningful: Meaningful | None = None,
-                 report: tuple[ReportSetup, Clock] | None = None) -> None:
-        """`report`: what the series' progress report needs (None: no Report button)."""
+                 report: tuple[ReportSetup, Clock] | None = None,
+                 words: Words = ENGLISH) -> None:
+        """`report`: what the series' progress report needs (None: no Report button);
+        `words`: the desk's."""
         super().__init__(id="staff-detail")
+        self.words = words
         self.report = report
         self.bookings = bookings
         self.meaningful = meaningful
@@ -60,8 +64,9 @@ class CheckInDetail(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="staff-detail-text")
-        yield SeriesActions(self.store, self.audit, bookings=self.bookings, report=self.report)
-        yield SeriesView(meaningful=self.meaningful)
+        yield SeriesActions(self.store, self.audit, bookings=self.bookings, report=self.report,
+                            words=self.words)
+        yield SeriesView(meaningful=self.meaningful, words=self.words)
         yield Static("", id="staff-detail-answers")
 
     def ahead(self, series: dict[str, list[Record]], version: Any,
@@ -92,11 +97,12 @@ class CheckInDetail(VerticalScroll):
         if gone or record is None:
             self.query_one("#staff-detail-answers", Static).update("")
             self._hide_series()
-            text.update(GONE if gone else EMPTY)
+            text.update(self.words._(GONE if gone else EMPTY))
             return
         text.update(self._summary(record, today))
         answers = Text()
-        for line in detail_lines(record, self.questions, self.language, self.archive):
+        for line in detail_lines(record, self.questions, self.language, self.archive,
+                                 self.words):
             if line.flag:
                 answers.append(f"{line.flag}\n", style="bold")
             answers.append(f"{line.label}: ", style="bold" if line.flag else "dim")
@@ -116,16 +122,17 @@ class CheckInDetail(VerticalScroll):
                 view.display = False  # Never another client's series while it loads.
                 self._load_series(linked[0])
 
-    @staticmethod
-    def _summary(record: Record, today: date) -> Text:
+    def _summary(self, record: Record, today: date) -> Text:
+        _ = self.words._
         text = Text()
-        text.append(printable(client_name(record)) or "(no name)", style="bold")
-        text.append(f"  arrived {arrival(record, today)}")
-        text.append(f"  · {queue_row(record, today).status}")
+        text.append(printable(client_name(record)) or _(NO_NAME), style="bold")
+        text.append("  " + _("arrived {when}", when=arrival(record, today, words=self.words)))
+        text.append(f"  · {queue_row(record, today, words=self.words).status}")
         if visit_of(record) == "follow-up":
-            text.append("  · Follow-up")
+            text.append("  · " + _("Follow-up"))
         recommendation = record.get("recommendation") or {}
-        text.append(f"\nRecommended: {printable(recommendation.get('name', ''))}. ")
+        text.append("\n" + _("Recommended: {name}.", name=printable(recommendation.get("name", "")))
+                    + " ")
         text.append(printable(recommendation.get("why", "")))
         return text
 
@@ -138,7 +145,7 @@ class CheckInDetail(VerticalScroll):
         try:
             records = self.store.series(series_id)
         except StoreError as error:
-            tell(self, str(error), error=True)
+            tell(self, self.words._("That did not work: {error}", error=error), error=True)
             return
         self.app.call_from_thread(self._show_series, series_id, records)
 

@@ -14,7 +14,7 @@ from kiosk.clock import Clock
 from kiosk.content.model import Question
 from kiosk.desk import actions
 from kiosk.desk.fhir import FhirContext
-from kiosk.plural import plural
+from kiosk.i18n import ENGLISH, Words
 from kiosk.store.contract import Record
 
 FORMATS: dict[str, str] = {"csv": "CSV", "json": "JSON", "fhir": "FHIR"}
@@ -23,12 +23,13 @@ FORMATS: dict[str, str] = {"csv": "CSV", "json": "JSON", "fhir": "FHIR"}
 
 def offer_export(screen: Screen[Any], records: list[Record], questions: Sequence[Question],
                  export_dir: Path, audit: AuditLog, clock: Clock,
-                 fhir: FhirContext | None = None) -> None:
+                 fhir: FhirContext | None = None, words: Words = ENGLISH) -> None:
     """Ask which format, then write the file off the UI thread."""
     from screens.dialogs.choice import ChoiceScreen
 
+    _ = words._
     if not records:
-        screen.notify("Nothing to export in this view.")
+        screen.notify(_("Nothing to export in this view."))
         return
 
     def write(kind: actions.ExportFormat) -> None:
@@ -38,11 +39,14 @@ def offer_export(screen: Screen[Any], records: list[Record], questions: Sequence
             export_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             actions.export_to_file(records, questions, kind, path, audit, fhir=fhir)
         except OSError as error:
-            screen.app.call_from_thread(screen.notify, f"Could not export: {error.strerror}",
-                                        markup=False, severity="error")
+            screen.app.call_from_thread(
+                screen.notify, _("Could not export: {problem}", problem=error.strerror or error),
+                markup=False, severity="error")
             return
-        screen.app.call_from_thread(screen.notify, f"Saved {len(records)} to {path}",
-                                    markup=False)
+        screen.app.call_from_thread(
+            screen.notify, words.n_("Saved {count} check-in to {path}",
+                                    "Saved {count} check-ins to {path}", len(records), path=path),
+            markup=False)
 
     def chosen(choice: str | None) -> None:
         if choice == "csv":
@@ -53,8 +57,8 @@ def offer_export(screen: Screen[Any], records: list[Record], questions: Sequence
             screen.run_worker(lambda: write("fhir"), thread=True, group="change")
 
     screen.app.push_screen(ChoiceScreen(
-        f"Export {plural(len(records))}",
-        f"The check-ins shown now go to a file in {export_dir}.",
+        words.n_("Export {count} check-in", "Export {count} check-ins", len(records)),
+        _("The check-ins shown now go to a file in {folder}.", folder=export_dir),
         [*((kind, label, "primary" if kind == "csv" else "default")
            for kind, label in FORMATS.items() if kind != "fhir" or fhir is not None),
-         ("cancel", "Cancel", "default")]), chosen)
+         ("cancel", _("Cancel"), "default")]), chosen)

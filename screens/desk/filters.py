@@ -12,6 +12,7 @@ from textual.widgets import Button, Input
 
 from kiosk.desk.queue import FILTERS, View, next_site
 from kiosk.files import StoreError
+from kiosk.i18n import ENGLISH, Words
 from kiosk.store.contract import SiteStore
 
 
@@ -26,18 +27,20 @@ class FilterBar(Horizontal):
             super().__init__()
             self.change = change
 
-    def __init__(self, *, expected: bool = False) -> None:
+    def __init__(self, *, expected: bool = False, words: Words = ENGLISH) -> None:
         """`expected`: the clinic has a schedule, and Expected is offered."""
         super().__init__(id="staff-filters")
         self.expected = expected
+        self.words = words
 
     def compose(self) -> ComposeResult:
+        _ = self.words._
         for name, label in FILTERS.items():
-            yield Button(label, id=f"filter-{name}", classes="filter")
+            yield Button(_(label), id=f"filter-{name}", classes="filter")
         if self.expected:
-            yield Button("Expected", id="expected")
-        yield Button("Glance", id="glance")
-        yield Input(placeholder="Search all history by name", id="staff-search")
+            yield Button(_("Expected"), id="expected")
+        yield Button(_("Glance"), id="glance")
+        yield Input(placeholder=_("Search all history by name"), id="staff-search")
 
     def mark(self, view: View) -> None:
         """Show which filter is on: marked in words too, not by colour alone."""
@@ -45,7 +48,8 @@ class FilterBar(Horizontal):
             active = name == view.filter and not view.search
             button = self.query_one(f"#filter-{name}", Button)
             button.set_class(active, "-active-filter")
-            button.label = f"● {label}" if active else label
+            said = self.words._(label)
+            button.label = f"● {said}" if active else said
 
     def show_filter(self, name: str) -> None:
         """This filter, with the search field cleared."""

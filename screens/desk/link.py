@@ -24,17 +24,20 @@ from textual.widgets.option_list import Option
 
 from kiosk.checkin.record import client_name, series_of
 from kiosk.desk.progress import PAIN
-from kiosk.desk.rows import arrival, printable, type_label
+from kiosk.desk.rows import NO_NAME, arrival, printable, type_label
+from kiosk.i18n import ENGLISH, Words
 
 
-def suggestion_text(record: Mapping[str, Any], today: date) -> str:
+def suggestion_text(record: Mapping[str, Any], today: date, words: Words = ENGLISH) -> str:
     """One earlier visit as staff choose it: date, massage, pain, series."""
+    _ = words._
     pain = (record.get("answers") or {}).get(PAIN)
     linked = series_of(record)
-    parts = [arrival(record, today), type_label(record) or "?",
-             f"pain {pain}" if isinstance(pain, int) and not isinstance(pain, bool)
-             else "no pain score",
-             f"session {linked[1]} of a series" if linked else "not in a series"]
+    parts = [arrival(record, today, words=words), type_label(record, words) or "?",
+             _("pain {score}", score=pain) if isinstance(pain, int) and not isinstance(pain, bool)
+             else _("no pain score"),
+             _("session {number} of a series", number=linked[1]) if linked else
+             _("not in a series")]
     return " · ".join(parts)
 
 
@@ -74,20 +77,22 @@ class LinkPanel(Vertical):
             self.checkin_id = checkin_id
             self.choice = choice
 
-    def __init__(self, covers: tuple[str, ...] = ()) -> None:
+    def __init__(self, covers: tuple[str, ...] = (), words: Words = ENGLISH) -> None:
         """`covers`: the screen's parts the panel takes the place of while open."""
         super().__init__(id="link-panel")
+        self.words = words
         self.covers = covers
         self.checkin_id = ""
         self.earlier: list[Mapping[str, Any]] = []
 
     def compose(self) -> ComposeResult:
-        yield Label("Link to earlier visits", id="link-title")
+        _ = self.words._
+        yield Label(_("Link to earlier visits"), id="link-title")
         yield Static("", id="link-text")
         yield OptionList(id="link-choices")
         with Horizontal():
-            yield Button("Start a new series", id="new", variant="primary")
-            yield Button("Leave unlinked", id="unlinked")
+            yield Button(_("Start a new series"), id="new", variant="primary")
+            yield Button(_("Leave unlinked"), id="unlinked")
 
     @staticmethod
     def open_on(screen: Screen[Any]) -> bool:
@@ -100,16 +105,18 @@ class LinkPanel(Vertical):
         """Show the earlier visits this check-in may belong with."""
         self.checkin_id = str(record["id"])
         self.earlier = list(earlier)
-        who = printable(client_name(record), 40) or "(no name)"
-        found = ("Earlier check-ins with the same first name and last initial, newest first. "
-                 "Names are not unique: check with the client before you pick one."
-                 if earlier else "No earlier check-in has this name.")
-        self.query_one("#link-text", Static).update(
-            Content(f"{who}, arrived {arrival(record, today)}. {found}"))
+        _ = self.words._
+        who = printable(client_name(record), 40) or _(NO_NAME)
+        found = (_("Earlier check-ins with the same first name and last initial, newest first. "
+                   "Names are not unique: check with the client before you pick one.")
+                 if earlier else _("No earlier check-in has this name."))
+        self.query_one("#link-text", Static).update(Content(_(
+            "{who}, arrived {when}. {found}", who=who,
+            when=arrival(record, today, words=self.words), found=found)))
         choices = self.query_one("#link-choices", OptionList)
         choices.clear_options()
         # Three rows each, so a finger on the kiosk finds it.
-        choices.add_options(Option(Content(f"\n{suggestion_text(other, today)}\n"),
+        choices.add_options(Option(Content(f"\n{suggestion_text(other, today, self.words)}\n"),
                                    id=str(other["id"])) for other in earlier)
         choices.display = bool(earlier)
         self._take_place(True)

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Button
 
 from kiosk.clock import Clock
+from kiosk.i18n import ENGLISH, Words
 from kiosk.store.contract import Store
 
 POLL_SECONDS = 0.5
@@ -21,8 +22,10 @@ class LiveDeskScreen(Screen[None]):
 
     CSS_PATH = "staff.tcss"
 
-    def __init__(self, store: Store, clock: Clock, *, id: str) -> None:
+    def __init__(self, store: Store, clock: Clock, *, id: str, words: Words = ENGLISH) -> None:
+        """`words`: the desk's, in the clinic's language."""
         super().__init__(id=id)
+        self.words = words
         self.store = store
         self.clock = clock
         self._seen: Hashable | None = None

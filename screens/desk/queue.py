@@ -34,6 +34,7 @@ from kiosk.desk.queue import (
 )
 from kiosk.desk.report import ReportSetup
 from kiosk.desk.schedule import DeskSchedule
+from kiosk.i18n import ENGLISH, N_, Words, words
 from kiosk.store.contract import Record, SiteStore, Store
 from screens.desk.actions_bar import ActionBar
 from screens.desk.bookings import DeskBookings
@@ -43,15 +44,16 @@ from screens.desk.link import LinkPanel
 from screens.desk.series_actions import SeriesActions
 from screens.desk.table import QueueTable
 
-KEY_HINTS = ("w t d n status", "1-4 filters", "/ search", "k link", "u undo", "g glance",
-             "e export", "x erase", "l log")
+KEY_HINTS = (N_("w t d n status"), N_("1-4 filters"), N_("/ search"), N_("k link"),
+             N_("u undo"), N_("g glance"), N_("e export"), N_("x erase"), N_("l log"))
 POLL_SECONDS = 0.5
 
 
-def key_hints(sites: bool, schedule: bool) -> tuple[str, ...]:
+def key_hints(sites: bool, schedule: bool, words: Words = ENGLISH) -> tuple[str, ...]:
     """The keys, each with what it does."""
-    return KEY_HINTS + (("s site",) if sites else ()) + (
-        ("5 expected", "p practitioner") if schedule else ())
+    hints = KEY_HINTS + ((N_("s site"),) if sites else ()) + (
+        (N_("5 expected"), N_("p practitioner")) if schedule else ())
+    return tuple(words._(hint) for hint in hints)
 
 
 class KeyHints(Label):
@@ -129,6 +131,8 @@ class StaffScreen(DeskBookings):
         self.meaningful = meaningful  # When a change in pain over a series matters.
         self.fhir = fhir  # The FHIR export's questions and canonical base.
         self.language = language
+        self.words = words(language)
+        """The desk's words: the clinic's own language."""
         self.store = store
         if isinstance(store, SiteStore):  # Several sites: this one's, to begin with.
             self.set_reactive(StaffScreen.view, View(site=store.site))
@@ -150,21 +154,23 @@ class StaffScreen(DeskBookings):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="staff-bar"):
-            yield Label(f"Front desk · {self.clinic_name}", id="staff-title", markup=False)
+            yield Label(self.words._("Front desk · {clinic}", clinic=self.clinic_name),
+                        id="staff-title", markup=False)
             yield Label("", id="staff-count")
         yield Label("", id="staff-problems")
-        yield FilterBar(expected=self.schedule is not None)
-        yield QueueTable(bookings=self.schedule is not None)
+        yield FilterBar(expected=self.schedule is not None, words=self.words)
+        yield QueueTable(bookings=self.schedule is not None, words=self.words)
         report = None if self.meaningful is None else (ReportSetup(
             self.questions, self.meaningful, self.clinic_name, self.language, self.export_dir),
             self.clock)
         yield CheckInDetail(self.store, self.audit, self.questions, self.language,
                             bookings=self.schedule is not None, meaningful=self.meaningful,
-                            report=report)
+                            report=report, words=self.words)
         # The link panel is made when first needed: its list would cost the
         # queue's first paint 60 ms (measured), for a panel most days never open.
-        yield ActionBar(self.store, self.audit, closable=self.closable)
-        yield KeyHints(key_hints(isinstance(self.store, SiteStore), self.schedule is not None))
+        yield ActionBar(self.store, self.audit, closable=self.closable, words=self.words)
+        yield KeyHints(key_hints(isinstance(self.store, SiteStore), self.schedule is not None,
+                                 self.words))
 
     def on_mount(self) -> None:
         # Today's queue is read here, before the first paint, so staff never
@@ -172,7 +178,7 @@ class StaffScreen(DeskBookings):
         # of history). Every later load runs in a worker.
         self._seen = (self.store.version(), self._today(), self.view)
         loaded = load(self.store, self.view, self._today(), ahead=False,
-                      schedule=self.schedule is not None)
+                      schedule=self.schedule is not None, words=self.words)
         self._show(self.view, loaded)
         # Series: after the paint.
         self.query_one(CheckInDetail).read_ahead(loaded.records[::-1], loaded.version)
@@ -196,7 +202,8 @@ class StaffScreen(DeskBookings):
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self, view: View, today: date) -> None:
-        loaded = load(self.store, view, today, schedule=self.schedule is not None)
+        loaded = load(self.store, view, today, schedule=self.schedule is not None,
+                      words=self.words)
         self.app.call_from_thread(self._show, view, loaded)
 
     def _show(self, view: View, loaded: Loaded) -> None:
@@ -220,7 +227,7 @@ class StaffScreen(DeskBookings):
         self._shown_total = loaded.total
         self.query_one("#staff-count", Label).update(Text(count_line(
             view, len(loaded.records), loaded.total,
-            several_sites=isinstance(self.store, SiteStore))))
+            several_sites=isinstance(self.store, SiteStore), words=self.words)))
         problems = self.query_one("#staff-problems", Label)
         problems.update(Text(loaded.problems))
         problems.display = bool(loaded.problems)
@@ -318,7 +325,7 @@ class StaffScreen(DeskBookings):
             panel = panels.first()
         else:
             # It takes the table's room too: it names the check-in itself.
-            panel = LinkPanel(covers=("#staff-detail", "#staff-table"))
+            panel = LinkPanel(covers=("#staff-detail", "#staff-table"), words=self.words)
             await self.mount(panel, after="#staff-detail")
         panel.offer(event.record, event.earlier, self._today())
 
@@ -350,20 +357,20 @@ class StaffScreen(DeskBookings):
     def action_glance(self) -> None:
         from screens.desk.glance import GlanceScreen
 
-        self.app.push_screen(GlanceScreen(self.store, self.clock, self.schedule))
+        self.app.push_screen(GlanceScreen(self.store, self.clock, self.schedule, self.words))
 
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
         from screens.desk.export import offer_export
 
         offer_export(self, list(self.records.values()), self.questions, self.export_dir,
-                     self.audit, self.clock, self.fhir)
+                     self.audit, self.clock, self.fhir, self.words)
 
     @on(Button.Pressed, "#audit")
     def action_audit(self) -> None:
         from screens.desk.audit import AuditScreen
 
-        self.app.push_screen(AuditScreen(self.audit))
+        self.app.push_screen(AuditScreen(self.audit, self.words))
 
     @on(Button.Pressed, "#close")
     def _close(self) -> None:

@@ -20,7 +20,7 @@ from kiosk.clock import Clock
 from kiosk.desk import actions
 from kiosk.desk.report import ReportSetup
 from kiosk.files import StoreError
-from kiosk.plural import plural
+from kiosk.i18n import ENGLISH, Words
 from kiosk.schedule.model import Appointment
 from kiosk.store.contract import Record, SiteView, Store
 
@@ -63,8 +63,10 @@ class SeriesActions(Horizontal):
         """A series or a booking changed here: the queue reloads."""
 
     def __init__(self, store: Store, audit: AuditLog, *, bookings: bool = False,
-                 report: tuple[ReportSetup, Clock] | None = None) -> None:
+                 report: tuple[ReportSetup, Clock] | None = None,
+                 words: Words = ENGLISH) -> None:
         super().__init__(id="series-actions")
+        self.words = words
         self.store = store
         self.audit = audit
         self.bookings = bookings
@@ -79,14 +81,15 @@ class SeriesActions(Horizontal):
         """Link suggestions read ahead: for which check-in, at which version."""
 
     def compose(self) -> ComposeResult:
-        yield Button("Link to earlier visits", id="link", compact=True)
-        yield Button("Unlink", id="unlink", compact=True)
-        yield Button("Undo", id="undo-link", compact=True)
+        _ = self.words._
+        yield Button(_("Link to earlier visits"), id="link", compact=True)
+        yield Button(_("Unlink"), id="unlink", compact=True)
+        yield Button(_("Undo"), id="undo-link", compact=True)
         if self.report is not None:
-            yield Button("Report", id="report", compact=True)
-        yield Button("Erase series", id="erase-series", compact=True, variant="error")
+            yield Button(_("Report"), id="report", compact=True)
+        yield Button(_("Erase series"), id="erase-series", compact=True, variant="error")
         if self.bookings:
-            yield Button("Appointment…", id="booking", compact=True)
+            yield Button(_("Appointment…"), id="booking", compact=True)
 
     def show_for(self, record: Record | None) -> None:
         """Offer what can be done to this check-in (None: nothing chosen)."""
@@ -124,7 +127,7 @@ class SeriesActions(Horizontal):
             earlier = self.store.suggestions(record, site=site)
         except StoreError as error:
             if offer:
-                tell(self, str(error), error=True)
+                self._failed(error)
             return
         self.app.call_from_thread(self._got_suggestions, record, version, earlier, offer)
 
@@ -141,11 +144,11 @@ class SeriesActions(Horizontal):
             change = (actions.join(self.store, self.audit, checkin_id, to) if to else
                       actions.link(self.store, self.audit, checkin_id))
         except StoreError as error:
-            tell(self, str(error), error=True)
+            self._failed(error)
             return
         self.app.call_from_thread(self._set_undo, change)
-        tell(self, "Linked. Press u or Undo to take it back." if to else
-             "Started a new series. Press u or Undo to take it back.")
+        tell(self, self.words._("Linked. Press u or Undo to take it back.") if to else
+             self.words._("Started a new series. Press u or Undo to take it back."))
         self.post_message(self.Changed())
 
     @work(thread=True, exclusive=True, group="change")
@@ -153,12 +156,17 @@ class SeriesActions(Horizontal):
         try:
             change = actions.unlink(self.store, self.audit, checkin_id)
         except StoreError as error:
-            tell(self, str(error), error=True)
+            self._failed(error)
             return
         if change is not None:
             self.app.call_from_thread(self._set_undo, change)
-            tell(self, "Taken out of its series. Press u or Undo to put it back.")
+            tell(self, self.words._("Taken out of its series. Press u or Undo to put it back."))
         self.post_message(self.Changed())
+
+    def _failed(self, error: Exception) -> None:
+        """A change or a read that failed, in the desk's words around the
+        store's own (which name a file or the database, in English)."""
+        tell(self, self.words._("That did not work: {error}", error=error), error=True)
 
     def _set_undo(self, change: actions.LinkChange | actions.BookingChange | None) -> None:
         """What Undo takes back (set on the UI thread, by the workers' hand-back)."""
@@ -178,10 +186,10 @@ class SeriesActions(Horizontal):
             else:
                 actions.undo_link(self.store, self.audit, change)
         except (StoreError, OSError) as error:
-            tell(self, str(error), error=True)
+            self._failed(error)
             return
-        tell(self, "Undone: the appointment is as it was." if isinstance(
-            change, actions.BookingChange) else "Undone: the link is as it was.")
+        tell(self, self.words._("Undone: the appointment is as it was.") if isinstance(
+            change, actions.BookingChange) else self.words._("Undone: the link is as it was."))
         self.post_message(self.Changed())
 
     # -- Matching a booking by hand -------------------------------------------------
@@ -197,7 +205,7 @@ class SeriesActions(Horizontal):
             open_bookings = [booking for booking in self.store.appointments(today)
                              if booking.id not in here]
         except StoreError as error:
-            tell(self, str(error), error=True)
+            self._failed(error)
             return
         self.post_message(self.BookingOffered(record, open_bookings))
 
@@ -211,14 +219,15 @@ class SeriesActions(Horizontal):
                 self.store, self.audit, checkin_id,
                 Slot.of(booking).to_record("desk") if booking is not None else None)
         except (StoreError, OSError) as error:
-            tell(self, str(error), error=True)
+            self._failed(error)
             return
         if change is None:
-            tell(self, "That check-in was erased meanwhile.")
+            tell(self, self.words._("That check-in was erased meanwhile."))
             return
         self.app.call_from_thread(self._set_undo, change)
-        tell(self, "Matched. Press u or Undo to take it back." if booking is not None else
-             "Marked as no appointment. Press u or Undo to take it back.")
+        tell(self, self.words._("Matched. Press u or Undo to take it back.")
+             if booking is not None else
+             self.words._("Marked as no appointment. Press u or Undo to take it back."))
         self.post_message(self.Changed())
 
     # -- The progress report --------------------------------------------------------
@@ -235,10 +244,13 @@ class SeriesActions(Horizontal):
             sessions, path = actions.write_report(self.store, self.audit, series_id, setup,
                                                   made=clock.now().astimezone())
         except (StoreError, OSError) as error:
-            tell(self, f"Could not write the report: {error}", error=True)
+            tell(self, self.words._("Could not write the report: {error}", error=error),
+                 error=True)
             return
-        tell(self, f"Report of {plural(sessions, 'session')} saved to {path}. Print it from a "
-             "browser.")
+        tell(self, self.words.n_("Report of {count} session saved to {path}. Print it from a "
+                                 "browser.",
+                                 "Report of {count} sessions saved to {path}. Print it from a "
+                                 "browser.", sessions, path=path))
 
     # -- Erasing a series -----------------------------------------------------------
 
@@ -248,7 +260,7 @@ class SeriesActions(Horizontal):
         try:
             count = len(self.store.series(series_id))
         except StoreError as error:
-            tell(self, str(error), error=True)
+            self._failed(error)
             return
         self.app.call_from_thread(self._confirm_erase, series_id, count)
 
@@ -259,19 +271,24 @@ class SeriesActions(Horizontal):
             if choice == "erase":
                 self._erase(series_id)
 
+        _ = self.words._
         self.app.push_screen(ChoiceScreen(
-            "Erase this client's series?",
-            f"All {plural(count)} of this series are erased for good, with everything "
-            "the client answered at each visit.",
-            [("keep", "Keep them", "primary"), ("erase", f"Erase {count}", "error")]), erase)
+            _("Erase this client's series?"),
+            self.words.n_("The {count} check-in of this series is erased for good, with "
+                          "everything the client answered at that visit.",
+                          "All {count} check-ins of this series are erased for good, with "
+                          "everything the client answered at each visit.", count),
+            [("keep", _("Keep them"), "primary"), ("erase", _("Erase {count}", count=count),
+                                                   "error")]), erase)
 
     @work(thread=True, exclusive=True, group="change")
     def _erase(self, series_id: str) -> None:
         try:
             erased = actions.erase_series(self.store, self.audit, series_id)
         except (StoreError, OSError) as error:
-            tell(self, str(error), error=True)
+            self._failed(error)
             return
         self.app.call_from_thread(self._set_undo, None)
-        tell(self, f"Erased {plural(erased)}.")
+        tell(self, self.words.n_("Erased {count} check-in.", "Erased {count} check-ins.",
+                                 erased))
         self.post_message(self.Changed())

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 from babel.messages.pofile import read_po
+from textual.widgets import Button, Static
 
 from kiosk import i18n
 from kiosk.content.model import default_content_dir, load_content
 
 
 def _template_ids() -> set[str | tuple[str, str]]:
+    return {message_id for message_id, _ in _template_keys()}
+
+
+def _template_keys() -> set[tuple[str | tuple[str, str], str | None]]:
+    """Each message of the template, and its context ("status"), if any."""
     with i18n.template_path().open("rb") as template:
-        return {message.id for message in read_po(template) if message.id}
+        return {(message.id, message.context) for message in read_po(template) if message.id}
 
 
 def _english_fragments() -> set[str]:
@@ -43,3 +52,58 @@ def _tokens(text: str) -> list[str]:
         runs = re.findall(r"[^\u2e80-\uffef]+|[\u2e80-\uffef]", word)
         tokens += [run for run in runs if run.strip()]
     return tokens
+
+
+def _drawn_lines(widget) -> list[str]:
+    from textual.geometry import Region
+
+    strips = widget.render_lines(Region(0, 0, widget.region.width, widget.region.height))
+    return ["".join(segment.text for segment in strip) for strip in strips]
+
+
+def check_screen(app: Any, language: str, where: str, *, data: Iterable[str] = (),
+                 every_widget: bool = False) -> None:
+    """The drawn screen: no line past the edge, no word or wide character cut
+    in two, no control smaller than 3x10, and (for a translated language) no
+    English program or content words. `data`: what a clinic or a client
+    wrote (the clinic's name, a client's), which is not the program's words;
+    `every_widget`: read tables and lists for English too, not only labels
+    and buttons (the desk's words are in its tables)."""
+    screen = app.screen
+    width = app.size.width
+    from textual.widget import Widget
+
+    from screens.widgets.choice import Choice
+
+    shown = [widget for widget in screen.query(Widget)
+             if widget.display and widget.visible and widget.region.area]
+    for widget in shown:
+        region = widget.region
+        # Past the bottom is what ▲/▼ scroll to; past the right edge is lost.
+        assert region.right <= width, (where, widget, region)
+        if isinstance(widget, Button | Static | Choice):
+            source = str(widget.content if isinstance(widget, Static) else widget.label)
+            drawn_lines = [line.rstrip() for line in _drawn_lines(widget)]
+            for token in _tokens(source):
+                assert any(token in line for line in drawn_lines), (
+                    where, language, widget, token, drawn_lines)
+        control = isinstance(widget, Button) or type(widget).__name__ in ("Choice", "Key")
+        if control and screen.region.contains_region(region):
+            assert region.height >= 3 and region.width >= 10, (where, widget, region)
+    if language != "en":
+        text = "\n".join(
+            line for widget in shown
+            if every_widget or isinstance(widget, Button | Static | Choice)
+            for line in _drawn_lines(widget))
+        flat = " ".join(text.split())
+        for own in data:
+            flat = flat.replace(own, " ")
+        for fragment in _english_fragments():
+            # As a word of its own: "Cancel" is not in "Cancelar".
+            found = re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", flat)
+            assert found is None, (where, language, fragment)
+        # Wide characters occupy two cells each: the screen's text never runs
+        # past the edge because of them.
+        for line in text.splitlines():
+            cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+            assert cells <= width, (where, line)

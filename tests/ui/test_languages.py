@@ -8,7 +8,7 @@ import asyncio
 import re
 import shutil
 import tomllib
-import unicodedata
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ from kiosk.i18n import catalog_path, fields_of, untranslated, words
 from kiosk.settings import Settings, load_settings
 from screens.app import make_app
 from tests.support.clock import fake_clock
-from tests.support.languages import _english_fragments, _template_ids, _tokens
+from tests.support.languages import _template_keys, check_screen
 from tests.support.paths import ROOT
 from tests.support.qrimage import decode, text_to_image
 from tests.support.visit import (
@@ -52,22 +52,21 @@ def _catalog(language: str):
 def test_the_template_holds_every_message_the_code_marks() -> None:
     """A message added to the code without `pybabel extract` fails here."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["babel"]
-    keywords: dict[str, tuple[int, ...] | None] = {}
-    for spec in config["extract_messages"]["keywords"].split():
-        name, _, places = spec.partition(":")
-        keywords[name] = tuple(int(p) for p in places.split(",")) if places else None
+    from babel.messages.frontend import parse_keywords
+
+    keywords = parse_keywords(config["extract_messages"]["keywords"].split())
     found = set()
     for folder in config["extract_messages"]["input_paths"]:
-        for _, _, message, _, _ in extract_from_dir(ROOT / folder, keywords=keywords):
-            found.add(message)
-    assert found == _template_ids()
+        for _, _, message, _, context in extract_from_dir(ROOT / folder, keywords=keywords):
+            found.add((message, context))
+    assert found == _template_keys()
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_every_message_has_a_translation(language: str) -> None:
     catalog = _catalog(language)
-    for message_id in _template_ids():
-        message = catalog.get(message_id)
+    for message_id, context in _template_keys():
+        message = catalog.get(message_id, context=context)
         assert message is not None, f"{language}: no entry for {message_id!r}"
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         assert all(strings), f"{language}: {message_id!r} is not translated"
@@ -92,7 +91,7 @@ def test_the_compiled_catalog_is_the_source_catalog(language: str) -> None:
     po = _catalog(language)
     for message in po:
         if message.id:
-            compiled_string = mo[message.id].string
+            compiled_string = mo.get(message.id, context=message.context).string
             if isinstance(compiled_string, list):
                 compiled_string = tuple(compiled_string)
             assert compiled_string == message.string, (language, message.id)
@@ -443,54 +442,6 @@ async def test_the_staff_pin_pad_on_the_kiosk_speaks_the_clients_language(
 
 
 
-def _drawn_lines(widget) -> list[str]:
-    from textual.geometry import Region
-
-    strips = widget.render_lines(Region(0, 0, widget.region.width, widget.region.height))
-    return ["".join(segment.text for segment in strip) for strip in strips]
-
-
-def check_screen(app, language: str, where: str) -> None:
-    """The drawn screen: no line past the edge, no word or wide character cut
-    in two, no control smaller than 3x10, and (for a translated language) no
-    English program or content words."""
-    screen = app.screen
-    width = app.size.width
-    from textual.widget import Widget
-
-    from screens.widgets.choice import Choice
-
-    shown = [widget for widget in screen.query(Widget)
-             if widget.display and widget.visible and widget.region.area]
-    for widget in shown:
-        region = widget.region
-        # Past the bottom is what ▲/▼ scroll to; past the right edge is lost.
-        assert region.right <= width, (where, widget, region)
-        if isinstance(widget, Button | Static | Choice):
-            source = str(widget.content if isinstance(widget, Static) else widget.label)
-            drawn_lines = [line.rstrip() for line in _drawn_lines(widget)]
-            for token in _tokens(source):
-                assert any(token in line for line in drawn_lines), (
-                    where, language, widget, token, drawn_lines)
-        control = isinstance(widget, Button) or type(widget).__name__ in ("Choice", "Key")
-        if control and screen.region.contains_region(region):
-            assert region.height >= 3 and region.width >= 10, (where, widget, region)
-    if language != "en":
-        text = "\n".join(
-            line for widget in shown if isinstance(widget, Button | Static | Choice)
-            for line in _drawn_lines(widget))
-        flat = " ".join(text.split())
-        for fragment in _english_fragments():
-            # As a word of its own: "Cancel" is not in "Cancelar".
-            found = re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", flat)
-            assert found is None, (where, language, fragment)
-        # Wide characters occupy two cells each: the screen's text never runs
-        # past the edge because of them.
-        for line in text.splitlines():
-            cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
-            assert cells <= width, (where, line)
-
-
 @pytest.mark.parametrize("text_size", ["normal", "large"])
 @pytest.mark.parametrize("language", ["en", *TRANSLATED])
 async def test_every_client_screen_holds_at_80x24(multilingual: Settings, language: str,
@@ -503,36 +454,37 @@ async def test_every_client_screen_holds_at_80x24(multilingual: Settings, langua
     clock = fake_clock()
     multilingual = replace(multilingual, text_size=text_size)
     app = make_app(multilingual, clock=clock)
+    check = partial(check_screen, app, language, data=[multilingual.clinic_name])
     async with app.run_test(size=(80, 24)) as pilot:
         await tap(pilot, f"#language-{language}")
         await pilot.pause()
-        check_screen(app, language, "welcome")
+        check("welcome")
         await tap(pilot, "#start")
         await wait_for_screen(pilot, "walkthrough")
         for page in range(6):
             await wait_for(pilot, lambda p=page: app.screen.page == p, f"page {page}")
             await pilot.pause()
-            check_screen(app, language, f"walkthrough page {page + 1}")
+            check(f"walkthrough page {page + 1}")
             await tap(pilot, "#next")
         for question_id, answer in MEDICAL_VISIT.items():
             await wait_for(pilot, lambda q=question_id: bool(
                 app.screen.query(f"#question-{q}")), question_id)
             await pilot.pause()
-            check_screen(app, language, question_id)
+            check(question_id)
             # Its problem line, too.
             await tap(pilot, "#next")
             await pilot.pause()
-            check_screen(app, language, f"{question_id} with its problem")
+            check(f"{question_id} with its problem")
             from tests.support.visit import answer_by_taps
 
             await answer_by_taps(pilot, question_id, answer)
         await wait_for(pilot, lambda: bool(app.screen.query("#review")), "review")
         await pilot.pause()
-        check_screen(app, language, "review")
+        check("review")
         clock.advance(multilingual.idle_seconds + 1)
         await app.reset_if_idle()
         await wait_for_screen(pilot, "still-there")
-        check_screen(app, language, "still there")
+        check("still there")
         await tap(pilot, "#still-here")
         await wait_for_screen(pilot, "questionnaire")
         app.store.data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -541,32 +493,32 @@ async def test_every_client_screen_holds_at_80x24(multilingual: Settings, langua
         blocked.write_text("in the way")
         await tap(pilot, "#next")
         await wait_for_screen(pilot, "save-failed")
-        check_screen(app, language, "save failed")
+        check("save failed")
         blocked.unlink()
         await tap(pilot, "#retry")
         await wait_for_screen(pilot, "result")
         await pilot.pause()
-        check_screen(app, language, "result")
+        check("result")
         await tap(pilot, "#done")
         await wait_for_screen(pilot, "welcome")
         await tap(pilot, f"#language-{language}")
         for _ in range(5):
             await pilot.click("#welcome-clinic")
         await wait_for(pilot, lambda: bool(app.screen.query("#choice-title")), "no PIN set")
-        check_screen(app, language, "no staff PIN set")
+        check("no staff PIN set")
         await tap(pilot, "#choice-ok")
         await wait_for_screen(pilot, "welcome")
         StaffPin(multilingual.data_dir).set("2468")
         for _ in range(5):
             await pilot.click("#welcome-clinic")
         await wait_for_screen(pilot, "pin-pad")
-        check_screen(app, language, "staff PIN pad")
+        check("staff PIN pad")
         await tap(pilot, "#pin-cancel")
         await wait_for_screen(pilot, "welcome")
         await app.recover()  # What an unexpected error leads to.
         await wait_for(pilot, lambda: bool(app.screen.query("#crash-text")), "the calm word")
         await pilot.pause()
-        check_screen(app, language, "something went wrong")
+        check("something went wrong")
 
 
 async def test_the_layout_check_finds_a_cut_word_and_a_small_control() -> None:

@@ -73,7 +73,7 @@ async def test_link_to_earlier_visits_undo_new_series_and_unlink(
         await wait_for(pilot, lambda: app.screen.query_one("#link-panel").display, "the panel")
         shown = suggestions(app)
         assert len(shown) == 2, "only the same first name and initial"
-        assert shown[0].startswith("20 Nov 2026") and "pain 6" in shown[0]
+        assert shown[0].startswith("Nov 20, 2026") and "pain 6" in shown[0]
         assert shown[1].startswith("13 Nov 2026") and "pain 8" in shown[1]
         await pick(pilot, 0)  # 20 Nov: in no series yet, so one starts.
         await wait_for(pilot, lambda: summary(app), "the series")

@@ -87,7 +87,7 @@ async def test_bad_records_on_disk_are_skipped_reported_and_still_erasable(
         await open_staff(pilot)
         assert list(app.screen.records) == [good]
         warning = str(app.screen.query_one("#staff-problems").render())
-        assert f"{len(BREAKS)} damaged check-in(s) not shown" in warning
+        assert f"{len(BREAKS)} damaged check-ins not shown" in warning
     # Export: the good one, and the count on stderr.
     data = str(settings.data_dir)
     done = run_cli("export", "--format", "csv", "--data-dir", data)

@@ -109,7 +109,7 @@ def test_the_desk_reads_version_and_language_and_older_check_ins_say_so() -> Non
     assert line.answer == "consent: yes, text not recorded"
     missing = next(d for d in detail_lines(record, CONTENT.questions, archive={
         version: "missing"}) if d.label == "Consent")
-    assert "⚠ its text is missing in the archive: run `kiosk doctor`" in missing.answer
+    assert "⚠ its text is missing from the archive: run `kiosk doctor`" in missing.answer
 
 
 def test_doctor_keeps_a_lost_text_again_and_names_a_damaged_one(tmp_path: Path,
