@@ -30,6 +30,7 @@ class StaffApp(CrashContainment, App[None]):
         self.settings = settings
         self.words = words(settings.language)
         """The desk's words, in the clinic's own language."""
+        self.title = self.words._("Front desk")
         self.content = content
         self.clock = clock
         self.store = open_desk_store(settings, clock.now, questions=content.all_questions())

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import work
+from rich.cells import cell_len
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -45,6 +46,15 @@ class ActionBar(Horizontal):
         yield Button(_("Log"), id="audit")
         if self.closable:
             yield Button(_("Close"), id="close", variant="primary")
+
+    def on_resize(self, event: events.Resize) -> None:
+        """One row where every button's words fit a share of the width (the
+        desk at 80 columns); two rows of four where one would be cut (the
+        kiosk's eight buttons, a longer language)."""
+        buttons = list(self.query(Button))
+        share = event.size.width // max(len(buttons), 1)
+        self.set_class(any(cell_len(str(button.label)) + 2 > share for button in buttons),
+                       "-two-rows")
 
     @work(thread=True, group="change")
     def set_status(self, checkin_id: str, status: str) -> None:

@@ -33,7 +33,9 @@ class ChoiceScreen(ModalScreen[str | None]):
         with Vertical(id="choice-box"):
             yield Label(self.title_text, id="choice-title", markup=False)
             yield Static(Content(self.text), id="choice-text")
-            with Horizontal(classes="nav"):
+            # Four choices (export's formats and Cancel) share the row: at
+            # their usual width they would run past an 80-column screen.
+            with Horizontal(classes="nav -many" if len(self.choices) > 3 else "nav"):
                 for choice_id, label, variant in self.choices:
                     yield Button(label, id=f"choice-{choice_id}", variant=variant)
 

@@ -270,7 +270,8 @@ def _staff_app(settings: Settings, *, signed_in: bool = True):
     from kiosk.content.model import load_content
     from screens.staff_app import StaffApp
 
-    return StaffApp(settings, load_content(), fake_clock(), signed_in=signed_in)
+    return StaffApp(settings, load_content(settings.content_folder), fake_clock(),
+                    signed_in=signed_in)
 
 
 def _seeded(settings: Settings, hostile: bool = False) -> None:
@@ -353,18 +354,21 @@ async def staff_pin_wrong(pilot) -> None:
 
 def _series(settings: Settings) -> None:
     """Ann B.: three visits linked into one series (pain 8, 6, 3), the last
-    one today; and three arrivals today, two of them seen."""
+    one today; and three arrivals today, two of them seen (each made by a
+    kiosk in the clinic's language)."""
+    from kiosk.content.model import load_content
     from kiosk.store.dayfiles.store import CheckInStore
     from tests.support.series import visit
 
+    content = load_content(settings.content_folder)
     store = CheckInStore(settings.data_dir, clock=fixed_clock)
     ids = [store.add(visit("Ann", "B", days, pain, follow_up=days < 14,
-                           since="better"))
+                           since="better", content=content))
            for days, pain in ((14, 8), (7, 6), (0.01, 3))]
     for checkin_id in ids[1:]:
         store.link(checkin_id, to=ids[0])
     for minutes, status in ((200, "with_therapist"), (120, "done"), (30, "waiting")):
-        record = visit("Cy", "D", minutes / 1440, 2, follow_up=False)
+        record = visit("Cy", "D", minutes / 1440, 2, follow_up=False, content=content)
         seen = store.add(record)
         if status != "waiting":
             store.set_status(seen, status)
@@ -417,6 +421,27 @@ def test_staff_screen(snap_compare, settings: Settings, steps, size: str) -> Non
         await steps(pilot)
         await pilot.pause()
         await wait_for(pilot, lambda: not pilot.app.screen.query(".-active"), "pressed look")
+
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+@pytest.mark.parametrize("size", ["80x24", "120x40"])
+@pytest.mark.parametrize("steps", [staff_series, staff_glance],
+                         ids=[s.__name__ for s in (staff_series, staff_glance)])
+@pytest.mark.parametrize("language", ["es", "zh"])
+def test_the_desk_in_the_clinics_language(snap_compare, settings: Settings, language: str,
+                                          steps, size: str) -> None:
+    """A clinic whose language is Spanish or Chinese gets its desk in it:
+    a series with its chart, and today at a glance."""
+    from dataclasses import replace
+
+    settings = replace(settings, language=language)
+    _series(settings)
+    app = _staff_app(settings)
+
+    async def run_before(pilot) -> None:
+        await steps(pilot)
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 
