@@ -6,7 +6,6 @@ line."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import unicodedata
@@ -17,7 +16,7 @@ from rich.cells import cell_len
 
 from kiosk.store.dayfiles.store import CheckInStore
 from tests.support.e2e import env_for, open_desk, set_pin, tap_keys, words_of
-from tests.support.languages import _english_fragments
+from tests.support.languages import english_on
 from tests.support.qrimage import decode, text_to_image
 from tests.support.terminal import Terminal
 
@@ -86,18 +85,10 @@ CHINESE = {
 }
 
 
-def _words(screen: str) -> str:
-    # The screen's text, without the clinic's own name (a setting, in any
-    # language) and the drawn frames, as one line.
-    text = screen.replace(CLINIC, " ")
-    return " ".join(text.split())
-
-
 def no_english(screen: str, where: str) -> None:
-    text = _words(screen)
-    for fragment in _english_fragments():
-        found = re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", text)
-        assert found is None, f"English {fragment!r} on {where}:\n{screen}"
+    # The clinic's own name is a setting, in any language.
+    found = english_on(screen, [CLINIC])
+    assert found is None, f"English {found!r} on {where}:\n{screen}"
 
 
 def no_broken_line(screen: str, where: str) -> None:

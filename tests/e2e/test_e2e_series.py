@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.i18n import ENGLISH
 from kiosk.store.dayfiles.store import CheckInStore
 from tests.support.e2e import env_for, open_desk, set_pin, tap_through_followup, words_of
 from tests.support.printing import PAPER, headless_chromium, pages, print_to_pdf
@@ -58,10 +59,10 @@ def test_back_for_another_session_by_taps_then_linked_at_the_desk(tmp_path: Path
         staff.tap("Ann B.")
         # Today's visit: link it to the one a week ago, then that one to the first.
         staff.tap_until("Link to earlier visits", lambda s: "Start a new series" in s, "link")
-        week_ago = (now - timedelta(days=7)).astimezone().strftime("%-d %b %Y")
+        week_ago = ENGLISH.day((now - timedelta(days=7)).astimezone().date())
         staff.tap_until(week_ago, lambda s: "Pain 6 → 3 over 2 sessions" in s, "two sessions")
         staff.tap_until("Link to earlier visits", lambda s: "Start a new series" in s, "link")
-        two_weeks_ago = (now - timedelta(days=14)).astimezone().strftime("%-d %b %Y")
+        two_weeks_ago = ENGLISH.day((now - timedelta(days=14)).astimezone().date())
         screen = staff.tap_until(two_weeks_ago, lambda s: "Pain 8 → 3 over 3 sessions" in s,
                                  "three sessions")
         assert "Series since" in screen

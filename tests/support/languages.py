@@ -49,6 +49,19 @@ def _english_fragments() -> frozenset[str]:
     return frozenset(fragments)
 
 
+def english_on(screen: str, data: Iterable[str] = ()) -> str | None:
+    """The first English program or content words on a screen's text, if
+    any, leaving out what a clinic or a client wrote (`data`)."""
+    for own in data:
+        screen = screen.replace(own, " ")
+    flat = " ".join(screen.split())
+    for fragment in sorted(_english_fragments()):
+        # As a word of its own: "Cancel" is not in "Cancelar".
+        if re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", flat):
+            return fragment
+    return None
+
+
 def _tokens(text: str) -> list[str]:
     """What must not be cut in two: each word of Latin text, each wide character."""
     tokens = []
