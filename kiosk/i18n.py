@@ -151,6 +151,14 @@ class Words:
         """A day and a time: "Nov 3, 2026 14:05"."""
         return self._("{day} {time}", day=self.day(moment.date()), time=self.clock(moment))
 
+    def stamp(self, moment: datetime) -> str:
+        """A day and a time to the second, in figures, as a log reads it:
+        "11/3/2026 14:05:09", "3/11/2026 14:05:09", "2026/11/3 14:05:09"."""
+        from babel.dates import format_skeleton
+
+        return self._("{day} {time}", day=format_skeleton("yMd", moment, locale=self._locale),
+                      time=format_skeleton("Hms", moment, locale=self._locale))
+
     def number(self, count: int) -> str:
         """A count with this language's grouping: "1,234", "1.234"."""
         from babel.numbers import format_decimal

@@ -176,7 +176,7 @@ def load(store: Store, view: View, today: date, *, ahead: bool = True,
             found = store.search(since=today, until=today, site=site)
         note = store_problems(store, schedule=schedule, words=words)
     except StoreError as error:
-        found, note = [], f"⚠ {error}"
+        found, note = [], "⚠ " + words._("The check-ins can't be read: {error}", error=error)
     if view.practitioner is not None:
         found = [record for record in found if practitioner_of(record) == view.practitioner]
     # Lists newest first keep their head; today's queue, in arrival order,

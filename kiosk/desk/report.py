@@ -122,7 +122,7 @@ def report_html(records: Sequence[Mapping[str, Any]], questions: Sequence[Questi
                  if change is None else change_sentence(change, words))
     title = _("Progress report")
     client, count = _("Client"), _("Sessions")
-    when = _("Made {when}", when=made.astimezone().strftime("%Y-%m-%d %H:%M"))
+    when = _("Made {when}", when=words.day_time(made.astimezone()))
     threshold = _("A change counts as meaningful at {points} points or more and {share} or "
                   "more of the first score (Farrar et al., Pain 94:149, 2001).",
                   points=rule.points, share=f"{rule.percent}%")

@@ -46,10 +46,10 @@ ACTIONS = {
 }
 
 
-def _when(entry: dict[str, Any]) -> str:
-    """When, as 2026-11-03 14:05:09: one width for every row, in any language."""
+def _when(entry: dict[str, Any], words: Words) -> str:
+    """When, to the second, in figures as the desk's language writes them."""
     try:
-        return datetime.fromisoformat(entry["at"]).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return words.stamp(datetime.fromisoformat(entry["at"]).astimezone())
     except (KeyError, TypeError, ValueError):
         return "?"
 
@@ -87,7 +87,7 @@ class AuditScreen(Screen[None]):
             action = str(entry.get("action", ""))
             count = entry.get("count")
             cells = [
-                Text(_when(entry)),
+                Text(_when(entry, self.words)),
                 Text(_(ACTIONS[action]) if action in ACTIONS else printable(action, 40)),
                 Text(printable(entry.get("id", ""), 36)),
                 Text("" if count is None else str(count)),

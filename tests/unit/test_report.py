@@ -60,7 +60,7 @@ def test_the_report_holds_what_a_physician_reads() -> None:
     assert "Ann B." in text
     assert "Pain down 5 points (62%) since session 1: a meaningful improvement" in text
     assert "2 points or more and 30% or more" in text  # From rules.toml.
-    assert "Made 2026" in text
+    assert f"Made {words('en').day_time(FIXED_NOW.astimezone())}" in text
     # Each session, with its date, pain, and the since-last and at-home answers.
     rows = page[page.index("<tbody>"):page.index("</tbody>")]
     assert rows.count("<tr>") == 3
