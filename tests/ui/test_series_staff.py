@@ -74,10 +74,10 @@ async def test_link_to_earlier_visits_undo_new_series_and_unlink(
         shown = suggestions(app)
         assert len(shown) == 2, "only the same first name and initial"
         assert shown[0].startswith("Nov 20, 2026") and "pain 6" in shown[0]
-        assert shown[1].startswith("13 Nov 2026") and "pain 8" in shown[1]
+        assert shown[1].startswith("Nov 13, 2026") and "pain 8" in shown[1]
         await pick(pilot, 0)  # 20 Nov: in no series yet, so one starts.
         await wait_for(pilot, lambda: summary(app), "the series")
-        assert summary(app) == ("Series since 20 Nov 2026: Pain 6 → 3 over 2 sessions\n"
+        assert summary(app) == ("Series since Nov 20, 2026: Pain 6 → 3 over 2 sessions\n"
                                 "Pain down 3 points (50%) since session 1: a meaningful "
                                 "improvement")
 
@@ -103,7 +103,7 @@ async def test_link_to_earlier_visits_undo_new_series_and_unlink(
         await pilot.press("u")
         await wait_for(pilot, lambda: "series" not in (store.get(first) or {}), "undone")
         await wait_for(pilot, lambda: summary(app).splitlines()[0]
-                       == "Series since 20 Nov 2026: Pain 6 → 3 over 2 sessions", "two again")
+                       == "Series since Nov 20, 2026: Pain 6 → 3 over 2 sessions", "two again")
 
         # Unlink, then a new series of its own.
         await tap(pilot, "#unlink")
