@@ -185,6 +185,52 @@ def test_times_follow_the_language_not_the_machine(
     assert words("zh").time(moment) == "14:05"
 
 
+def test_the_desks_days_and_times_follow_the_language_not_the_machine(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Babel's CLDR data writes the desk's dates: a day, a day and a time, a
+    log's stamp, a count; the clock is 24-hour in every language."""
+    from datetime import date, datetime
+
+    monkeypatch.setenv("LC_ALL", "C")
+    moment = datetime(2026, 11, 3, 14, 5, 9)
+    expected = {
+        "en": ("Nov 3, 2026", "Nov 3", "Nov 3, 2026 14:05", "11/3/2026 14:05:09", "1,234"),
+        "es": ("3 nov 2026", "3 nov", "3 nov 2026 14:05", "3/11/2026 14:05:09", "1.234"),
+        "zh": ("2026年11月3日", "11月3日", "2026年11月3日 14:05", "2026/11/3 14:05:09", "1,234"),
+    }
+    for language, (day, short, day_time, stamp, number) in expected.items():
+        said = words(language)
+        assert (said.day(date(2026, 11, 3)), said.day(moment.date(), year=False),
+                said.day_time(moment), said.stamp(moment), said.number(1234)) == (
+            day, short, day_time, stamp, number), language
+
+
+def test_a_status_is_not_the_button_that_ends_a_visit() -> None:
+    """ "Done" means two things: the catalogs tell them apart by context."""
+    from kiosk.desk.rows import status_label
+
+    spanish = words("es")
+    assert spanish._("Done") == "Terminar"  # The result screen's button.
+    assert status_label({"status": "done"}, spanish) == "Terminado"
+    assert status_label({"status": "done"}, words("zh")) == "已完成"
+    assert status_label({"status": "done"}) == "Done"
+
+
+def test_the_command_line_stays_english_where_the_desk_speaks_spanish() -> None:
+    """One function, two readers: `kiosk doctor` and the desk's problem line."""
+    from datetime import datetime
+
+    from kiosk.desk.schedule import stale_lines
+    from kiosk.store.contract import SourceState
+
+    failing = [SourceState("clinic.ics", last_good=datetime(2026, 11, 3, 14, 5).astimezone(),
+                           error="clinic.ics: can't be read", error_at=datetime.now())]
+    assert stale_lines(failing) == [
+        "clinic.ics: can't be read; the schedule shown is from Nov 3, 2026 14:05"]
+    assert stale_lines(failing, words("es")) == [
+        "clinic.ics: can't be read; la agenda mostrada es del 3 nov 2026 14:05"]
+
+
 def test_lists_of_answers_are_joined_as_the_language_joins_them() -> None:
     question = load_content(default_content_dir() / "zh").question("focus")
     from kiosk.checkin.record import describe
