@@ -96,8 +96,8 @@ class BookingPanel(Vertical):
                    "before you pick one.") if self.open else
                  _("Every appointment today has its arrival already."))
         self.query_one("#booking-text", Static).update(Content(_(
-            "{who}, arrived {when}, now: {booking}. {found}", who=who,
-            when=arrival(record, today, words=self.words), booking=now, found=found)))
+            "{who}, arrived {when}, now: {booking}.", who=who,
+            when=arrival(record, today, words=self.words), booking=now) + "\n" + found))
         choices = self.query_one("#booking-choices", OptionList)
         choices.clear_options()
         choices.add_options(Option(Content(f"\n{booking_choice(booking, self.words)}\n"),

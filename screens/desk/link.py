@@ -110,9 +110,11 @@ class LinkPanel(Vertical):
         found = (_("Earlier check-ins with the same first name and last initial, newest first. "
                    "Names are not unique: check with the client before you pick one.")
                  if earlier else _("No earlier check-in has this name."))
+        # Who, then what the list is, each on a line of its own: a line of
+        # Chinese has no spaces to break at, so one line would part the name.
         self.query_one("#link-text", Static).update(Content(_(
-            "{who}, arrived {when}. {found}", who=who,
-            when=arrival(record, today, words=self.words), found=found)))
+            "{who}, arrived {when}.", who=who, when=arrival(record, today, words=self.words))
+            + "\n" + found))
         choices = self.query_one("#link-choices", OptionList)
         choices.clear_options()
         # Three rows each, so a finger on the kiosk finds it.
