@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -62,6 +63,7 @@ class StaffApp(CrashContainment, App[None]):
     def on_mount(self) -> None:
         from screens.themes import THEME_NAMES, register_themes
 
+        self._read_dates_ahead()
         self.signal_stop.install()
         register_themes(self)
         self.theme = THEME_NAMES[self.settings.theme]
@@ -74,6 +76,13 @@ class StaffApp(CrashContainment, App[None]):
             self.refresher = Refresher(self.store, self.settings.schedule,
                                        self.settings.schedule_refresh_minutes, self.clock.now)
             self.refresher.start()
+
+    @work(thread=True, group="dates")
+    def _read_dates_ahead(self) -> None:
+        """Babel and its data for the desk's language, read while the PIN pad
+        waits (about 30 ms), not on the UI thread when the queue first shows
+        its times."""
+        self.words.day_time(self.clock.now())
 
     def on_unmount(self) -> None:
         refresher = getattr(self, "refresher", None)
