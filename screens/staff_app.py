@@ -83,6 +83,7 @@ class StaffApp(CrashContainment, App[None]):
         waits (about 30 ms), not on the UI thread when the queue first shows
         its times."""
         self.words.day_time(self.clock.now())
+        self.words.number(0)
 
     def on_unmount(self) -> None:
         refresher = getattr(self, "refresher", None)
