@@ -52,9 +52,9 @@ def _english_fragments() -> frozenset[str]:
 def english_on(screen: str, data: Iterable[str] = ()) -> str | None:
     """The first English program or content words on a screen's text, if
     any, leaving out what a clinic or a client wrote (`data`)."""
+    flat = " ".join(screen.split())  # Words a wrapped line parted are together again.
     for own in data:
-        screen = screen.replace(own, " ")
-    flat = " ".join(screen.split())
+        flat = flat.replace(" ".join(own.split()), " ")
     for fragment in sorted(_english_fragments()):
         # As a word of its own: "Cancel" is not in "Cancelar".
         if re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", flat):
@@ -117,13 +117,8 @@ def check_screen(app: Any, language: str, where: str, *, data: Iterable[str] = (
             line for widget in shown
             if every_widget or isinstance(widget, Button | Static | Choice)
             for line in _drawn_lines(widget))
-        flat = " ".join(text.split())
-        for own in data:
-            flat = flat.replace(own, " ")
-        for fragment in _english_fragments():
-            # As a word of its own: "Cancel" is not in "Cancelar".
-            found = re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", flat)
-            assert found is None, (where, language, fragment)
+        found = english_on(text, data)
+        assert found is None, (where, language, found)
         # Wide characters occupy two cells each: the screen's text never runs
         # past the edge because of them.
         for line in text.splitlines():
