@@ -42,6 +42,12 @@ class Session:
     """The local day, for a report in any language (ISO)."""
 
 
+def scale_title(words: Words = ENGLISH) -> str:
+    """What a chart of pain per session is drawn against, in words."""
+    low, high = PAIN_SCALE
+    return words._("Pain per session, on the {low}–{high} scale", low=low, high=high)
+
+
 def _pain(record: Mapping[str, Any]) -> int | None:
     value = (record.get("answers") or {}).get(PAIN)
     if isinstance(value, bool) or not isinstance(value, int):

@@ -21,6 +21,7 @@ from kiosk.desk.progress import (
     change_sentence,
     crossed,
     pain_trend,
+    scale_title,
     sessions,
 )
 from kiosk.i18n import Words, language_name
@@ -73,11 +74,6 @@ def _day(row: Session) -> str:
     return row.on.isoformat() if row.on is not None else row.day
 
 
-def _scale(words: Words) -> str:
-    low, high = PAIN_SCALE
-    return words._("Pain per session, on the {low} to {high} scale", low=low, high=high)
-
-
 def _chart(rows: Sequence[Session], marked: set[int], words: Words) -> str:
     """Pain per session as horizontal bars on the fixed 0-10 scale, each with
     its figure written beside it (and ◆ where the change is meaningful)."""
@@ -86,7 +82,7 @@ def _chart(rows: Sequence[Session], marked: set[int], words: Words) -> str:
     width, left, scale_width = 600.0, 90.0, 420.0
     height = 24 + len(rows) * (BAR + 4)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-             f'role="img" aria-label="{_e(_scale(words))}">']
+             f'role="img" aria-label="{_e(scale_title(words))}">']
     for tick in range(low, high + 1, 2):
         x = left + scale_width * tick / high
         parts.append(f'<line x1="{x:.1f}" y1="14" x2="{x:.1f}" y2="{height - 4:.0f}" '
@@ -139,7 +135,7 @@ def report_html(records: Sequence[Mapping[str, Any]], questions: Sequence[Questi
         f"{len(rows)} · {_e(when)}</p>",
         f'<p class="change">{_e(statement)}</p>',
         f'<p class="meta">{_e(threshold)}</p>',
-        f"<h2>{_e(_scale(words))}</h2>",
+        f"<h2>{_e(scale_title(words))}</h2>",
         _chart(rows, marked, words),
         f"<h2>{_e(count)}</h2>",
         "<table><thead><tr>" + "".join(f"<th>{_e(h)}</th>" for h in heads) + "</tr></thead>",

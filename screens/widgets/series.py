@@ -20,6 +20,7 @@ from kiosk.desk.progress import (
     crossed,
     pain_change,
     pain_trend,
+    scale_title,
     sessions,
     worse,
 )
@@ -44,11 +45,6 @@ def _bars(rows: Sequence[Session], marked: Set[int], words: Words) -> list[Bar]:
             for row in rows]
 
 
-def _title(words: Words) -> str:
-    low, high = PAIN_SCALE
-    return words._("Pain per session, on the {low}–{high} scale", low=low, high=high)
-
-
 class SeriesView(Vertical):
     """Made once; `show` draws a series in it, reusing its rows."""
 
@@ -71,7 +67,7 @@ class SeriesView(Vertical):
         yield Label("", id="series-summary", markup=False)
         # Read-only: one Static drawing one table redraws in one update.
         yield Static("", id="series-table")
-        yield BarChart(_title(self.words), [], PAIN_SCALE[1], id="series-chart")
+        yield BarChart(scale_title(self.words), [], PAIN_SCALE[1], id="series-chart")
 
     def show(self, records: Sequence[Mapping[str, Any]], questions: Sequence[Question]) -> None:
         """Draw these check-ins (a series, in session order)."""
@@ -95,7 +91,7 @@ class SeriesView(Vertical):
                 str(row.number), row.day, "—" if row.pain is None else str(row.pain),
                 row.since_last, row.at_home, row.status)))
         self.query_one("#series-table", Static).update(table)
-        title = _title(self.words) + (
+        title = scale_title(self.words) + (
             _("; {mark} a meaningful change from session 1", mark=MARK) if marked else "")
         self.query_one("#series-chart", BarChart).show(title, _bars(self.rows, marked, self.words),
                                                        PAIN_SCALE[1])
