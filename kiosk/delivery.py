@@ -29,7 +29,7 @@ from kiosk.clock import WallClock
 from kiosk.files import StoreError, data_lock, move_aside, write_atomically
 from kiosk.store.contract import ArchiveDamaged, ConsentText, Record
 from kiosk.store.dayfiles.store import CheckInStore
-from kiosk.store.postgres.schema import DatabaseError
+from kiosk.store.postgres import DatabaseError
 from kiosk.store.shared import created
 
 LEDGER_FILE = "delivered.json"

@@ -23,7 +23,7 @@ from screens.crash import CrashContainment, CrashScreen
 from screens.signals import SignalStop
 from screens.speech import KioskSpeech
 from screens.staff_door import StaffDoor
-from screens.themes import THEME_NAMES, register_themes
+from screens.themes import settings_theme
 from screens.visit_saving import VisitSaving
 from screens.welcome import WelcomeScreen
 
@@ -56,6 +56,7 @@ class KioskApp(CrashContainment, StaffDoor, VisitSaving, KioskSpeech, App[None],
     # A name selected and copied could be pasted by the next client.
     ALLOW_SELECT = False
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    theme = settings_theme()
 
     def __init__(
         self,
@@ -67,14 +68,10 @@ class KioskApp(CrashContainment, StaffDoor, VisitSaving, KioskSpeech, App[None],
         """`content` None: read from the settings' folder once Welcome is up
         (`content`: the clinic's own language's). `speaker`: the tests'
         stand-in for espeak-ng."""
-        super().__init__()
         self.settings = settings
-        # The theme is set before the first stylesheet is built: set later, it
-        # would build it again.
-        register_themes(self)
-        self.theme = THEME_NAMES[settings.theme]
+        """The effective settings (set first: they choose the theme)."""
+        super().__init__()
         self.setup_speech(speaker)
-        """The effective settings."""
         self._contents: dict[str, Content] = {}
         """Each language's content, read when first needed."""
         if content is not None:

@@ -14,6 +14,7 @@ from kiosk.store.choose import desk_audit, desk_pin, open_desk_store
 from screens import STYLESHEET
 from screens.crash import CrashContainment, CrashScreen
 from screens.signals import SignalStop
+from screens.themes import settings_theme
 
 
 class StaffApp(CrashContainment, App[None]):
@@ -23,12 +24,14 @@ class StaffApp(CrashContainment, App[None]):
     TITLE = "Front desk"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    theme = settings_theme()
 
     def __init__(self, settings: Settings, content: Content, clock: Clock = SYSTEM_CLOCK,
                  *, signed_in: bool = False) -> None:
         """`signed_in` skips the PIN: for tests and benchmarks only."""
-        super().__init__()
         self.settings = settings
+        """The effective settings (set first: they choose the theme)."""
+        super().__init__()
         self.words = words(settings.language)
         """The desk's words, in the clinic's own language."""
         self.title = self.words._("Front desk")
@@ -61,12 +64,8 @@ class StaffApp(CrashContainment, App[None]):
         self._open()
 
     def on_mount(self) -> None:
-        from screens.themes import THEME_NAMES, register_themes
-
         self._read_dates_ahead()
         self.signal_stop.install()
-        register_themes(self)
-        self.theme = THEME_NAMES[self.settings.theme]
         self._open()
         if self.settings.schedule:
             # The desk keeps the schedule's feeds read (with a shared database,

@@ -6,16 +6,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kiosk.cli.apps import _run, _serve, _staff
-from kiosk.cli.content import _aftercare, _check_content, _show_config
-from kiosk.cli.data import _database, _store_command
-from kiosk.cli.parser import EXIT_BAD_INPUT, _parser
+from kiosk.cli.apps import _run
+from kiosk.cli.parser import EXIT_BAD_INPUT, parse_args
 from kiosk.content.tomltable import ContentError
 from kiosk.settings import (
     SettingsError,
     load_settings,
 )
-from kiosk.store.postgres.schema import DatabaseError
+from kiosk.store.postgres import DatabaseError
+
+# Each command's own module is imported in its branch: the kiosk's start-up
+# (`bench/startup.py`) reads only what `kiosk run` needs.
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
-    args = vars(_parser().parse_args(argv))
+    args = parse_args(argv)
     command = args.get("command") or "run"
     config: Path | None = args.get("config")
     content_dir: Path | None = args.get("content")
@@ -46,18 +47,32 @@ def _main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(config=config, content_dir=content_dir,
                                  data_dir=args.get("data_dir"))
         if command == "check-content":
+            from kiosk.cli.content import _check_content
+
             return _check_content(settings, args.get("folder"))
         if command == "config":
+            from kiosk.cli.content import _show_config
+
             return _show_config(settings)
         if command in ("doctor", "purge", "set-pin", "export", "erase"):
+            from kiosk.cli.data import _store_command
+
             return _store_command(command, settings, args)
         if command == "staff":
+            from kiosk.cli.apps import _staff
+
             return _staff(settings)
         if command == "aftercare":
+            from kiosk.cli.content import _aftercare
+
             return _aftercare(settings, args)
         if command == "serve":
+            from kiosk.cli.apps import _serve
+
             return _serve(settings, args)
         if command == "db":
+            from kiosk.cli.data import _database
+
             return _database(settings, args["db_command"])
         if command == "report":
             from kiosk.cli.consent import report_command

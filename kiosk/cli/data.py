@@ -14,7 +14,7 @@ from kiosk.settings import (
     Settings,
     without_password,
 )
-from kiosk.store.postgres.schema import DatabaseError
+from kiosk.store.postgres import DatabaseError
 
 if TYPE_CHECKING:
     from kiosk.store.contract import Store

@@ -3,14 +3,41 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 EXIT_BAD_INPUT = 2
 
 
-def _parser() -> argparse.ArgumentParser:
+def parse_args(argv: Sequence[str] | None) -> dict[str, Any]:
+    """The command line's flags, by name (`command` None: the kiosk)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    return vars(_parser(_named_command(args)).parse_args(args))
+
+
+VALUED = ("--config", "--content", "--data-dir")
+"""The flags allowed before a command, each followed by its value."""
+
+
+def _named_command(args: list[str]) -> str | None:
+    """The command `args` name, when it can be told without argparse: only
+    the flags in `VALUED` come before it. None otherwise (help, an
+    abbreviated flag, a mistake), and every command's parser is built."""
+    rest = iter(args)
+    for arg in rest:
+        if arg in VALUED:
+            next(rest, None)
+        elif arg.split("=", 1)[0] not in VALUED:
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or (`only`) the top level and one command:
+    building all 24 parsers is about 5 ms of every start of the kiosk."""
     # SUPPRESS: an option given before the command must survive the
     # subcommand's parser, which would otherwise reset it to None.
     common = _Parser(add_help=False, argument_default=argparse.SUPPRESS)
@@ -28,38 +55,72 @@ def _parser() -> argparse.ArgumentParser:
         description="A check-in kiosk for a massage clinic's reception.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, build in COMMANDS.items():
+        if only is None or name == only:
+            build(commands, common, stored)
+    return parser
+
+
+_Commands = Any  # argparse's subparsers action, which it does not name publicly.
+
+
+def _run_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     commands.add_parser("run", parents=[common, stored], help="run the kiosk (the default)",
                         description="Run the kiosk full-screen in this terminal.")
+
+
+def _demo_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     commands.add_parser("demo", parents=[common], help="try the kiosk on throw-away data",
                         description="Run the kiosk with a DEMO mark, saving check-ins "
                                     "to a temporary folder that is deleted on exit.")
+
+
+def _check_content_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     check = commands.add_parser(
         "check-content", parents=[common], help="check a content folder",
         description="Check every content file; print the first problem and exit 2, "
                     "or print a summary and exit 0.")
     check.add_argument("folder", nargs="?", type=Path, metavar="DIR",
                        help="the folder to check (default: the kiosk's own)")
+
+
+def _config_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     commands.add_parser("config", parents=[common, stored], help="show the effective settings",
                         description="Print each setting, its value and where it came from.")
+
+
+def _doctor_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     commands.add_parser(
         "doctor", parents=[common, stored], help="check the data folder",
         description="Report the data folder's health: permissions, free space, check-ins "
                     "waiting after a failed save, and files moved aside because they did "
                     "not parse. Exit 0 when all is well, 1 when something needs attention.")
+
+
+def _purge_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     purge = commands.add_parser(
         "purge", parents=[common, stored], help="erase old check-ins",
         description="Erase every check-in made more than DAYS days ago and say how many.")
     purge.add_argument("--older-than", type=_days, required=True, metavar="DAYS",
                        help="a whole number of days (0 erases everything before now)")
+
+
+def _staff_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     commands.add_parser(
         "staff", parents=[common, stored], help="the front desk's live view of check-ins",
         description="Run the staff app on the same data folder as the kiosk: today's "
                     "queue live, flags, status, search, export, erase. Asks for the "
                     "staff PIN (set it with `kiosk set-pin`).")
+
+
+def _set_pin_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     commands.add_parser(
         "set-pin", parents=[common, stored], help="set the staff PIN",
         description="Set the staff PIN (4 to 12 digits). On a terminal it asks twice; "
                     "otherwise it reads one line from standard input.")
+
+
+def _export_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     export = commands.add_parser(
         "export", parents=[common, stored], help="export check-ins as CSV or JSON",
         description="Write check-ins to standard output or a file. CSV opens cleanly in a "
@@ -85,6 +146,9 @@ def _parser() -> argparse.ArgumentParser:
                             "the machine's own site)")
     sites.add_argument("--all-sites", action="store_true",
                        help="with a shared database: every site's check-ins")
+
+
+def _erase_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     erase = commands.add_parser(
         "erase", parents=[common, stored], help="erase one client's check-in, or a series",
         description="Erase one check-in, or every check-in of a series, for good, after a "
@@ -95,6 +159,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="erase every check-in of this series instead")
     erase.add_argument("--yes", action="store_true",
                        help="don't ask (needed when standard input is not a terminal)")
+
+
+def _serve_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     serve = commands.add_parser(
         "serve", parents=[common, stored], help="serve the kiosk to browsers",
         description="Serve the kiosk to web browsers with textual-serve: each tab is its own "
@@ -107,6 +174,9 @@ def _parser() -> argparse.ArgumentParser:
                             "browser is told to wait")
     serve.add_argument("--public", action="store_true",
                        help="allow an address other than this machine's own (prints a warning)")
+
+
+def _db_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     db = commands.add_parser(
         "db", parents=[common], help="the PostgreSQL database several machines share",
         description="The database named by database_url (or $KIOSK_DATABASE_URL).")
@@ -116,6 +186,9 @@ def _parser() -> argparse.ArgumentParser:
                                    "again does nothing).")
     actions.add_parser("status", parents=[common], help="show the schema's version",
                        description="Show the schema's version and the one this program needs.")
+
+
+def _report_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     report = commands.add_parser(
         "report", parents=[common, stored], help="a series' progress report (HTML, to print)",
         description="Write one self-contained HTML file of a series' progress, for the "
@@ -126,6 +199,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--output", type=Path, metavar="FILE",
                         help="where to write it (default: export_dir/report-….html)")
     report.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def _consent_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     consent = commands.add_parser(
         "consent", help="what a client agreed to",
         description="The consent documents a check-in's client agreed to: each one's "
@@ -136,6 +212,9 @@ def _parser() -> argparse.ArgumentParser:
                                      description="Print each document the check-in's client "
                                                  "agreed to, in the words they read.")
     consent_show.add_argument("checkin_id", metavar="ID", help="the check-in's id")
+
+
+def _schedule_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     schedule = commands.add_parser(
         "schedule", help="the day's appointments, from the clinic's booking system",
         description="Import the day's appointments from an iCalendar file or a CSV export, "
@@ -158,6 +237,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Read FILE as the kiosk would; print what it holds and exit 0, or one "
                     "line naming the problem and exit 2.")
     checked.add_argument("file", type=Path, metavar="FILE")
+
+
+def _aftercare_command(commands: _Commands, common: _Parser, stored: _Parser) -> None:
     aftercare = commands.add_parser(
         "aftercare", help="the aftercare web pages the QR code opens",
         description="Build the aftercare guidance in content/aftercare/ as a small static "
@@ -172,7 +254,27 @@ def _parser() -> argparse.ArgumentParser:
                                          "over HTTP until stopped (ctrl+c), to check it.")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=_port, default=8001, help="port to listen on")
-    return parser
+
+
+COMMANDS: dict[str, Callable[[_Commands, _Parser, _Parser], None]] = {
+    "run": _run_command,
+    "demo": _demo_command,
+    "check-content": _check_content_command,
+    "config": _config_command,
+    "doctor": _doctor_command,
+    "purge": _purge_command,
+    "staff": _staff_command,
+    "set-pin": _set_pin_command,
+    "export": _export_command,
+    "erase": _erase_command,
+    "serve": _serve_command,
+    "db": _db_command,
+    "report": _report_command,
+    "consent": _consent_command,
+    "schedule": _schedule_command,
+    "aftercare": _aftercare_command,
+}
+"""Each command's parser, in the order `kiosk --help` lists them."""
 
 
 def _date(text: str) -> date:

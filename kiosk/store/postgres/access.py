@@ -14,7 +14,8 @@ from typing import Any
 from kiosk.access.audit import AuditLog
 from kiosk.access.pin import PIN_FILE_PROBLEM, PLACES, PinResult, StaffPin, _hash, _place_ok
 from kiosk.clock import WallClock
-from kiosk.store.postgres.schema import DatabaseError, connected
+from kiosk.store.postgres import DatabaseError
+from kiosk.store.postgres.schema import connected
 
 
 class DatabaseAuditLog(AuditLog):

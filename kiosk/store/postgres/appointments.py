@@ -13,7 +13,8 @@ from kiosk.files import StoreError
 from kiosk.schedule.matching import SecondKind, Slot, Window
 from kiosk.schedule.model import Appointment, ScheduleError, appointment_from_json, clean_text
 from kiosk.store.contract import EVERY_SITE, HOME_SITE, SiteView, SourceState
-from kiosk.store.postgres.schema import DatabaseError, connected
+from kiosk.store.postgres import DatabaseError
+from kiosk.store.postgres.schema import connected
 
 if TYPE_CHECKING:
     import psycopg

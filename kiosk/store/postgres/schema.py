@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kiosk.settings import without_password
+from kiosk.store.postgres import DatabaseError
 from kiosk.store.postgres.migrations import MIGRATIONS
 
 if TYPE_CHECKING:
@@ -26,10 +27,6 @@ INSTALL = "pip install 'clinic-kiosk[postgres]'"
 """What installs PostgreSQL support."""
 CONNECT_SECONDS = 10
 STATEMENT_SECONDS = 30
-
-
-class DatabaseError(Exception):
-    """The database can't be used; the message is one line for the user."""
 
 
 SCHEMA_VERSION = len(MIGRATIONS)

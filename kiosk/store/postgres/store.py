@@ -33,12 +33,12 @@ from kiosk.store.contract import (
     SiteView,
     UnknownCheckIn,
 )
+from kiosk.store.postgres import DatabaseError
 from kiosk.store.postgres.appointments import PostgresAppointments
 from kiosk.store.postgres.consents import PostgresConsents, keep_texts
 from kiosk.store.postgres.schema import (
     CONNECT_SECONDS,
     STATEMENT_SECONDS,
-    DatabaseError,
     connected,
     driver,
     reason,

@@ -12,8 +12,8 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.settings import SettingsError, load_settings
+from kiosk.store.postgres import DatabaseError
 from kiosk.store.postgres import schema as database
-from kiosk.store.postgres.schema import DatabaseError
 from tests.support.postgres import PASSWORD, Server, running_server
 
 

@@ -18,7 +18,7 @@ from kiosk.clock import FakeClock
 from kiosk.delivery import Delivery
 from kiosk.settings import Settings
 from kiosk.store.dayfiles.store import CheckInStore
-from kiosk.store.postgres.schema import DatabaseError
+from kiosk.store.postgres import DatabaseError
 from tests.support.clock import FIXED_NOW
 from tests.support.paths import ROOT
 from tests.support.postgres import Server
