@@ -356,6 +356,41 @@ async def test_the_code_stays_dark_on_light_in_every_theme_and_with_no_color(
         assert qr_pixels_decode(app) == f"{settings.aftercare_url}/spa"
 
 
+@pytest.mark.parametrize("theme", ["dark", "light", "high-contrast"])
+@pytest.mark.parametrize("which", ["kiosk", "desk"])
+async def test_the_settings_theme_is_there_from_the_start_and_the_stylesheet_built_once(
+    settings: Settings, theme: str, which: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: each app set its theme after Textual's App.__init__ (the desk
+    on mount), and the theme's watcher refreshed the whole stylesheet before
+    the first screen: kiosk.tcss and Textual's own CSS parsed twice, about
+    4 ms of every start (bench/startup.py)."""
+    from textual.app import App
+
+    from tests.support.staff import staff_app
+
+    refreshed: list[App[None]] = []
+    refresh_css = App.refresh_css
+
+    def counted(app: App[None], animate: bool = True) -> None:
+        refreshed.append(app)
+        refresh_css(app, animate)
+
+    monkeypatch.setattr(App, "refresh_css", counted)
+    chosen = replace(settings, theme=theme)
+    app = kiosk(chosen) if which == "kiosk" else staff_app(chosen)
+    name = {"dark": "kiosk-dark", "light": "kiosk-light",
+            "high-contrast": "kiosk-high-contrast"}[theme]
+    assert app.theme == name
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.current_theme.name == name
+        assert refreshed == []
+        app.theme = "kiosk-light" if theme != "light" else "kiosk-dark"
+        await pilot.pause()
+        assert refreshed == [app], "a theme set later still restyles the app"
+
+
 def test_the_new_settings_are_checked(tmp_path, capsys) -> None:
     config = tmp_path / "kiosk.toml"
     config.write_text('idle_seconds = 45\nidle_warning_seconds = 10\ntheme = "high-contrast"\n'
