@@ -14,7 +14,6 @@ from kiosk.files import StoreError
 from kiosk.i18n import ENGLISH, Words
 from kiosk.schedule.matching import Window
 from kiosk.schedule.model import Appointment, ScheduleError, Source
-from kiosk.schedule.sources import read_source
 from kiosk.settings import Settings
 from kiosk.store.contract import SourceState, Store
 
@@ -46,6 +45,8 @@ def span(source: Source, today: date) -> tuple[date, date]:
 
 def read(source: Source, today: date, data: bytes | None = None) -> list[Appointment]:
     """The source's bookings over its span; `ScheduleError` if it can't be read."""
+    from kiosk.schedule.sources import read_source  # The readers, when a source is read.
+
     first, last = span(source, today)
     return read_source(source, first, last, data)
 
@@ -56,6 +57,8 @@ def import_source(store: Store, source: Source, today: date,
     the same days; its state is noted either way (`track`: a configured
     source, whose state the desk and doctor show). Raises `ScheduleError`
     (the store keeps the last good schedule) or `StoreError`."""
+    from kiosk.schedule.sources import read_source
+
     first, last = span(source, today)
     try:
         appointments = read_source(source, first, last, data)
