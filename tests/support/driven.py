@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import suppress
 
 from rich.cells import cell_len
 
 from tests.support.wait import wait_until
+
+
+class NotOnScreen(AssertionError):
+    """The text to tap is not on the screen."""
 
 
 class DrivenScreen:
@@ -32,7 +37,7 @@ class DrivenScreen:
             column = line.find(text)
             if column >= 0:
                 return cell_len(line[:column]) + cell_len(text) // 2, row
-        raise AssertionError(f"{text!r} is not on screen:\n{self.text()}")
+        raise NotOnScreen(f"{text!r} is not on screen:\n{self.text()}")
 
     def tap(self, text: str) -> None:
         """Touch the screen on the middle of `text`."""
@@ -65,9 +70,11 @@ class DrivenScreen:
             if condition(screen):
                 return screen
             # The first tap may still be at work (a slow save): tap again only
-            # while the control is there to be tapped.
+            # while the control is there to be tapped. It may go between this
+            # read and the tap's own (the page moved on): then read on.
             if text in screen:
-                self.tap(text)
+                with suppress(NotOnScreen):
+                    self.tap(text)
             retry = time.monotonic() + 0.5
             while time.monotonic() < min(retry, deadline):
                 screen = self.text()
