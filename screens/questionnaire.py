@@ -177,13 +177,15 @@ class QuestionnaireScreen(Speaks[None]):
             )
             bar.step = _("Question {number} of {questions}", number=index + 1,
                          questions=len(self.questions))
+        typing = self.touch_keyboard and isinstance(view, QuestionView) and view.typing
+        # On the emptied page, before the view is in it: set on the screen, it
+        # styled every widget under it again (the keyboard's keys among them).
+        page.set_class(typing, "-typing")
         await page.mount(view)
         page.scroll_home(animate=False)
         view.focus_first()
         if self.touch_keyboard:
-            typing = isinstance(view, QuestionView) and view.typing
             self.query_one("#keyboard").display = typing
-            self.set_class(typing, "-typing")
 
     def on_touch_keyboard_typed(self, event: Any) -> None:
         """Put what was tapped on the on-screen keyboard into the name field
@@ -239,6 +241,7 @@ class QuestionnaireScreen(Speaks[None]):
         self.booking = found
         self.query_one("#next", Button).label = self.words._("Next ▶")
         self.query_one(TopBar).step = self.words._("Your appointment")
+        page.set_class(self.touch_keyboard and view.typing, "-typing")
         await page.mount(view)
         page.scroll_home(animate=False)
         view.focus_first()
@@ -248,7 +251,6 @@ class QuestionnaireScreen(Speaks[None]):
             keyboard = self.query_one("#keyboard", TouchKeyboard)
             keyboard.display = view.typing
             keyboard.page = DIGITS
-            self.set_class(view.typing, "-typing")
 
     def _booking_next(self, booking: Match) -> None:
         view = self.query_one(AppointmentView)

@@ -391,6 +391,43 @@ async def test_the_settings_theme_is_there_from_the_start_and_the_stylesheet_bui
         assert refreshed == [app], "a theme set later still restyles the app"
 
 
+async def test_a_new_page_does_not_restyle_the_hidden_keyboard(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: leaving the name page set "-typing" on the whole screen, and
+    Textual styled every widget under it again, the on-screen keyboard's
+    keys among them (about 6% of the soak's CPU, bench/soak.py). The class
+    is on the page now, set before its view is in it."""
+    from textual.css.stylesheet import Stylesheet
+
+    from screens.widgets.keyboard import Key
+    from tests.support.visit import MEDICAL_VISIT, jump_to
+
+    app = kiosk(settings, touch_keyboard=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await jump_to(pilot, MEDICAL_VISIT, stop_at="name")
+        screen = app.screen
+        assert isinstance(screen, QuestionnaireScreen)
+        screen.answers["name"] = MEDICAL_VISIT["name"]
+        await screen._show(0)  # Drawn again with the name in its fields.
+        await pilot.pause()
+        assert screen.query_one("#keyboard").display
+        styled: list[object] = []
+        apply = Stylesheet.apply
+
+        def counted(stylesheet: Stylesheet, node: object, *args: object, **kw: object) -> None:
+            styled.append(node)
+            apply(stylesheet, node, *args, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Stylesheet, "apply", counted)
+        await tap(pilot, "#next")
+        await wait_for(pilot, lambda: bool(screen.query("#question-reasons")), "question 2")
+        await pilot.pause()
+        assert not screen.query_one("#keyboard").display
+        keys = [node for node in styled if isinstance(node, Key)]
+        assert not keys, f"{len(keys)} keys of the hidden keyboard styled again"
+
+
 def test_the_new_settings_are_checked(tmp_path, capsys) -> None:
     config = tmp_path / "kiosk.toml"
     config.write_text('idle_seconds = 45\nidle_warning_seconds = 10\ntheme = "high-contrast"\n'
