@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 QUIET_ZONE = 4
 """Modules of light border every side; scanners need all four."""
@@ -74,6 +75,12 @@ def half_block_lines(matrix: list[list[bool]]) -> list[str]:
     ]
 
 
-def qr_text(data: str) -> list[str]:
-    """`data` as a QR code in half-block lines, quiet zone included."""
-    return half_block_lines(qr_matrix(data))
+@lru_cache(maxsize=64)
+def qr_text(data: str) -> tuple[str, ...]:
+    """`data` as a QR code in half-block lines, quiet zone included.
+
+    Kept for the next visit: a kiosk shows the same few aftercare addresses
+    (one per massage type and language, with or without #at-home) all day,
+    and encoding one is about 15 ms (choosing its mask). Only addresses are
+    kept: nothing personal ever goes into a code."""
+    return tuple(half_block_lines(qr_matrix(data)))

@@ -29,7 +29,7 @@ class QRCode(Widget):
         super().__init__(id=id)
         self.data = data
         """What the code says (a URL)."""
-        self.lines = qr_text(data)
+        self.lines: tuple[str, ...] = qr_text(data)
         """The code as rows of ▀ ▄ █ and spaces."""
 
     def get_content_width(self, container: Size, viewport: Size) -> int:

@@ -34,6 +34,26 @@ def test_half_block_text_decodes(url: str) -> None:
     assert decode(text_to_image(qr_text(url))) == url
 
 
+def test_an_address_is_encoded_once_and_kept_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The result screen of every visit draws one of a few addresses: each
+    is encoded once (about 15 ms), and what is kept can't be changed."""
+    import kiosk.web.qr as qr
+
+    encoded: list[str] = []
+    matrix = qr.qr_matrix
+
+    def counted(data: str) -> list[list[bool]]:
+        encoded.append(data)
+        return matrix(data)
+
+    monkeypatch.setattr(qr, "qr_matrix", counted)
+    url = "https://www.example.com/aftercare/once-only"
+    first = qr_text(url)
+    assert qr_text(url) is first and isinstance(first, tuple)
+    assert qr_text(url + "#at-home") != first
+    assert encoded == [url, url + "#at-home"]
+
+
 @pytest.mark.parametrize(("visit", "kind"), [(MEDICAL_VISIT, "medical"), (SPA_VISIT, "spa")])
 async def test_result_screen_qr_decodes_to_the_aftercare_url(
     settings: Settings, visit: dict, kind: str
