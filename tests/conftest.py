@@ -12,6 +12,7 @@ import pytest
 
 from kiosk.settings import Settings, load_settings
 from tests.support.clock import FIXED_NOW, fake_clock, fixed_clock  # noqa: F401
+from tests.support.paths import ROOT
 from tests.support.postgres import Server, fresh_database, running_server
 
 pytest_plugins = ["pytester"]  # tests/unit/test_needs.py runs this conftest itself.
@@ -79,6 +80,19 @@ INSTALL = {
     "espeak-ng": "apt-get install espeak-ng",
 }
 """How to install each program a test may need (Debian's package names)."""
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Compile the project's modules once, for the Python processes the tests
+    start (about 280: the command line, kiosks in tmux, store workers, the
+    soak). Where PYTHONDONTWRITEBYTECODE is set, as on these machines and in
+    CI, each would otherwise compile every module it imports again."""
+    if hasattr(session.config, "workerinput"):
+        return  # The controller does it, before the workers start.
+    import compileall
+
+    for folder in ("kiosk", "screens", "tests/support"):
+        compileall.compile_dir(ROOT / folder, quiet=2)
 
 
 def pytest_configure(config: pytest.Config) -> None:
