@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Label
 
 from kiosk.clock import Clock
+from kiosk.errorlog import log_error
 from kiosk.tty import exit_now
 
 MOST_IN_A_ROW = 3
@@ -96,9 +97,8 @@ class CrashContainment:
         if not self.contain_crashes:
             App._handle_exception(app, error)
             return
-        # Imported at the first error: logging is not part of every start.
-        from kiosk.errorlog import log_error
-
+        # log_error is imported with the app, never here: an error such as "too
+        # many open files" would make the import fail inside this handler.
         self.crash_log = log_error(self._crash_dir, self._crash_where, error) or self.crash_log
         now = self._crash_clock.monotonic()
         self._crash_times = [t for t in self._crash_times if now - t < RESET_SECONDS] + [now]

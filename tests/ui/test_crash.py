@@ -79,6 +79,38 @@ async def test_an_error_in_a_screens_handler_wipes_the_visit(
         assert len(app.screen_stack) == 1
 
 
+async def test_an_error_while_nothing_can_be_imported_is_still_contained(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error such as "too many open files" also stops Python importing a
+    module not yet read. Before (this stop's own start-up change, reverted):
+    the crash handler imported the error log at the first error, so the
+    import failed inside the handler that keeps Textual's crash screen, with
+    every local variable, off the kiosk."""
+    import builtins
+    import errno
+    import sys
+
+    app = make_app(settings, clock=fake_clock())
+    app.contain_crashes = True
+    async with app.run_test(size=(80, 24)) as pilot:
+        real_import = builtins.__import__
+
+        def no_files_left(name: str, *args: object, **kwargs: object) -> object:
+            if name not in sys.modules:
+                raise OSError(errno.EMFILE, "Too many open files")
+            return real_import(name, *args, **kwargs)
+
+        monkeypatch.delitem(sys.modules, "kiosk.errorlog", raising=False)  # As at a start.
+        monkeypatch.setattr(builtins, "__import__", no_files_left)
+        app._handle_exception(RuntimeError(f"broke for {SECRET}"))
+        monkeypatch.setattr(builtins, "__import__", real_import)
+        await wait_for_screen(pilot, "crash")
+        await wait_for(pilot, lambda: "went wrong" in "\n".join(screen_lines(app)), "words")
+        calm_and_clean(app, settings.data_dir / "errors.log")
+        assert app.is_running and not app.gave_up
+
+
 async def test_errors_again_and_again_close_the_kiosk_with_status_1(settings: Settings) -> None:
     app = make_app(settings, clock=fake_clock())
     app.contain_crashes = True
