@@ -58,6 +58,8 @@ def rss() -> int:
 class Growth:
     rss: int
     objects: int
+    cpu: float = 0.0
+    """CPU seconds (this process's) per step, after warm-up."""
     kinds: list[tuple[str, int]] | None = None
     """The types whose live objects grew most."""
 
@@ -77,13 +79,15 @@ async def _growth(step: Callable[[], Awaitable[None]], count: int, warmup: int) 
     gc.collect()
     start = Growth(rss(), len(gc.get_objects()))
     before = _census()
+    cpu = time.process_time()
     for _ in range(count):
         await step()
+    cpu = (time.process_time() - cpu) / max(count, 1)
     gc.collect()
     after = _census()
     kinds = sorted(((name, after[name] - before.get(name, 0)) for name in after),
                    key=lambda pair: -pair[1])[:8]
-    return Growth(rss() - start.rss, len(gc.get_objects()) - start.objects, kinds)
+    return Growth(rss() - start.rss, len(gc.get_objects()) - start.objects, cpu, kinds)
 
 
 async def _until(pilot, condition, what: str) -> None:
@@ -171,12 +175,15 @@ def main() -> None:
     if args.ours_only:
         print(ours.rss, ours.objects)
         print(ours.kinds)
+        print(f"CPU {ours.cpu * 1000:.0f} ms a visit")
         return
     base = asyncio.run(bare_pages(args.visits, args.warmup))
     print(f"{args.visits} visits after {args.warmup} to warm up, one process, 80x24 Pilot")
-    print(f"{'':34}{'RSS growth':>12}{'live objects':>14}")
-    print(f"{'baseline: bare app, a screen a time':34}{base.rss / MIB:>10.2f}MiB{base.objects:>14}")
-    print(f"{'ours: kiosk visits':34}{ours.rss / MIB:>10.2f}MiB{ours.objects:>14}")
+    print(f"{'':34}{'RSS growth':>12}{'live objects':>14}{'CPU a step':>12}")
+    print(f"{'baseline: bare app, a screen a time':34}{base.rss / MIB:>10.2f}MiB"
+          f"{base.objects:>14}{base.cpu * 1000:>10.1f}ms")
+    print(f"{'ours: kiosk visits':34}{ours.rss / MIB:>10.2f}MiB{ours.objects:>14}"
+          f"{ours.cpu * 1000:>10.1f}ms")
     # The baseline's growth is often zero pages: the ratio is against at least 1 MiB.
     ratio = ours.rss / max(base.rss, MIB)
     print(f"{'ratio (RSS growth, per MiB of it)':34}{ratio:>11.2f}x   target: ours <= 5 MiB "

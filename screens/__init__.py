@@ -10,9 +10,13 @@ from importlib import import_module
 from pathlib import Path
 from typing import Any
 
+from screens.collector import pace_for_a_long_day
 from screens.textual_fixes import apply as _apply_textual_fixes
 
 _apply_textual_fixes()
+# Every process that draws these screens collects its garbage at the same
+# pace: the kiosk, the desk, and the tests and benchmarks that drive them.
+pace_for_a_long_day()
 
 STYLESHEET = Path(__file__).parent / "kiosk.tcss"
 """The one stylesheet every screen shares."""
