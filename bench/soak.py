@@ -90,13 +90,34 @@ async def _growth(step: Callable[[], Awaitable[None]], count: int, warmup: int) 
     return Growth(rss() - start.rss, len(gc.get_objects()) - start.objects, cpu, kinds)
 
 
-async def _until(pilot, condition, what: str) -> None:
-    """Let the app run until `condition` holds (10 s at most)."""
+async def _until(app: App[None], condition: Callable[[], object], what: str) -> None:
+    """Let the app run until `condition` holds (10 s at most): its own
+    timers draw the frames, as in a kiosk.
+
+    Not `Pilot.pause`: each pause waits with a 30-second timeout, and
+    asyncio keeps a finished wait's timer in its queue until those 30 s
+    are up, with the context it was made in, which holds the screens of
+    that moment. Visits in a loop would keep the last 30 seconds' screens
+    alive: memory that grows and shrinks with the pace of the visits, not
+    with anything the kiosk keeps.
+    """
     deadline = time.monotonic() + 10
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"never: {what}; screens {[s.id for s in pilot.app.screen_stack]}")
-        await pilot.pause()
+            raise AssertionError(f"never: {what}; screens {[s.id for s in app.screen_stack]}")
+        await asyncio.sleep(POLL_S)
+
+
+POLL_S = 0.002
+"""How often a condition is looked at while the app runs."""
+
+
+def _shown(app: App[None], screen_id: str, selector: str = "*") -> bool:
+    """The screen is up with `selector` on it, as a client would see it:
+    every widget on it mounted."""
+    screen = app.screen
+    return screen.id == screen_id and bool(screen.query(selector)) and all(
+        widget.is_mounted for widget in screen.walk_children(with_self=True))
 
 
 async def kiosk_visits(visits: int, warmup: int, data_dir: Path, *,
@@ -111,27 +132,27 @@ async def kiosk_visits(visits: int, warmup: int, data_dir: Path, *,
     # A clock that stands still: no visit is left idle, whatever the pace.
     clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))
     app = make_app(settings, clock=clock)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         async def visit() -> None:
             app.on_welcome_screen_start_pressed(WelcomeScreen.StartPressed("first"))
-            await _until(pilot, lambda: app.screen.id == "walkthrough", "walkthrough")
+            await _until(app, lambda: _shown(app, "walkthrough"), "walkthrough")
             app.on_walkthrough_screen_finished()
-            await _until(pilot, lambda: app.screen.id == "questionnaire", "questionnaire")
+            await _until(app, lambda: _shown(app, "questionnaire"), "questionnaire")
             screen = app.screen
             assert isinstance(screen, QuestionnaireScreen)
-            await _until(pilot, lambda: bool(screen.query("#question-name")), "question 1")
+            await _until(app, lambda: _shown(app, "questionnaire", "#question-name"), "question 1")
             screen.answers.update(VISIT)
             screen.index = len(screen.questions)
-            await _until(pilot, lambda: bool(screen.query("#review")), "review")
+            await _until(app, lambda: _shown(app, "questionnaire", "#review"), "review")
             screen._next()
-            await _until(pilot, lambda: app.screen.id == "result", "result")
+            await _until(app, lambda: _shown(app, "result"), "result")
             await app.on_result_screen_done()
-            await _until(pilot, lambda: app.screen.id == "welcome", "welcome")
+            await _until(app, lambda: _shown(app, "welcome"), "welcome")
             # Welcome waits, idle, for the next client: a callback a screen
             # left for "after the next refresh" (Textual hands it to the
             # screen current at the time) runs then. Here too, so a loop of
             # visits faster than any client doesn't keep them queued.
-            await _until(pilot, lambda: not app.screen._callbacks, "welcome idle")
+            await _until(app, lambda: not app.screen._callbacks, "welcome idle")
             # Each visit on a day of its own: a day file that grows with the
             # day's check-ins is data, not memory the program keeps.
             clock.advance(24 * 60 * 60, wall_only=True)
@@ -151,12 +172,13 @@ class _Bare(App[None]):
 async def bare_pages(pages: int, warmup: int) -> Growth:
     """The baseline: a bare Textual app pushing and popping a simple screen."""
     app = _Bare()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         async def page() -> None:
-            await app.push_screen(_Page())
-            await pilot.pause()
+            shown = _Page()
+            await app.push_screen(shown)
+            await _until(app, lambda: shown.is_current and not shown._callbacks, "the page")
             await app.pop_screen()
-            await pilot.pause()
+            await _until(app, lambda: not app.screen._callbacks, "the screen below")
 
         return await _growth(page, pages, warmup)
 
