@@ -66,7 +66,7 @@ def settings(data_dir: Path) -> Settings:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked slow run first: with `-n 4`, beside the others rather
+    """Tests marked slow run first: with `-n 6`, beside the others rather
     than alone at the end."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 

@@ -30,7 +30,7 @@ def test_the_readme_is_for_users_and_its_test_line_is_what_ci_runs() -> None:
     quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     lines = re.findall(r"```sh\n(.*?)\n```", quick, re.S)
     assert lines == ["pip install -e . && kiosk demo",
-                     "pip install -e '.[test]' && pytest -n 4"], "two command lines"
+                     "pip install -e '.[test]' && pytest -n 6"], "two command lines"
     ci = (ROOT / ".ci" / "run").read_text().strip().splitlines()
     assert ci[-1] == lines[1], ".ci/run runs the README's test line as written"
     for page in (page for page in PAGES if page.name != "index.md"):  # The site's home.
