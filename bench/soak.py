@@ -90,6 +90,10 @@ async def _growth(step: Callable[[], Awaitable[None]], count: int, warmup: int) 
     return Growth(rss() - start.rss, len(gc.get_objects()) - start.objects, cpu, kinds)
 
 
+POLL_S = 0.002
+"""How often a condition is looked at while the app runs."""
+
+
 async def _until(app: App[None], condition: Callable[[], object], what: str) -> None:
     """Let the app run until `condition` holds (10 s at most): its own
     timers draw the frames, as in a kiosk.
@@ -106,10 +110,6 @@ async def _until(app: App[None], condition: Callable[[], object], what: str) -> 
         if time.monotonic() > deadline:
             raise AssertionError(f"never: {what}; screens {[s.id for s in app.screen_stack]}")
         await asyncio.sleep(POLL_S)
-
-
-POLL_S = 0.002
-"""How often a condition is looked at while the app runs."""
 
 
 def _shown(app: App[None], screen_id: str, selector: str = "*") -> bool:
