@@ -16,7 +16,6 @@ from tests.support.visit import (
     FOLLOWUP_VISIT,
     MEDICAL_VISIT,
     SPA_VISIT,
-    answer_all,
     jump_to,
     tap,
     wait_for,
@@ -85,9 +84,7 @@ async def consent_missing(pilot) -> None:
 
 
 async def review(pilot) -> None:
-    # Tapped all the way: in the large layout at 80x24 the review page keeps
-    # a trace of the taps that scrolled the pages before it.
-    await answer_all(pilot, MEDICAL_VISIT)
+    await to_question(pilot, "review")
 
 
 async def result_medical_flagged(pilot) -> None:
