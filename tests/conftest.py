@@ -66,8 +66,12 @@ def settings(data_dir: Path) -> Settings:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked slow run first: with `-n 6`, beside the others rather
-    than alone at the end."""
+    """Tests marked slow run first, beside the others rather than alone at
+    the end. pytest-xdist's worksteal hands each worker an equal run of the
+    collection, and a worker with nothing left takes the back half of the
+    longest queue: so the slow ones, at the front of the first worker's run,
+    start at once, one after another (the soak, about 200 s, first), while
+    the rest of that run is taken from its back by the others."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 

@@ -36,6 +36,7 @@ def names_in(url: str) -> list[str]:
             "SELECT record->'answers'->'name'->>'first' FROM checkins ORDER BY seq")]
 
 
+@pytest.mark.slow
 def test_two_kiosks_and_a_desk_on_one_database_through_an_outage(
     tmp_path: Path, server: Server,
 ) -> None:
