@@ -97,17 +97,26 @@ def _aftercare(settings: Settings, args: dict[str, Any]) -> int:
     import contextlib
     import functools
     import http.server
+    import signal
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="kiosk-aftercare-") as folder:
+    def stop(signum: int, frame: object) -> None:
+        # A service manager's stop, or a closed terminal, ends it as ctrl+c
+        # does: out through the `with`s below, so the built pages' folder
+        # is removed rather than left in the temporary folder.
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGHUP, stop)
+    with (contextlib.suppress(KeyboardInterrupt),
+          tempfile.TemporaryDirectory(prefix="kiosk-aftercare-") as folder):
         build_sites(settings, Path(folder))
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=folder)
         with http.server.ThreadingHTTPServer((args["host"], args["port"]), handler) as server:
             host, port = str(server.server_address[0]), server.server_address[1]
             print(f"Serving the aftercare pages at http://{host}:{port}/ (ctrl+c stops)",
                   flush=True)
-            with contextlib.suppress(KeyboardInterrupt):
-                server.serve_forever()
+            server.serve_forever()
     return 0
 
 

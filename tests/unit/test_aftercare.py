@@ -128,9 +128,13 @@ def test_html_in_a_page_is_shown_as_text(tmp_path: Path) -> None:
 
 
 def test_aftercare_serve_serves_the_pages_the_codes_open(tmp_path: Path) -> None:
+    """And a stop signal (how a service manager stops it) removes the folder
+    the pages were built in, as ctrl+c does: it used to stay in /tmp."""
+    import os
+
     server = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "aftercare", "serve", "--port", "0"],
-        stdout=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
     try:
         assert server.stdout is not None
         line = server.stdout.readline()  # Printed once it listens.
@@ -142,9 +146,12 @@ def test_aftercare_serve_serves_the_pages_the_codes_open(tmp_path: Path) -> None
                 assert response.status == 200
                 assert response.url == f"{root}{type_id}/"
                 assert b"After your" in response.read()
+        assert list(tmp_path.glob("kiosk-aftercare-*")), "built where TMPDIR says"
     finally:
         server.terminate()
         server.wait(timeout=10)
+    assert server.returncode == 0
+    assert not list(tmp_path.glob("kiosk-aftercare-*")), "the pages' folder left behind"
 
 
 def test_each_page_has_its_at_home_section_for_follow_up_codes(tmp_path: Path) -> None:
