@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -42,6 +44,13 @@ PRACTITIONERS = [f"P{n}" for n in range(10)]
 NAMES = ["Ann", "Bo", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kit", "Lu"]
 
 
+def _scratch(prefix: str) -> Path:
+    """A folder of the benchmark's own, removed when it ends."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def _day_of_bookings(day: date, count: int, chance: random.Random) -> list[Appointment]:
     start = datetime.combine(day, datetime.min.time()).astimezone() + timedelta(hours=7)
     found = []
@@ -58,7 +67,7 @@ def _day_of_bookings(day: date, count: int, chance: random.Random) -> list[Appoi
 def matching(runs: int) -> tuple[float, float, float]:
     """Median ms: matching, and the name page drawn; p95 of matching."""
     chance = random.Random(3)
-    folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-schedule-"))
+    folder = _scratch("kiosk-bench-schedule-")
     store = CheckInStore(folder / "data")
     today = datetime.now().astimezone().date()
     five_years = [today - timedelta(days=n) for n in range(1, 5 * 365, 7)]  # A day a week.
@@ -159,7 +168,7 @@ def importing() -> tuple[float, float, int, int]:
     from kiosk.schedule.sources import source_from_setting
 
     data = clinic_ics()
-    folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-import-"))
+    folder = _scratch("kiosk-bench-import-")
     path = folder / "clinic.ics"
     path.write_bytes(data)
     started = time.perf_counter()
@@ -181,7 +190,7 @@ def webhook(runs: int) -> tuple[float, float, float]:
     from tests.support.webhook import Receiver
 
     receiver = Receiver()
-    folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-webhook-"))
+    folder = _scratch("kiosk-bench-webhook-")
     store = CheckInStore(folder / "data")
     outbox = Outbox(folder / "data", receiver.url, lambda: datetime.now(UTC))
     threading.Thread(target=outbox.run, daemon=True).start()

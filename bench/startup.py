@@ -21,10 +21,12 @@ the same as the one-language kiosk's.
 from __future__ import annotations
 
 import argparse
+import atexit
 import fcntl
 import os
 import pty
 import re
+import shutil
 import signal
 import statistics
 import struct
@@ -39,6 +41,13 @@ from pathlib import Path
 PROBE = Path(__file__).with_name("_probe.py")
 BARE = Path(__file__).with_name("_bare.py")
 ANSI = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|[@-Z\\-_])")
+
+
+def _scratch(prefix: str) -> Path:
+    """A folder of the benchmark's own, removed when it ends."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def time_once(which: str, *extra: str) -> float:
@@ -99,7 +108,7 @@ def time_command(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
 
 
 def _measure(runs: int, bytecode: bool) -> dict[str, list[float]]:
-    folder = Path(tempfile.mkdtemp(prefix="kiosk-startup-"))
+    folder = _scratch("kiosk-startup-")
     (folder / "kiosk.toml").write_text("# The defaults: no machine's own settings.\n")
     (folder / "languages.toml").write_text('languages = ["en", "es", "zh"]\n')
     env = {**os.environ, "TERM": "xterm-256color", "KIOSK_DATA_DIR": str(folder / "data"),
