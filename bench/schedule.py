@@ -21,12 +21,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import atexit
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import replace
@@ -35,6 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from startup import scratch_folder
+
 from kiosk.clock import FakeClock
 from kiosk.schedule.matching import Slot, Window, match
 from kiosk.schedule.model import Appointment
@@ -42,13 +41,6 @@ from kiosk.store.dayfiles.store import CheckInStore
 
 PRACTITIONERS = [f"P{n}" for n in range(10)]
 NAMES = ["Ann", "Bo", "Cy", "Dee", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kit", "Lu"]
-
-
-def _scratch(prefix: str) -> Path:
-    """A folder of the benchmark's own, removed when it ends."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    return folder
 
 
 def _day_of_bookings(day: date, count: int, chance: random.Random) -> list[Appointment]:
@@ -67,7 +59,7 @@ def _day_of_bookings(day: date, count: int, chance: random.Random) -> list[Appoi
 def matching(runs: int) -> tuple[float, float, float]:
     """Median ms: matching, and the name page drawn; p95 of matching."""
     chance = random.Random(3)
-    folder = _scratch("kiosk-bench-schedule-")
+    folder = scratch_folder("kiosk-bench-schedule-")
     store = CheckInStore(folder / "data")
     today = datetime.now().astimezone().date()
     five_years = [today - timedelta(days=n) for n in range(1, 5 * 365, 7)]  # A day a week.
@@ -168,7 +160,7 @@ def importing() -> tuple[float, float, int, int]:
     from kiosk.schedule.sources import source_from_setting
 
     data = clinic_ics()
-    folder = _scratch("kiosk-bench-import-")
+    folder = scratch_folder("kiosk-bench-import-")
     path = folder / "clinic.ics"
     path.write_bytes(data)
     started = time.perf_counter()
@@ -190,7 +182,7 @@ def webhook(runs: int) -> tuple[float, float, float]:
     from tests.support.webhook import Receiver
 
     receiver = Receiver()
-    folder = _scratch("kiosk-bench-webhook-")
+    folder = scratch_folder("kiosk-bench-webhook-")
     store = CheckInStore(folder / "data")
     outbox = Outbox(folder / "data", receiver.url, lambda: datetime.now(UTC))
     threading.Thread(target=outbox.run, daemon=True).start()

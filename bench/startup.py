@@ -43,8 +43,9 @@ BARE = Path(__file__).with_name("_bare.py")
 ANSI = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|[@-Z\\-_])")
 
 
-def _scratch(prefix: str) -> Path:
-    """A folder of the benchmark's own, removed when it ends."""
+def scratch_folder(prefix: str) -> Path:
+    """A folder of the benchmark's own, removed when it ends (the other
+    benchmarks use it too)."""
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
@@ -108,7 +109,7 @@ def time_command(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
 
 
 def _measure(runs: int, bytecode: bool) -> dict[str, list[float]]:
-    folder = _scratch("kiosk-startup-")
+    folder = scratch_folder("kiosk-startup-")
     (folder / "kiosk.toml").write_text("# The defaults: no machine's own settings.\n")
     (folder / "languages.toml").write_text('languages = ["en", "es", "zh"]\n')
     env = {**os.environ, "TERM": "xterm-256color", "KIOSK_DATA_DIR": str(folder / "data"),
