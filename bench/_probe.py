@@ -43,6 +43,9 @@ class Bare(App[None]):
 if MODE.startswith("bare"):
     Bare().run()
 elif MODE.startswith("staff"):
+    import gc
+
+    gc.disable()  # As `kiosk staff` starts it (kiosk/cli/apps.py), until the first screen.
     from kiosk.settings import load_settings
     from screens.desk.queue import StaffScreen
     from screens.staff_app import StaffApp, load_content
@@ -59,7 +62,9 @@ elif MODE.startswith("staff"):
 
     StaffScreen._show = _queue_shown
     settings = load_settings(data_dir=Path(sys.argv[3]))
-    StaffApp(settings, load_content(settings.content_folder), signed_in=True).run()
+    app = StaffApp(settings, load_content(settings.content_folder), signed_in=True)
+    app.collector_held = True
+    app.run()
 else:
     from kiosk.cli import main
 

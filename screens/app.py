@@ -19,6 +19,7 @@ from kiosk.content.tomltable import ContentError
 from kiosk.i18n import Words, words
 from kiosk.settings import Settings
 from screens import STYLESHEET
+from screens.collector import CollectsOnceDrawn
 from screens.crash import CrashContainment, CrashScreen
 from screens.signals import SignalStop
 from screens.speech import KioskSpeech
@@ -40,8 +41,8 @@ LANGUAGES_AFTER_SECONDS = 0.5
 VISIT_SCREENS = {"walkthrough", "questionnaire", "save-failed"}
 """Where a client is mid-visit: left idle, these ask, then wipe the visit."""
 
-class KioskApp(CrashContainment, StaffDoor, VisitSaving, KioskSpeech, App[None],
-               inherit_bindings=False):
+class KioskApp(CrashContainment, CollectsOnceDrawn, StaffDoor, VisitSaving, KioskSpeech,
+               App[None], inherit_bindings=False):
     """The client-facing kiosk.
 
     Locked down: no key quits, suspends or reaches developer tools (Textual's

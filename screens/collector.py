@@ -11,6 +11,13 @@ a client's taps.
 Collecting the middle generation less often lets those objects die young.
 Nothing is kept that would have been freed: every generation is still
 collected, only the middle one at a slower pace.
+
+Start-up is different: what it builds (modules, classes, styles, the first
+screen) lives all day, so a collection then frees almost nothing. `kiosk
+run` and `kiosk staff` turn the collector off before Textual loads
+(`kiosk.cli.apps`), which took about a twentieth off the first screen's
+time (`bench/startup.py`), and `CollectsOnceDrawn` turns it back on once the
+first screen is drawn.
 """
 
 from __future__ import annotations
@@ -20,6 +27,20 @@ import gc
 MIDDLE_PACE = 50
 """Young collections between two of the middle generation (Python's
 default is 10)."""
+
+
+class CollectsOnceDrawn:
+    """For an `App`: set `collector_held` when the process turned the
+    collector off for start-up, and it is turned back on once the first
+    screen is drawn (Textual's `Ready`). Off by default: a test's process
+    keeps its own collector as it is."""
+
+    collector_held = False
+
+    def on_ready(self) -> None:
+        if self.collector_held:
+            self.collector_held = False
+            gc.enable()
 
 
 def pace_for_a_long_day() -> None:

@@ -12,12 +12,13 @@ from kiosk.i18n import words
 from kiosk.settings import Settings
 from kiosk.store.choose import desk_audit, desk_pin, open_desk_store
 from screens import STYLESHEET
+from screens.collector import CollectsOnceDrawn
 from screens.crash import CrashContainment, CrashScreen
 from screens.signals import SignalStop
 from screens.themes import settings_theme
 
 
-class StaffApp(CrashContainment, App[None]):
+class StaffApp(CrashContainment, CollectsOnceDrawn, App[None]):
     """Runs beside any number of kiosks on the same data folder."""
 
     CSS_PATH = STYLESHEET

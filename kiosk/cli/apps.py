@@ -30,6 +30,7 @@ def _staff(settings: Settings) -> int:
         print(f"kiosk: no staff PIN is set for {where}. "
               "Set one with `kiosk set-pin`, then run `kiosk staff` again.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    _hold_collector()
     from screens.staff_app import make_staff_app  # Textual loads only here.
 
     return _run_app(make_staff_app(settings))
@@ -72,9 +73,19 @@ def _run(settings: Settings) -> int:
         print(f"kiosk: {reason}: run it in a terminal (or use `kiosk serve`)",
               file=sys.stderr)
         return EXIT_BAD_INPUT
+    _hold_collector()
     from screens.app import make_app  # Textual loads only for commands that draw.
 
     return _run_app(make_app(settings))
+
+
+def _hold_collector() -> None:
+    """No garbage collection until the app's first screen is drawn: start-up
+    builds what lives all day (`screens.collector`; `_run_app` tells the app
+    to turn it back on)."""
+    import gc
+
+    gc.disable()
 
 
 def _run_app(app: Any) -> int:
@@ -85,11 +96,13 @@ def _run_app(app: Any) -> int:
     it) is raised for `main` to say in one line; an app that gave up after
     errors is one line and status 1.
     """
+    import gc
     import signal
 
     from kiosk.tty import exit_now, remember_terminal
 
     app.contain_crashes = True
+    app.collector_held = not gc.isenabled()
     remember_terminal()
     try:
         app.run()
