@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -154,6 +153,8 @@ def parse_tinydb(path: Path, data: bytes) -> TinyDBData | None:
     Raises:
         DamagedFile: if it is not JSON of TinyDB's shape.
     """
+    import json  # Here, not at import: the kiosk's first screen needs no JSON.
+
     if not data.strip():
         return None  # Never written: nothing to lose.
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -41,11 +40,15 @@ class AuditLog:
     def record(self, action: str, *, checkin_id: str | None = None,
                count: int | None = None, series: str | None = None) -> None:
         """Append one entry and fsync it; raises OSError if it can't."""
+        import json  # Not at import: the kiosk's first screen does not wait for it.
+
         entry = self.entry(action, checkin_id=checkin_id, count=count, series=series)
         append_line(self.path, json.dumps(entry).encode("utf-8"))
 
     def entries(self) -> list[dict[str, Any]]:
         """Every entry, oldest first; a line torn by a crash is skipped."""
+        import json
+
         try:
             lines = self.path.read_bytes().splitlines()
         except FileNotFoundError:
