@@ -81,6 +81,7 @@ INSTALL = {
     "chromedriver": "apt-get install chromium chromium-driver",
     "strace": "apt-get install strace",
     "postgresql": "apt-get install postgresql",
+    "openssl": "apt-get install openssl",
     "espeak-ng": "apt-get install espeak-ng",
 }
 """How to install each program a test may need (Debian's package names)."""

