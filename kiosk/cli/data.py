@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.cli.parser import EXIT_BAD_INPUT
 from kiosk.plural import plural
 from kiosk.settings import (
+    ENV_DATA_DIR,
     ENV_DATABASE_URL,
     Settings,
     without_password,
@@ -249,6 +250,11 @@ def _export(settings: Settings, args: dict[str, Any]) -> int:
                                              or args.get("all_sites")):
         print("kiosk export: --site and --all-sites need a shared database (database_url)",
               file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if settings.database_url is None and not settings.data_dir.is_dir():
+        # A mistyped folder: said, not made (with an audit log of an empty export in it).
+        print(f"kiosk export: nothing is saved in {settings.data_dir}: there is no such folder "
+              f"(check --data-dir or ${ENV_DATA_DIR})", file=sys.stderr)
         return EXIT_BAD_INPUT
     records = store.search(since=args.get("since"), until=args.get("until"), site=site)
     if args.get("series") is not None:

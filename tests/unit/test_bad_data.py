@@ -168,11 +168,25 @@ def test_a_day_file_whose_keys_are_not_tinydb_ids_is_moved_aside(data_dir: Path)
 ])
 def test_huge_numbers_in_flags_give_one_line(args: list[str], code: int, says: str,
                                               data_dir: Path) -> None:
+    data_dir.mkdir()
     done = run_cli(*args, "--data-dir", str(data_dir))
     assert done.returncode == code, done.stderr
     assert "Traceback" not in done.stderr
     if says:
         assert says in done.stderr and done.stderr.count("\n") == 1, done.stderr
+
+
+def test_an_export_from_a_folder_that_is_not_there_says_so_and_makes_nothing(
+        tmp_path: Path) -> None:
+    """Before: a mistyped --data-dir made the folder, wrote the export into
+    its new audit log, and printed an empty export with status 0."""
+    typo = tmp_path / "dta"
+    done = run_cli("export", "--data-dir", str(typo))
+    assert done.returncode == 2, done.stderr
+    assert done.stdout == ""
+    assert done.stderr == (f"kiosk export: nothing is saved in {typo}: there is no such "
+                           "folder (check --data-dir or $KIOSK_DATA_DIR)\n")
+    assert not typo.exists()
 
 
 @pytest.mark.parametrize(("how", "stdin", "env"), [
