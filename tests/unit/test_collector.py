@@ -10,10 +10,10 @@ from types import SimpleNamespace
 import pytest
 
 from kiosk.content.model import load_content
-from kiosk.settings import Settings
 from screens.collector import MIDDLE_PACE, pace_for_a_long_day
 from screens.staff_app import StaffApp
 from tests.support.clock import fake_clock
+from tests.support.e2e import set_pin
 from tests.support.kiosk_app import kiosk
 from tests.support.paths import ROOT
 
@@ -47,11 +47,14 @@ def test_the_pace_is_set_once_and_never_made_faster() -> None:
         gc.set_threshold(*before)
 
 
-def test_kiosk_run_starts_the_app_with_the_collector_held(monkeypatch) -> None:
+@pytest.mark.parametrize("command", ["run", "staff"])
+def test_kiosk_run_and_staff_start_the_app_with_the_collector_held(
+        command, settings, monkeypatch) -> None:
     """Before: the collector ran through start-up, about 10 ms of the first
     screen's 210 (bench/startup.py) spent walking what lives all day."""
     import kiosk.cli.apps as apps
     import screens.app
+    import screens.staff_app
 
     seen: dict[str, bool] = {}
 
@@ -69,8 +72,12 @@ def test_kiosk_run_starts_the_app_with_the_collector_held(monkeypatch) -> None:
 
     monkeypatch.setattr(apps, "_no_terminal", lambda: None)
     monkeypatch.setattr(screens.app, "make_app", lambda settings: _App())
+    monkeypatch.setattr(screens.staff_app, "make_staff_app", lambda settings: _App())
+    if command == "staff":
+        set_pin(settings.data_dir)  # The desk asks for its PIN first.
+    start = apps._run if command == "run" else apps._staff
     try:
-        assert apps._run(Settings()) == 0
+        assert start(settings) == 0
     finally:
         gc.enable()
     assert seen == {"collecting": False, "held": True}
